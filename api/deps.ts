@@ -1,0 +1,32 @@
+import type { Client as ElasticsearchClient } from '@elastic/elasticsearch';
+import type { Client as TemporalClient, Connection } from '@temporalio/client';
+import type { Sequelize } from 'sequelize';
+import type { Config } from '../lib/config';
+import type { Logger } from '../lib/logger';
+import type { Role } from '../domain/roles';
+
+/** What the API needs from the world, injected so tests can build an app on real services with their own settings. */
+export interface ApiDeps {
+  config: Config;
+  db: Sequelize;
+  es: ElasticsearchClient;
+  temporal: TemporalClient;
+  temporalConnection: Connection;
+  logger: Logger;
+  /** Task queue the API starts search workflows on (tests use their own). */
+  searchTaskQueue: string;
+}
+
+export interface Principal {
+  userId: string;
+  roles: Role[];
+}
+
+export interface AppEnv {
+  Variables: {
+    requestId: string;
+    logger: Logger;
+    principal: Principal;
+    deps: ApiDeps;
+  };
+}

@@ -1,0 +1,50 @@
+/**
+ * Declares a route once: path, roles, request and responses. The same
+ * declaration validates input, checks the caller's role and documents the
+ * route in the OpenAPI document.
+ */
+import { createRoute, type RouteConfig } from '@hono/zod-openapi';
+import { requireRoles, type Allowed } from './middleware/auth';
+import { idempotencyHeaderDoc, idempotent } from './middleware/idempotency';
+import { ProblemSchema } from './problem';
+
+const PROBLEM_DESCRIPTIONS: Record<number, string> = {
+  400: 'Malformed request (unreadable JSON, bad header)',
+  401: 'No bearer token, or not a valid one',
+  403: 'The caller\'s roles do not allow this',
+  404: 'No such resource, or not visible to the caller',
+  409: 'Conflicts with the current state',
+  413: 'Request body too large',
+  415: 'Unsupported content type',
+  422: 'Invalid fields; `errors` names each',
+  503: 'A service this needs is unavailable',
+};
+
+/** Problem+json responses for the given statuses. */
+export function problems<const S extends readonly number[]>(...statuses: S) {
+  return Object.fromEntries(
+    statuses.map((s) => [
+      s,
+      { description: PROBLEM_DESCRIPTIONS[s] ?? 'Problem', content: { 'application/problem+json': { schema: ProblemSchema } } },
+    ]),
+  ) as { [K in S[number]]: { description: string; content: { 'application/problem+json': { schema: typeof ProblemSchema } } } };
+}
+
+export function json<T>(schema: T, description: string) {
+  return { description, content: { 'application/json': { schema } } };
+}
+
+type Declared = Omit<RouteConfig, 'middleware' | 'security'> & { roles: Allowed; idempotent?: boolean };
+
+export function route<const R extends Declared>(def: R) {
+  const { roles, idempotent: isIdempotent, ...config } = def;
+  const who = roles === 'any' ? 'any authenticated user' : roles.join(', ');
+  return createRoute({
+    ...config,
+    description: [config.description, `**Roles:** ${who}.`].filter(Boolean).join('\n\n'),
+    security: [{ bearerAuth: [] }],
+    middleware: [requireRoles(roles), ...(isIdempotent ? [idempotent()] : [])] as const,
+    ...(isIdempotent ? { parameters: [idempotencyHeaderDoc] } : {}),
+    'x-roles': roles === 'any' ? ['any'] : [...roles],
+  } as Omit<R, 'roles' | 'idempotent'> & { middleware: ReturnType<typeof requireRoles>[] });
+}

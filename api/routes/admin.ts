@@ -1,0 +1,142 @@
+import { OpenAPIHono, z } from '@hono/zod-openapi';
+import { WorkflowIdConflictPolicy, WorkflowNotFoundError } from '@temporalio/client';
+import { ImportReportSchema, ImportSourceSchema, type ImportFormat } from '../../domain/listing-import';
+import { ProcessStatusKey } from '../../domain/search-attributes';
+import { ImportBatch } from '../../models';
+import { importReport, startListingImport } from '../../lib/listing-imports';
+import { SEARCH_REINDEX_WORKFLOW_ID, reindexStateQuery } from '../../workflows/search-reindex';
+import type { AppEnv } from '../deps';
+import { ApiProblem, fieldError, notFound } from '../problem';
+import { json, problems, route } from '../route';
+
+/** Uploads above this go through the CLI importer, which streams from disk. */
+export const MAX_IMPORT_BYTES = 16 * 1024 * 1024;
+
+const StartedSchema = z
+  .object({ workflowId: z.string(), status: z.string(), location: z.string() })
+  .openapi('ProcessStarted');
+
+const ImportDoc = ImportReportSchema.openapi('ImportReport');
+
+export const adminRouter = new OpenAPIHono<AppEnv>()
+  .openapi(
+    route({
+      method: 'post',
+      path: '/admin/search/reindex',
+      tags: ['Admin'],
+      summary: 'Rebuild the listings index from Postgres and swap it in with no downtime',
+      description: 'Starts the reindex workflow; while one runs, asking again returns the running one.',
+      roles: ['admin'],
+      idempotent: true,
+      responses: { 202: json(StartedSchema, 'Started (or already running)'), ...problems(401, 403) },
+    }),
+    async (c) => {
+      const deps = c.get('deps');
+      const handle = await deps.temporal.workflow.start('searchReindexWorkflow', {
+        workflowId: SEARCH_REINDEX_WORKFLOW_ID,
+        taskQueue: deps.searchTaskQueue,
+        args: [],
+        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+        typedSearchAttributes: [{ key: ProcessStatusKey, value: 'reindexing' }],
+        memo: { summary: 'Full rebuild of the listings search index' },
+      });
+      const location = '/v1/admin/search/reindex';
+      c.header('location', location);
+      return c.json({ workflowId: handle.workflowId, status: 'running', location }, 202);
+    },
+  )
+  .openapi(
+    route({
+      method: 'get',
+      path: '/admin/search/reindex',
+      tags: ['Admin'],
+      summary: 'Progress of the latest reindex',
+      roles: ['admin', 'ops'],
+      responses: {
+        200: json(
+          z.object({
+            workflowId: z.string(),
+            status: z.string(),
+            phase: z.string(),
+            index: z.string().nullable(),
+            copied: z.number().int(),
+            caughtUp: z.number().int(),
+          }).openapi('ReindexState'),
+          'Reindex state',
+        ),
+        ...problems(401, 403, 404),
+      },
+    }),
+    async (c) => {
+      const handle = c.get('deps').temporal.workflow.getHandle(SEARCH_REINDEX_WORKFLOW_ID);
+      try {
+        const description = await handle.describe();
+        const state = await handle.query(reindexStateQuery);
+        return c.json({ workflowId: handle.workflowId, status: description.status.name, phase: state.phase, index: state.index, copied: state.copied, caughtUp: state.caughtUp }, 200);
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) throw notFound('reindex');
+        throw err;
+      }
+    },
+  )
+  .openapi(
+    route({
+      method: 'post',
+      path: '/admin/import/listings',
+      tags: ['Admin'],
+      summary: 'Import listings from CSV or JSON lines (Ames sales format)',
+      description:
+        'Send the file as the body (`text/csv` with a header row, or `application/x-ndjson`). Every row is validated; ' +
+        'rejected rows are reported with reasons. Importing the same rows again creates nothing new.',
+      roles: ['admin'],
+      idempotent: true,
+      request: {
+        query: z.object({
+          source: ImportSourceSchema.default('ames').describe('Names the data set; part of every record\'s external reference'),
+        }),
+        body: {
+          content: {
+            'text/csv': { schema: z.string() },
+            'application/x-ndjson': { schema: z.string() },
+          },
+          required: true,
+        },
+      },
+      responses: { 202: json(ImportDoc, 'Accepted; follow Location for the report'), ...problems(400, 401, 403, 413, 415, 422) },
+    }),
+    async (c) => {
+      const { source } = c.req.valid('query');
+      const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+      const formats: Record<string, ImportFormat> = { 'text/csv': 'csv', 'application/x-ndjson': 'ndjson', 'application/jsonl': 'ndjson' };
+      const format = formats[type];
+      if (!format) throw new ApiProblem(415, 'unsupported-media-type', 'send text/csv or application/x-ndjson');
+      const content = await c.req.text();
+      if (Buffer.byteLength(content) > MAX_IMPORT_BYTES) {
+        throw new ApiProblem(413, 'payload-too-large', `at most ${MAX_IMPORT_BYTES} bytes per upload; use the CLI importer for more`);
+      }
+      if (!content.trim()) throw fieldError('body', 'the file is empty');
+      const deps = c.get('deps');
+      const { batch } = await startListingImport(
+        { client: deps.temporal, taskQueue: deps.searchTaskQueue },
+        { source, format, content, createdBy: c.get('principal').userId },
+      );
+      c.header('location', `/v1/admin/imports/${batch.id}`);
+      return c.json(importReport(batch), 202);
+    },
+  )
+  .openapi(
+    route({
+      method: 'get',
+      path: '/admin/imports/{id}',
+      tags: ['Admin'],
+      summary: 'An import\'s report: counts and rejected rows with reasons',
+      roles: ['admin', 'ops'],
+      request: { params: z.object({ id: z.uuid() }) },
+      responses: { 200: json(ImportDoc, 'The report'), ...problems(401, 403, 404, 422) },
+    }),
+    async (c) => {
+      const batch = await ImportBatch.findByPk(c.req.valid('param').id, { attributes: { exclude: ['content'] } });
+      if (!batch) throw notFound('import');
+      return c.json(importReport(batch), 200);
+    },
+  );

@@ -1,0 +1,207 @@
+import { OpenAPIHono, z } from '@hono/zod-openapi';
+import { Op, type WhereOptions } from 'sequelize';
+import {
+  ListingCreateSchema,
+  ListingSchema,
+  ListingStatusSchema,
+  ListingUpdateSchema,
+  PUBLIC_LISTING_STATUSES,
+  statusChangeProblem,
+  type Listing as ListingApi,
+} from '../../domain/listing';
+import { Listing, Property, Unit } from '../../models';
+import { canManage, canRead, isStaff } from '../access';
+import type { AppEnv, Principal } from '../deps';
+import { ApiProblem, fieldError, forbidden, notFound } from '../problem';
+import { json, problems, route } from '../route';
+import { requestListingIndexing } from '../search-sync';
+import { readableProperty } from './properties';
+import { PageQuerySchema } from './users';
+
+const ListingDoc = ListingSchema.openapi('Listing');
+const IdParams = z.object({ id: z.uuid() });
+
+export function listingToApi(l: Listing): ListingApi {
+  return {
+    id: l.id,
+    propertyId: l.propertyId,
+    unitId: l.unitId,
+    purpose: l.purpose,
+    status: l.status,
+    price: { amountMinor: l.priceMinor, currency: l.currency },
+    description: l.description,
+    features: l.features,
+    media: l.media,
+    listedAt: l.listedAt,
+    closedAt: l.closedAt,
+    soldPrice: l.soldPriceMinor === null ? null : { amountMinor: l.soldPriceMinor, currency: l.currency },
+    externalRef: l.externalRef,
+    version: l.version,
+    createdAt: l.createdAt.toISOString(),
+    updatedAt: l.updatedAt.toISOString(),
+  };
+}
+
+/** Anyone may see a public listing; drafts and withdrawn ones only their side and staff see. */
+async function visibleListing(p: Principal, id: string) {
+  const listing = await Listing.findByPk(id);
+  if (!listing) throw notFound('listing');
+  if (PUBLIC_LISTING_STATUSES.includes(listing.status) || isStaff(p)) return listing;
+  const property = await Property.findByPk(listing.propertyId);
+  if (!property || !canRead(p, property)) throw notFound('listing');
+  return listing;
+}
+
+const today = () => new Date().toISOString().slice(0, 10);
+
+export const listingsRouter = new OpenAPIHono<AppEnv>()
+  .openapi(
+    route({
+      method: 'post',
+      path: '/listings',
+      tags: ['Listings'],
+      summary: 'Offer a property or unit for sale or rent',
+      description: 'The listing is saved at once and indexed for search through a Temporal workflow, which retries until Elasticsearch accepts it.',
+      roles: ['admin', 'manager', 'owner'],
+      idempotent: true,
+      request: { body: { content: { 'application/json': { schema: ListingCreateSchema.openapi('ListingCreate') } }, required: true } },
+      responses: { 201: json(ListingDoc, 'Created'), ...problems(400, 401, 403, 404, 422) },
+    }),
+    async (c) => {
+      const input = c.req.valid('json');
+      const p = c.get('principal');
+      const property = await readableProperty(p, input.propertyId).catch(() => {
+        throw fieldError('propertyId', 'no such property, or not one you manage');
+      });
+      if (!canManage(p, property)) throw forbidden('only the owner, the manager or an admin may list this property');
+      if (input.unitId) {
+        const unit = await Unit.findOne({ where: { id: input.unitId, propertyId: property.id } });
+        if (!unit) throw fieldError('unitId', 'no such unit in this property');
+      }
+      const listing = await Listing.create({
+        propertyId: property.id,
+        unitId: input.unitId ?? null,
+        purpose: input.purpose,
+        status: input.status,
+        priceMinor: input.price.amountMinor,
+        currency: input.price.currency,
+        description: input.description,
+        features: input.features,
+        media: input.media,
+        listedAt: input.listedAt ?? (input.status === 'active' ? today() : null),
+        closedAt: null,
+        soldPriceMinor: null,
+        externalRef: null,
+      });
+      await requestListingIndexing(c.get('deps'), listing);
+      c.header('location', `/v1/listings/${listing.id}`);
+      return c.json(listingToApi(listing), 201);
+    },
+  )
+  .openapi(
+    route({
+      method: 'get',
+      path: '/listings',
+      tags: ['Listings'],
+      summary: 'List the listings of properties you own or manage (all, for admins and ops)',
+      roles: ['admin', 'ops', 'manager', 'owner'],
+      request: {
+        query: PageQuerySchema.extend({ status: ListingStatusSchema.optional(), propertyId: z.uuid().optional() }),
+      },
+      responses: {
+        200: json(z.object({ items: z.array(ListingDoc), nextAfter: z.uuid().nullable() }).openapi('ListingList'), 'A page, by id'),
+        ...problems(401, 403, 422),
+      },
+    }),
+    async (c) => {
+      const { limit, after, status, propertyId } = c.req.valid('query');
+      const p = c.get('principal');
+      let scope: WhereOptions = {};
+      if (!isStaff(p)) {
+        const mine = await Property.findAll({
+          attributes: ['id'],
+          where: { [Op.or]: [{ ownerId: p.userId }, { managerId: p.userId }] },
+        });
+        scope = { propertyId: mine.map((m) => m.id) };
+      }
+      const rows = await Listing.findAll({
+        where: {
+          [Op.and]: [
+            scope,
+            after ? { id: { [Op.gt]: after } } : {},
+            status ? { status } : {},
+            propertyId ? { propertyId } : {},
+          ],
+        },
+        order: [['id', 'ASC']],
+        limit,
+      });
+      return c.json({ items: rows.map(listingToApi), nextAfter: rows.length === limit ? rows[rows.length - 1]!.id : null }, 200);
+    },
+  )
+  .openapi(
+    route({
+      method: 'get',
+      path: '/listings/{id}',
+      tags: ['Listings'],
+      summary: 'Get a listing',
+      roles: 'any',
+      request: { params: IdParams },
+      responses: { 200: json(ListingDoc, 'The listing'), ...problems(401, 404, 422) },
+    }),
+    async (c) => c.json(listingToApi(await visibleListing(c.get('principal'), c.req.valid('param').id)), 200),
+  )
+  .openapi(
+    route({
+      method: 'patch',
+      path: '/listings/{id}',
+      tags: ['Listings'],
+      summary: 'Change a listing: price, status, description, features, media, dates',
+      description: 'Status changes follow the listing lifecycle (draft → active → under_contract → sold/rented; withdrawn and relisted). The search index follows through Temporal.',
+      roles: ['admin', 'manager', 'owner'],
+      request: {
+        params: IdParams,
+        body: { content: { 'application/json': { schema: ListingUpdateSchema.openapi('ListingUpdate') } }, required: true },
+      },
+      responses: { 200: json(ListingDoc, 'The changed listing'), ...problems(400, 401, 403, 404, 409, 422) },
+    }),
+    async (c) => {
+      const p = c.get('principal');
+      const input = c.req.valid('json');
+      const { db } = c.get('deps');
+      const listing = await db.transaction(async (transaction) => {
+        const current = await Listing.findByPk(c.req.valid('param').id, { transaction, lock: transaction.LOCK.UPDATE });
+        if (!current) throw notFound('listing');
+        const property = await Property.findByPk(current.propertyId, { transaction });
+        if (!property || !canRead(p, property)) throw notFound('listing');
+        if (!canManage(p, property)) throw forbidden('only the owner, the manager or an admin may change this listing');
+        const status = input.status ?? current.status;
+        const problem = statusChangeProblem(current.purpose, current.status, status);
+        if (problem) throw new ApiProblem(409, 'invalid-state', problem);
+        const currency = input.price?.currency ?? current.currency;
+        if (input.soldPrice && input.soldPrice.currency !== currency) {
+          throw fieldError('soldPrice.currency', `must be the listing's currency, ${currency}`);
+        }
+        const closing = status !== current.status && (status === 'sold' || status === 'rented');
+        await current.update(
+          {
+            status,
+            ...(input.price && { priceMinor: input.price.amountMinor, currency: input.price.currency }),
+            ...(input.description !== undefined && { description: input.description }),
+            ...(input.features && { features: input.features }),
+            ...(input.media && { media: input.media }),
+            ...(input.listedAt && { listedAt: input.listedAt }),
+            ...(status === 'active' && !current.listedAt && !input.listedAt && { listedAt: today() }),
+            ...(input.closedAt && { closedAt: input.closedAt }),
+            ...(closing && !input.closedAt && !current.closedAt && { closedAt: today() }),
+            ...(input.soldPrice && { soldPriceMinor: input.soldPrice.amountMinor }),
+            version: current.version + 1,
+          },
+          { transaction },
+        );
+        return current;
+      });
+      await requestListingIndexing(c.get('deps'), listing);
+      return c.json(listingToApi(listing), 200);
+    },
+  );

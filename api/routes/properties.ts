@@ -1,0 +1,256 @@
+import { OpenAPIHono, z } from '@hono/zod-openapi';
+import { Op, UniqueConstraintError, type WhereOptions } from 'sequelize';
+import {
+  PropertyCreateSchema,
+  PropertySchema,
+  PropertyUpdateSchema,
+  UnitCreateSchema,
+  UnitSchema,
+  type Property as PropertyApi,
+} from '../../domain/property';
+import { Property, Unit, User } from '../../models';
+import { canManage, canRead, hasRole, isStaff } from '../access';
+import type { AppEnv, Principal } from '../deps';
+import { ApiProblem, fieldError, forbidden, notFound } from '../problem';
+import { json, problems, route } from '../route';
+import { PageQuerySchema } from './users';
+
+const PropertyDoc = PropertySchema.openapi('Property');
+const UnitDoc = UnitSchema.openapi('Unit');
+const IdParams = z.object({ id: z.uuid() });
+
+export function propertyToApi(p: Property): PropertyApi {
+  const opt = <T>(v: T | null) => (v === null ? undefined : v);
+  return {
+    id: p.id,
+    ownerId: p.ownerId,
+    managerId: p.managerId,
+    address: {
+      line1: opt(p.addressLine1),
+      line2: opt(p.addressLine2),
+      city: p.city,
+      region: p.region,
+      postalCode: opt(p.postalCode),
+      country: p.country,
+    },
+    location: { lat: p.lat, lon: p.lon },
+    type: p.type,
+    bedrooms: opt(p.bedrooms),
+    bathrooms: opt(p.bathrooms),
+    livingAreaSqft: opt(p.livingAreaSqft),
+    lotAreaSqft: opt(p.lotAreaSqft),
+    yearBuilt: opt(p.yearBuilt),
+    zoningCode: opt(p.zoningCode),
+    neighborhood: opt(p.neighborhood),
+    createdAt: p.createdAt.toISOString(),
+    updatedAt: p.updatedAt.toISOString(),
+  };
+}
+
+function unitToApi(u: Unit) {
+  return {
+    id: u.id,
+    propertyId: u.propertyId,
+    label: u.label,
+    bedrooms: u.bedrooms ?? undefined,
+    bathrooms: u.bathrooms ?? undefined,
+    livingAreaSqft: u.livingAreaSqft ?? undefined,
+    floor: u.floor ?? undefined,
+    createdAt: u.createdAt.toISOString(),
+  };
+}
+
+function columnsOf(input: z.infer<typeof PropertyUpdateSchema>) {
+  return {
+    ...(input.type !== undefined && { type: input.type }),
+    ...(input.address && {
+      addressLine1: input.address.line1 ?? null,
+      addressLine2: input.address.line2 ?? null,
+      city: input.address.city,
+      region: input.address.region,
+      postalCode: input.address.postalCode ?? null,
+      country: input.address.country,
+    }),
+    ...(input.location && { lat: input.location.lat, lon: input.location.lon }),
+    ...(input.bedrooms !== undefined && { bedrooms: input.bedrooms }),
+    ...(input.bathrooms !== undefined && { bathrooms: input.bathrooms }),
+    ...(input.livingAreaSqft !== undefined && { livingAreaSqft: input.livingAreaSqft }),
+    ...(input.lotAreaSqft !== undefined && { lotAreaSqft: input.lotAreaSqft }),
+    ...(input.yearBuilt !== undefined && { yearBuilt: input.yearBuilt }),
+    ...(input.zoningCode !== undefined && { zoningCode: input.zoningCode }),
+    ...(input.neighborhood !== undefined && { neighborhood: input.neighborhood }),
+    ...(input.managerId !== undefined && { managerId: input.managerId }),
+  };
+}
+
+/** A property the caller may read; 404 when it is not theirs, so its existence stays private. */
+export async function readableProperty(p: Principal, id: string): Promise<Property> {
+  const property = await Property.findByPk(id);
+  if (!property || !canRead(p, property)) throw notFound('property');
+  return property;
+}
+
+async function manageableProperty(p: Principal, id: string): Promise<Property> {
+  const property = await readableProperty(p, id);
+  if (!canManage(p, property)) throw forbidden('only its owner, its manager or an admin may change this property');
+  return property;
+}
+
+async function requireUserWithRole(field: string, userId: string, role: 'owner' | 'manager') {
+  const user = await User.findByPk(userId);
+  if (!user) throw fieldError(field, 'no such user');
+  if (!user.roles.includes(role) && !user.roles.includes('admin')) throw fieldError(field, `the user does not hold the ${role} role`);
+}
+
+export const propertiesRouter = new OpenAPIHono<AppEnv>()
+  .openapi(
+    route({
+      method: 'post',
+      path: '/properties',
+      tags: ['Properties'],
+      summary: 'Register a property',
+      description: 'An owner registers their own; a manager or admin names the owner (`ownerId`).',
+      roles: ['admin', 'manager', 'owner'],
+      idempotent: true,
+      request: { body: { content: { 'application/json': { schema: PropertyCreateSchema.openapi('PropertyCreate') } }, required: true } },
+      responses: { 201: json(PropertyDoc, 'Created'), ...problems(400, 401, 403, 422) },
+    }),
+    async (c) => {
+      const input = c.req.valid('json');
+      const p = c.get('principal');
+      let ownerId = input.ownerId;
+      let managerId = input.managerId ?? null;
+      if (!hasRole(p, 'admin')) {
+        if (hasRole(p, 'owner') && (!ownerId || ownerId === p.userId)) {
+          ownerId = p.userId; // owners register their own
+        } else if (hasRole(p, 'manager')) {
+          if (managerId && managerId !== p.userId) throw fieldError('managerId', 'a manager registers properties they manage');
+          managerId = p.userId;
+        } else {
+          throw forbidden('owners register their own properties');
+        }
+      }
+      if (!ownerId) throw fieldError('ownerId', 'name the owning user');
+      if (ownerId !== p.userId) await requireUserWithRole('ownerId', ownerId, 'owner');
+      if (managerId && managerId !== p.userId) await requireUserWithRole('managerId', managerId, 'manager');
+      if (ownerId === p.userId && !(await User.findByPk(p.userId))) {
+        throw fieldError('ownerId', 'your user record does not exist; ask an admin to create it');
+      }
+      const property = await Property.create({
+        ...(columnsOf(input) as Required<ReturnType<typeof columnsOf>>),
+        ownerId,
+        managerId,
+        externalRef: null,
+      } as never);
+      c.header('location', `/v1/properties/${property.id}`);
+      return c.json(propertyToApi(property), 201);
+    },
+  )
+  .openapi(
+    route({
+      method: 'get',
+      path: '/properties',
+      tags: ['Properties'],
+      summary: 'List the properties you own or manage (all, for admins and ops)',
+      roles: ['admin', 'ops', 'manager', 'owner'],
+      request: { query: PageQuerySchema },
+      responses: {
+        200: json(z.object({ items: z.array(PropertyDoc), nextAfter: z.uuid().nullable() }).openapi('PropertyList'), 'A page, by id'),
+        ...problems(401, 403, 422),
+      },
+    }),
+    async (c) => {
+      const { limit, after } = c.req.valid('query');
+      const p = c.get('principal');
+      const scope: WhereOptions = isStaff(p) ? {} : { [Op.or]: [{ ownerId: p.userId }, { managerId: p.userId }] };
+      const rows = await Property.findAll({
+        where: { ...scope, ...(after ? { id: { [Op.gt]: after } } : {}) },
+        order: [['id', 'ASC']],
+        limit,
+      });
+      return c.json({ items: rows.map(propertyToApi), nextAfter: rows.length === limit ? rows[rows.length - 1]!.id : null }, 200);
+    },
+  )
+  .openapi(
+    route({
+      method: 'get',
+      path: '/properties/{id}',
+      tags: ['Properties'],
+      summary: 'Get a property',
+      roles: ['admin', 'ops', 'manager', 'owner'],
+      request: { params: IdParams },
+      responses: { 200: json(PropertyDoc, 'The property'), ...problems(401, 403, 404, 422) },
+    }),
+    async (c) => c.json(propertyToApi(await readableProperty(c.get('principal'), c.req.valid('param').id)), 200),
+  )
+  .openapi(
+    route({
+      method: 'patch',
+      path: '/properties/{id}',
+      tags: ['Properties'],
+      summary: 'Change a property',
+      roles: ['admin', 'manager', 'owner'],
+      request: {
+        params: IdParams,
+        body: { content: { 'application/json': { schema: PropertyUpdateSchema.openapi('PropertyUpdate') } }, required: true },
+      },
+      responses: { 200: json(PropertyDoc, 'The changed property'), ...problems(400, 401, 403, 404, 422) },
+    }),
+    async (c) => {
+      const property = await manageableProperty(c.get('principal'), c.req.valid('param').id);
+      const input = c.req.valid('json');
+      if (input.managerId) await requireUserWithRole('managerId', input.managerId, 'manager');
+      await property.update(columnsOf(input));
+      return c.json(propertyToApi(property), 200);
+    },
+  )
+  .openapi(
+    route({
+      method: 'post',
+      path: '/properties/{id}/units',
+      tags: ['Properties'],
+      summary: 'Add a unit to a multi-unit building',
+      roles: ['admin', 'manager', 'owner'],
+      idempotent: true,
+      request: {
+        params: IdParams,
+        body: { content: { 'application/json': { schema: UnitCreateSchema.openapi('UnitCreate') } }, required: true },
+      },
+      responses: { 201: json(UnitDoc, 'Created'), ...problems(400, 401, 403, 404, 409, 422) },
+    }),
+    async (c) => {
+      const property = await manageableProperty(c.get('principal'), c.req.valid('param').id);
+      const input = c.req.valid('json');
+      try {
+        const unit = await Unit.create({
+          propertyId: property.id,
+          label: input.label,
+          bedrooms: input.bedrooms ?? null,
+          bathrooms: input.bathrooms ?? null,
+          livingAreaSqft: input.livingAreaSqft ?? null,
+          floor: input.floor ?? null,
+        });
+        c.header('location', `/v1/properties/${property.id}/units/${unit.id}`);
+        return c.json(unitToApi(unit), 201);
+      } catch (err) {
+        if (err instanceof UniqueConstraintError) throw new ApiProblem(409, 'conflict', `unit ${input.label} already exists`);
+        throw err;
+      }
+    },
+  )
+  .openapi(
+    route({
+      method: 'get',
+      path: '/properties/{id}/units',
+      tags: ['Properties'],
+      summary: 'List a property\'s units',
+      roles: ['admin', 'ops', 'manager', 'owner'],
+      request: { params: IdParams },
+      responses: { 200: json(z.object({ items: z.array(UnitDoc) }), 'Units by label'), ...problems(401, 403, 404, 422) },
+    }),
+    async (c) => {
+      const property = await readableProperty(c.get('principal'), c.req.valid('param').id);
+      const units = await Unit.findAll({ where: { propertyId: property.id }, order: [['label', 'ASC']] });
+      return c.json({ items: units.map(unitToApi) }, 200);
+    },
+  );

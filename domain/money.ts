@@ -1,0 +1,55 @@
+/**
+ * Money is an integer number of minor units plus an ISO 4217 currency.
+ * No floats on a money path: conversions from user-facing major units go
+ * through strings or integer arithmetic only.
+ */
+import { z } from 'zod';
+
+/** Minor-unit exponent per currency (ISO 4217); those not listed use 2. */
+const EXPONENTS: Record<string, number> = {
+  BIF: 0, CLP: 0, DJF: 0, GNF: 0, ISK: 0, JPY: 0, KMF: 0, KRW: 0, PYG: 0,
+  RWF: 0, UGX: 0, VND: 0, VUV: 0, XAF: 0, XOF: 0, XPF: 0,
+  BHD: 3, IQD: 3, JOD: 3, KWD: 3, LYD: 3, OMR: 3, TND: 3,
+};
+
+/** Currencies the platform accepts. */
+export const SUPPORTED_CURRENCIES = ['USD', 'EUR', 'GBP', 'JPY', 'CAD', 'AUD', 'CHF', 'MXN'] as const;
+export const CurrencySchema = z.enum(SUPPORTED_CURRENCIES);
+export type Currency = z.infer<typeof CurrencySchema>;
+
+export function currencyExponent(currency: string): number {
+  return EXPONENTS[currency] ?? 2;
+}
+
+/** A non-negative whole number of minor units, within JavaScript's exact integer range. */
+export const MinorUnitsSchema = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+export const MoneySchema = z.object({
+  amountMinor: MinorUnitsSchema.describe('Amount in the currency\'s minor units (cents for USD, yen for JPY)'),
+  currency: CurrencySchema,
+});
+export type Money = z.infer<typeof MoneySchema>;
+
+/**
+ * Converts a decimal string in major units ("250000", "1999.99") to minor units
+ * exactly. Returns undefined when it has more decimals than the currency allows.
+ */
+export function majorToMinor(major: string, currency: string): number | undefined {
+  const m = /^(\d+)(?:\.(\d+))?$/.exec(major.trim());
+  if (!m) return undefined;
+  const exp = currencyExponent(currency);
+  const whole = m[1] ?? '0';
+  const frac = m[2] ?? '';
+  if (frac.length > exp) return undefined;
+  const minor = BigInt(whole) * 10n ** BigInt(exp) + BigInt(frac.padEnd(exp, '0') || '0');
+  if (minor > BigInt(Number.MAX_SAFE_INTEGER)) return undefined;
+  return Number(minor);
+}
+
+/** Formats minor units as a plain decimal string in major units ("215000.00"). */
+export function minorToMajorString(minor: number, currency: string): string {
+  const exp = currencyExponent(currency);
+  if (exp === 0) return String(minor);
+  const s = String(Math.abs(minor)).padStart(exp + 1, '0');
+  return `${minor < 0 ? '-' : ''}${s.slice(0, -exp)}.${s.slice(-exp)}`;
+}

@@ -1,0 +1,28 @@
+/**
+ * Custom search attributes: what operations staff filter on in the Temporal
+ * Web UI. One list, used by workflows (to set them), by the service manager
+ * (to register them on the dev server) and by the worker (to register them on
+ * any other server at start).
+ */
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
+export const PropertyIdKey = defineSearchAttributeKey('PropertyId', SearchAttributeType.KEYWORD);
+export const ListingIdKey = defineSearchAttributeKey('ListingId', SearchAttributeType.KEYWORD);
+export const ImportBatchIdKey = defineSearchAttributeKey('ImportBatchId', SearchAttributeType.KEYWORD);
+export const ProcessStatusKey = defineSearchAttributeKey('ProcessStatus', SearchAttributeType.KEYWORD);
+
+export const CUSTOM_SEARCH_ATTRIBUTES = [PropertyIdKey, ListingIdKey, ImportBatchIdKey, ProcessStatusKey];
+
+/** The `Name=Type` spelling that `temporal server start-dev --search-attribute` takes. */
+export function searchAttributeFlags(): string[] {
+  const cliType: Record<string, string> = {
+    [SearchAttributeType.KEYWORD]: 'Keyword',
+    [SearchAttributeType.TEXT]: 'Text',
+    [SearchAttributeType.INT]: 'Int',
+    [SearchAttributeType.DOUBLE]: 'Double',
+    [SearchAttributeType.BOOL]: 'Bool',
+    [SearchAttributeType.DATETIME]: 'Datetime',
+    [SearchAttributeType.KEYWORD_LIST]: 'KeywordList',
+  };
+  return CUSTOM_SEARCH_ATTRIBUTES.flatMap((k) => ['--search-attribute', `${k.name}=${cliType[k.type]}`]);
+}

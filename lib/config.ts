@@ -1,0 +1,192 @@
+/**
+ * The one typed configuration of the platform, read from the environment and
+ * validated at start. A missing or invalid value stops the process with a
+ * message naming the variable.
+ *
+ * Every external address has an embedded default. Setting one of
+ * TEMPORAL_ADDRESS, DATABASE_URL, ELASTICSEARCH_URL or STRIPE_SECRET_KEY /
+ * STRIPE_API_BASE points the platform at that service instead, and the
+ * service manager (scripts/services.ts) then starts no embedded copy of it.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+export const PROJECT_ROOT = path.resolve(__dirname, '..');
+
+const port = z.coerce.number().int().min(1).max(65535);
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/** Every environment variable the platform reads, with its rule and default. */
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TRILIGHT_DATA_DIR: z.string().min(1).default('.data/dev'),
+
+  API_HOST: z.string().min(1).default('127.0.0.1'),
+  API_PORT: port.default(3000),
+  API_PUBLIC_URL: z.url().optional(),
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+
+  // Temporal
+  TEMPORAL_ADDRESS: z.string().regex(/^[^:\s]+:\d+$/, 'must be host:port').optional(),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TLS: bool.default(false),
+  TEMPORAL_TLS_CERT_PATH: z.string().min(1).optional(),
+  TEMPORAL_TLS_KEY_PATH: z.string().min(1).optional(),
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
+  TEMPORAL_UI_URL: z.url().optional(),
+  EMBEDDED_TEMPORAL_PORT: port.default(7233),
+  EMBEDDED_TEMPORAL_UI_PORT: port.default(8233),
+
+  // Postgres
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  EMBEDDED_POSTGRES_PORT: port.default(54329),
+
+  // Elasticsearch
+  ELASTICSEARCH_URL: z.url().optional(),
+  ELASTICSEARCH_INDEX_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be lower-case letters, digits, - or _')
+    .default('trilight'),
+  EMBEDDED_ELASTICSEARCH_PORT: port.default(9200),
+  EMBEDDED_ELASTICSEARCH_HEAP: z.string().regex(/^\d+[mg]$/, 'must look like 512m or 1g').default('1g'),
+
+  // Stripe
+  STRIPE_SECRET_KEY: z.string().regex(/^sk_(test|live)_/, 'must start with sk_test_ or sk_live_').optional(),
+  STRIPE_API_BASE: z.url().optional(),
+  EMBEDDED_STRIPE_PORT: port.default(8420),
+
+  // Workers
+  WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(500),
+});
+
+export type Env = z.infer<typeof envSchema>;
+export const ENV_VARIABLES = Object.keys(envSchema.shape) as (keyof Env)[];
+
+/** Variables that name an external service; when set, its embedded copy is not started. */
+export const EXTERNAL_SERVICE_VARIABLES = {
+  temporal: ['TEMPORAL_ADDRESS'],
+  postgres: ['DATABASE_URL'],
+  elasticsearch: ['ELASTICSEARCH_URL'],
+  stripe: ['STRIPE_SECRET_KEY', 'STRIPE_API_BASE'],
+} as const;
+
+const DEV_JWT_SECRET = 'trilight-local-development-secret-do-not-use-in-production';
+const LOCAL_STRIPE_KEY = 'sk_test_trilight_localstripe';
+
+export class ConfigError extends Error {
+  constructor(readonly problems: { variable: string; message: string }[]) {
+    super(
+      'Invalid configuration:\n' + problems.map((p) => `  ${p.variable}: ${p.message}`).join('\n'),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+function buildConfig(env: Env) {
+  const dataDir = path.resolve(PROJECT_ROOT, env.TRILIGHT_DATA_DIR);
+  const stripeBase = new URL(
+    env.STRIPE_API_BASE ??
+      (env.STRIPE_SECRET_KEY ? 'https://api.stripe.com' : `http://127.0.0.1:${env.EMBEDDED_STRIPE_PORT}`),
+  );
+  return {
+    env: env.NODE_ENV,
+    logLevel: env.LOG_LEVEL,
+    dataDir,
+    api: {
+      host: env.API_HOST,
+      port: env.API_PORT,
+      publicUrl: env.API_PUBLIC_URL ?? `http://${env.API_HOST}:${env.API_PORT}`,
+      jwtSecret: env.JWT_SECRET ?? DEV_JWT_SECRET,
+    },
+    temporal: {
+      embedded: env.TEMPORAL_ADDRESS === undefined,
+      address: env.TEMPORAL_ADDRESS ?? `127.0.0.1:${env.EMBEDDED_TEMPORAL_PORT}`,
+      namespace: env.TEMPORAL_NAMESPACE,
+      tls: env.TEMPORAL_TLS,
+      tlsCertPath: env.TEMPORAL_TLS_CERT_PATH,
+      tlsKeyPath: env.TEMPORAL_TLS_KEY_PATH,
+      apiKey: env.TEMPORAL_API_KEY,
+      uiUrl: env.TEMPORAL_UI_URL ?? `http://127.0.0.1:${env.EMBEDDED_TEMPORAL_UI_PORT}`,
+      embeddedPort: env.EMBEDDED_TEMPORAL_PORT,
+      embeddedUiPort: env.EMBEDDED_TEMPORAL_UI_PORT,
+    },
+    postgres: {
+      embedded: env.DATABASE_URL === undefined,
+      url:
+        env.DATABASE_URL ??
+        `postgres://trilight:trilight@127.0.0.1:${env.EMBEDDED_POSTGRES_PORT}/trilight`,
+      poolMax: env.DATABASE_POOL_MAX,
+      embeddedPort: env.EMBEDDED_POSTGRES_PORT,
+    },
+    elasticsearch: {
+      embedded: env.ELASTICSEARCH_URL === undefined,
+      url: env.ELASTICSEARCH_URL ?? `http://127.0.0.1:${env.EMBEDDED_ELASTICSEARCH_PORT}`,
+      indexPrefix: env.ELASTICSEARCH_INDEX_PREFIX,
+      embeddedPort: env.EMBEDDED_ELASTICSEARCH_PORT,
+      embeddedHeap: env.EMBEDDED_ELASTICSEARCH_HEAP,
+    },
+    stripe: {
+      embedded: env.STRIPE_SECRET_KEY === undefined && env.STRIPE_API_BASE === undefined,
+      secretKey: env.STRIPE_SECRET_KEY ?? LOCAL_STRIPE_KEY,
+      protocol: stripeBase.protocol.replace(':', '') as 'http' | 'https',
+      host: stripeBase.hostname,
+      port: Number(stripeBase.port || (stripeBase.protocol === 'https:' ? 443 : 80)),
+      embeddedPort: env.EMBEDDED_STRIPE_PORT,
+    },
+    worker: {
+      shutdownGraceSeconds: env.WORKER_SHUTDOWN_GRACE_SECONDS,
+      maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,
+    },
+  };
+}
+
+export type Config = ReturnType<typeof buildConfig>;
+
+/** Parses and validates a configuration; throws ConfigError naming each bad variable. */
+export function parseConfig(source: Record<string, string | undefined>): Config {
+  // Empty strings count as unset, as shells and compose files often leave them.
+  const cleaned = Object.fromEntries(
+    Object.entries(source).filter(([k, v]) => k in envSchema.shape && v !== undefined && v !== ''),
+  );
+  const result = envSchema.safeParse(cleaned);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((i) => ({ variable: String(i.path[0] ?? '?'), message: i.message })),
+    );
+  }
+  const env = result.data;
+  const problems: { variable: string; message: string }[] = [];
+  if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {
+    problems.push({ variable: 'JWT_SECRET', message: 'is required when NODE_ENV=production' });
+  }
+  if (env.TEMPORAL_TLS_CERT_PATH && !env.TEMPORAL_TLS_KEY_PATH) {
+    problems.push({ variable: 'TEMPORAL_TLS_KEY_PATH', message: 'is required with TEMPORAL_TLS_CERT_PATH' });
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return buildConfig(env);
+}
+
+let cached: Config | undefined;
+
+/** The process's configuration; on an invalid one, prints the problems and exits. */
+export function loadConfig(): Config {
+  if (cached) return cached;
+  try {
+    cached = parseConfig(process.env);
+    return cached;
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw err;
+  }
+}

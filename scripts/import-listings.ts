@@ -1,0 +1,45 @@
+/**
+ * Imports listings from a file through the import workflow and prints the report:
+ *   npm run import:ames -- [--file ../shared/data/ames.csv] [--source ames] [--format csv|ndjson]
+ * A worker must be running (the run command starts one).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadConfig, PROJECT_ROOT } from '../lib/config';
+import { createSequelize } from '../lib/db';
+import { connectTemporal } from '../lib/temporal';
+import { initModels } from '../models';
+import { TASK_QUEUES } from '../workers/task-queues';
+import { runListingImport } from '../lib/listing-imports';
+import { ImportSourceSchema, type ImportFormat } from '../domain/listing-import';
+
+export const AMES_CSV = path.resolve(PROJECT_ROOT, '../shared/data/ames.csv');
+
+async function main() {
+  const { values } = parseArgs({
+    options: { file: { type: 'string' }, source: { type: 'string' }, format: { type: 'string' } },
+  });
+  const file = path.resolve(values.file ?? AMES_CSV);
+  if (!fs.existsSync(file)) throw new Error(`no such file: ${file}`);
+  const source = ImportSourceSchema.parse(values.source ?? 'ames');
+  const format = (values.format ?? (file.endsWith('.csv') ? 'csv' : 'ndjson')) as ImportFormat;
+  const config = loadConfig();
+  const db = createSequelize(config, { poolMax: 2 });
+  initModels(db);
+  const { connection, client } = await connectTemporal(config);
+  try {
+    const report = await runListingImport({ client, taskQueue: TASK_QUEUES.search }, { source, format, content: fs.readFileSync(file, 'utf8') });
+    process.stdout.write(`${JSON.stringify({ ...report, rejections: report.rejections.slice(0, 20) }, null, 2)}\n`);
+  } finally {
+    await connection.close();
+    await db.close();
+  }
+}
+
+if (require.main === module) {
+  main().catch((err: Error) => {
+    process.stderr.write(`import: ${err.message}\n`);
+    process.exit(1);
+  });
+}

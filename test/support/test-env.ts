@@ -1,0 +1,21 @@
+/**
+ * The test profile: its own data folder and ports, so the suite never touches
+ * a development run's data. scripts/test.sh exports the same values.
+ */
+const TEST_ENV: Record<string, string> = {
+  NODE_ENV: 'test',
+  LOG_LEVEL: 'warn',
+  TRILIGHT_DATA_DIR: '.data/test',
+  EMBEDDED_POSTGRES_PORT: '54339',
+  EMBEDDED_TEMPORAL_PORT: '7243',
+  EMBEDDED_TEMPORAL_UI_PORT: '8243',
+  EMBEDDED_ELASTICSEARCH_PORT: '9210',
+  EMBEDDED_ELASTICSEARCH_HEAP: '768m',
+  EMBEDDED_STRIPE_PORT: '8430',
+};
+
+export function applyTestEnv() {
+  for (const [k, v] of Object.entries(TEST_ENV)) process.env[k] ??= v;
+}
+
+applyTestEnv();

@@ -1,0 +1,31 @@
+/** The worker for the search task queue: indexing, reindexing and bulk imports. */
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createActivities, type ActivityDeps } from '../activities';
+import { TASK_QUEUES } from './task-queues';
+
+export interface SearchWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  deps: ActivityDeps;
+  taskQueue?: string;
+  shutdownGraceSeconds?: number;
+  maxCachedWorkflows?: number;
+  /** Tests pass a pre-built bundle; processes bundle from source once at start. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+}
+
+export function createSearchWorker(o: SearchWorkerOptions) {
+  return Worker.create({
+    connection: o.connection,
+    namespace: o.namespace,
+    taskQueue: o.taskQueue ?? TASK_QUEUES.search,
+    activities: createActivities(o.deps),
+    ...(o.workflowBundle ? { workflowBundle: o.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
+    // Imports hold a chunk of 1000 rows in memory: bound how many run at once.
+    maxConcurrentActivityTaskExecutions: 8,
+    maxCachedWorkflows: o.maxCachedWorkflows ?? 500,
+    // On SIGTERM: stop polling, let running activities finish for this long,
+    // then cancel them so their retries run on another worker.
+    shutdownGraceTime: `${o.shutdownGraceSeconds ?? 30} seconds`,
+  });
+}

@@ -1,0 +1,4 @@
+/** The workflow bundle's entry: every workflow the workers run. */
+export { listingIndexingWorkflow } from './listing-indexing';
+export { listingImportWorkflow } from './listing-import';
+export { searchReindexWorkflow } from './search-reindex';
