@@ -6,7 +6,6 @@ import { createElasticsearch } from '../lib/elasticsearch';
 import { createLogger } from '../lib/logger';
 import { connectTemporal } from '../lib/temporal';
 import { initModels } from '../models';
-import { TASK_QUEUES } from '../workers/task-queues';
 import { createApp } from './app';
 
 async function main() {
@@ -16,7 +15,7 @@ async function main() {
   initModels(db);
   const es = createElasticsearch(config);
   const { connection, client } = await connectTemporal(config);
-  const app = createApp({ config, db, es, temporal: client, temporalConnection: connection, logger, searchTaskQueue: TASK_QUEUES.search });
+  const app = createApp({ config, db, es, temporal: client, temporalConnection: connection, logger, searchTaskQueue: config.temporal.taskQueues.search });
   const server = serve({ fetch: app.fetch, hostname: config.api.host, port: config.api.port }, (info) =>
     logger.info({ url: `http://${info.address}:${info.port}` }, 'api listening'),
   );

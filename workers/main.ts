@@ -41,6 +41,7 @@ async function main() {
   const worker = await createSearchWorker({
     connection,
     namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueues.search,
     deps: { db, es, indexPrefix: config.elasticsearch.indexPrefix },
     shutdownGraceSeconds: config.worker.shutdownGraceSeconds,
     maxCachedWorkflows: config.worker.maxCachedWorkflows,

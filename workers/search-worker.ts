@@ -1,13 +1,12 @@
 /** The worker for the search task queue: indexing, reindexing and bulk imports. */
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
-import { TASK_QUEUES } from './task-queues';
 
 export interface SearchWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   deps: ActivityDeps;
-  taskQueue?: string;
+  taskQueue: string;
   shutdownGraceSeconds?: number;
   maxCachedWorkflows?: number;
   /** Tests pass a pre-built bundle; processes bundle from source once at start. */
@@ -18,7 +17,7 @@ export function createSearchWorker(o: SearchWorkerOptions) {
   return Worker.create({
     connection: o.connection,
     namespace: o.namespace,
-    taskQueue: o.taskQueue ?? TASK_QUEUES.search,
+    taskQueue: o.taskQueue,
     activities: createActivities(o.deps),
     ...(o.workflowBundle ? { workflowBundle: o.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
     // Imports hold a chunk of 1000 rows in memory: bound how many run at once.

@@ -1,6 +1,11 @@
-/** Task queues, one per concern, so each can be scaled and rate-limited on its own. */
-export const TASK_QUEUES = {
-  /** Search indexing, reindexing and bulk listing imports (Postgres + Elasticsearch). */
-  search: 'trilight-search',
-} as const;
-export type TaskQueue = (typeof TASK_QUEUES)[keyof typeof TASK_QUEUES];
+/**
+ * Task queues, one per concern, so each can be scaled and rate-limited on its
+ * own. A prefix (TEMPORAL_TASK_QUEUE_PREFIX) lets several environments share a
+ * namespace without stealing each other's tasks.
+ */
+export function taskQueues(prefix: string) {
+  return {
+    /** Search indexing, reindexing and bulk listing imports (Postgres + Elasticsearch). */
+    search: `${prefix}-search`,
+  } as const;
+}

@@ -40,6 +40,7 @@ export const searchRouter = new OpenAPIHono<AppEnv>().openapi(
         // No index yet: nothing has been listed.
         return c.json(toSearchResult(query, { took: 0, timed_out: false, _shards: { total: 0, successful: 0, failed: 0 }, hits: { hits: [], total: { value: 0, relation: 'eq' } } }), 200);
       }
+      if (status === 400 && query.cursor) throw fieldError('cursor', 'is not a cursor from this search; start again without it');
       c.get('logger').error({ err }, 'search failed');
       throw new ApiProblem(503, 'service-unavailable', 'search is unavailable right now; try again shortly');
     }

@@ -42,9 +42,11 @@ function sortClause(query: ListingSearchQuery): estypes.SortCombinations[] {
     case 'price_desc':
       return [{ priceMinor: { order: 'desc' } }, tiebreak];
     case 'newest':
+      // A missing date sorts as the epoch rather than `_last`, whose sort value
+      // (Long.MIN_VALUE) cannot round-trip through a JSON cursor exactly.
       return [
-        { listedAt: { order: 'desc', missing: '_last' } },
-        { closedAt: { order: 'desc', missing: '_last' } },
+        { listedAt: { order: 'desc', missing: 0 } },
+        { closedAt: { order: 'desc', missing: 0 } },
         { createdAt: { order: 'desc' } },
         tiebreak,
       ];

@@ -1,0 +1,33 @@
+/** The real Ames sales, read from the shared data folder for tests to compare against. */
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse } from 'csv-parse/sync';
+
+export const AMES_CSV_PATH = path.resolve(__dirname, '../../../shared/data/ames.csv');
+
+export interface AmesSale {
+  id: string;
+  lat: number;
+  lon: number;
+  price: number;
+  beds: number;
+  fireplaces: number;
+  raw: Record<string, string>;
+}
+
+export function readAmesCsv(): string {
+  return fs.readFileSync(AMES_CSV_PATH, 'utf8');
+}
+
+export function amesSales(): AmesSale[] {
+  const rows = parse(readAmesCsv(), { columns: true }) as Record<string, string>[];
+  return rows.map((r) => ({
+    id: r.rownames!,
+    lat: Number(r.Latitude),
+    lon: Number(r.Longitude),
+    price: Number(r.Sale_Price),
+    beds: Number(r.Bedroom_AbvGr),
+    fireplaces: Number(r.Fireplaces),
+    raw: r,
+  }));
+}
