@@ -31,20 +31,27 @@ interface ParsedBatch {
   total: number;
 }
 
+/** A record and its 1-based row: the data row in a CSV (after the header), the line in JSON lines. */
+export interface NumberedRecord {
+  row: number;
+  record: Record<string, string>;
+}
+
 /** Reads records from CSV (with a header row) or JSON lines; both carry the same field names. */
-export function readRecords(content: string, format: ImportFormat): { records: Record<string, string>[]; errors: RowRejection[] } {
+export function readRecords(content: string, format: ImportFormat): { records: NumberedRecord[]; errors: RowRejection[] } {
   if (format === 'csv') {
-    const records = parseCsv(content, { columns: true, skip_empty_lines: true, trim: false, relax_column_count: true }) as Record<string, string>[];
-    return { records, errors: [] };
+    const rows = parseCsv(content, { columns: true, skip_empty_lines: true, trim: false, relax_column_count: true }) as Record<string, string>[];
+    return { records: rows.map((record, i) => ({ row: i + 1, record })), errors: [] };
   }
-  const records: Record<string, string>[] = [];
+  const records: NumberedRecord[] = [];
   const errors: RowRejection[] = [];
   content.split(/\r?\n/).forEach((line, i) => {
     if (!line.trim()) return;
     try {
       const value = JSON.parse(line) as unknown;
       if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error('not an object');
-      records.push(Object.fromEntries(Object.entries(value).map(([k, v]) => [k, v === null ? '' : String(v)])));
+      const record = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, v === null ? '' : String(v)]));
+      records.push({ row: i + 1, record });
     } catch {
       errors.push({ row: i + 1, ref: null, reasons: ['line is not a JSON object'] });
     }
@@ -58,17 +65,17 @@ export function parseBatch(content: string, format: ImportFormat, source: string
   const valid: MappedRow[] = [];
   const rejections = [...errors];
   const seen = new Set<string>();
-  records.forEach((record, i) => {
+  for (const { row, record } of records) {
     const result = mapAmesRow(record, source);
     if (!result.ok) {
-      rejections.push({ row: i + 1, ref: result.ref, reasons: result.reasons });
+      rejections.push({ row, ref: result.ref, reasons: result.reasons });
     } else if (seen.has(result.row.ref)) {
-      rejections.push({ row: i + 1, ref: result.row.ref, reasons: ['rownames: duplicate of an earlier row'] });
+      rejections.push({ row, ref: record.rownames?.trim() || null, reasons: ['rownames: duplicate of an earlier row'] });
     } else {
       seen.add(result.row.ref);
       valid.push(result.row);
     }
-  });
+  }
   rejections.sort((a, b) => a.row - b.row);
   return { valid, rejections, total: records.length + errors.length };
 }

@@ -92,7 +92,8 @@ function featuresOf(r: Record<string, string>): string[] {
   if (r.Pool_QC && r.Pool_QC !== 'No_Pool') features.push('pool');
   if (r.Fence && r.Fence !== 'No_Fence') features.push('fenced yard');
   if (Number(r.Wood_Deck_SF) > 0) features.push('deck');
-  if (Number(r.Open_Porch_SF) > 0 || Number(r.Screen_Porch) > 0 || Number(r.Three_season_porch) > 0) features.push('porch');
+  const porches = ['Open_Porch_SF', 'Enclosed_Porch', 'Screen_Porch', 'Three_season_porch'];
+  if (porches.some((p) => Number(r[p]) > 0)) features.push('porch');
   if (Number(r.Total_Bsmt_SF) > 0) features.push('basement');
   if (r.Misc_Feature === 'Shed') features.push('shed');
   if (r.Paved_Drive === 'Paved') features.push('paved driveway');

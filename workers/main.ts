@@ -3,7 +3,7 @@
  * lets in-flight activities finish within the grace time (or hands them back
  * to the server for another worker) and exits 0.
  */
-import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, makeTelemetryFilterString, type LogLevel, type Worker } from '@temporalio/worker';
 import { loadConfig } from '../lib/config';
 import { createSequelize } from '../lib/db';
 import { createElasticsearch } from '../lib/elasticsearch';
@@ -13,20 +13,36 @@ import { ensureListingsIndex } from '../lib/search/listing-index';
 import { initModels } from '../models';
 import { createSearchWorker } from './search-worker';
 
+const levels: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = {
+  TRACE: 'trace',
+  DEBUG: 'debug',
+  INFO: 'info',
+  WARN: 'warn',
+  ERROR: 'error',
+};
+
+async function waitForRunning(worker: Worker) {
+  while (worker.getState() === 'INITIALIZED') await new Promise((r) => setTimeout(r, 50));
+}
+
 async function main() {
   const config = loadConfig();
   const logger = createLogger(config, { process: 'worker' });
   Runtime.install({
-    logger: {
-      log: (level, message, meta) => logger[level === 'TRACE' ? 'trace' : (level.toLowerCase() as 'info')]({ ...meta }, message),
-      trace: (m, meta) => logger.trace(meta ?? {}, m),
-      debug: (m, meta) => logger.debug(meta ?? {}, m),
-      info: (m, meta) => logger.info(meta ?? {}, m),
-      warn: (m, meta) => logger.warn(meta ?? {}, m),
-      error: (m, meta) => logger.error(meta ?? {}, m),
-    },
+    logger: new DefaultLogger('INFO', (entry) => logger[levels[entry.level]]({ ...entry.meta }, entry.message)),
     telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } },
+    // We handle signals ourselves, from the first moment, so none is missed.
+    shutdownSignals: [],
   });
+  let worker: Worker | undefined;
+  let stopRequested = false;
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => {
+      logger.info({ signal }, 'draining: no new tasks; in-flight activities get the grace time');
+      stopRequested = true;
+      if (worker?.getState() === 'RUNNING') worker.shutdown();
+    });
+  }
 
   const db = createSequelize(config);
   initModels(db);
@@ -38,7 +54,7 @@ async function main() {
   await ensureListingsIndex(es, config.elasticsearch.indexPrefix);
 
   const connection = await NativeConnection.connect(connectionOptions(config));
-  const worker = await createSearchWorker({
+  worker = await createSearchWorker({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueues.search,
@@ -48,7 +64,9 @@ async function main() {
   });
   logger.info({ taskQueue: worker.options.taskQueue }, 'worker started');
   try {
-    await worker.run(); // resolves after a shutdown signal once drained
+    // run() resolves once shutdown() has drained the worker; a signal that
+    // came while we were starting up stops it as soon as it runs.
+    await Promise.all([worker.run(), waitForRunning(worker).then(() => stopRequested && worker!.shutdown())]);
   } finally {
     await connection.close();
     await db.close();

@@ -56,11 +56,15 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+/** Keeps the SDK's own logging out of test output; call before any connection. */
+export function installQuietRuntime() {
+  if (runtimeInstalled) return;
+  Runtime.install({ logger: quietLogger() as never });
+  runtimeInstalled = true;
+}
+
 export async function createHarness(name: string): Promise<Harness> {
-  if (!runtimeInstalled) {
-    Runtime.install({ logger: quietLogger() as never });
-    runtimeInstalled = true;
-  }
+  installQuietRuntime();
   const suffix = randomUUID().slice(0, 8);
   const indexPrefix = `t-${name}-${suffix}`;
   const config = parseConfig({ ...process.env, ELASTICSEARCH_INDEX_PREFIX: indexPrefix });

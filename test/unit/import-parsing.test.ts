@@ -18,14 +18,19 @@ describe('readRecords', () => {
     const { records: read, errors } = readRecords(csvOf(firstRows), 'csv');
     expect(errors).toEqual([]);
     expect(read).toHaveLength(5);
-    expect(read[0]).toMatchObject({ rownames: '1', Bldg_Type: 'OneFam', Sale_Price: '215000' });
-    expect(read.map((r) => r.rownames)).toEqual(['1', '2', '3', '4', '5']);
+    expect(read[0]!.record).toMatchObject({ rownames: '1', Bldg_Type: 'OneFam', Sale_Price: '215000' });
+    expect(read.map((r) => r.record.rownames)).toEqual(['1', '2', '3', '4', '5']);
+    expect(read.map((r) => r.row)).toEqual([1, 2, 3, 4, 5]);
   });
 
   it('reads NDJSON, stringifying values and turning null into an empty string', () => {
     const { records: read, errors } = readRecords('{"rownames":"1","Sale_Price":215000,"Lot_Area":null}\n\n{"rownames":"2"}\r\n', 'ndjson');
     expect(errors).toEqual([]);
-    expect(read).toEqual([{ rownames: '1', Sale_Price: '215000', Lot_Area: '' }, { rownames: '2' }]);
+    // Rows are line numbers: the blank line 2 still counts.
+    expect(read).toEqual([
+      { row: 1, record: { rownames: '1', Sale_Price: '215000', Lot_Area: '' } },
+      { row: 3, record: { rownames: '2' } },
+    ]);
   });
 
   it.each(['[1,2,3]', '"a string"', '42', 'null', '{not json'])('rejects the NDJSON line %s with its row number', (bad) => {
@@ -37,6 +42,15 @@ describe('readRecords', () => {
 });
 
 describe('parseBatch', () => {
+  it('numbers rejections by their line in JSON lines, blank and broken lines included', () => {
+    const bad = { ...records[1]!, Mo_Sold: '13' };
+    const batch = parseBatch(`${ndjsonOf([records[0]!])}\nnot json\n${ndjsonOf([bad])}`, 'ndjson', 'ames');
+    expect(batch.rejections.map((r) => [r.row, r.ref])).toEqual([
+      [3, null],
+      [4, '2'],
+    ]);
+  });
+
   it('parses the same rows from CSV and from NDJSON', () => {
     const fromCsv = parseBatch(csvOf(firstRows), 'csv', 'ames');
     const fromNdjson = parseBatch(ndjsonOf(records), 'ndjson', 'ames');

@@ -1,0 +1,245 @@
+/**
+ * Shared by the API contract and authorisation tests: request bodies that the
+ * API accepts, tokens it must refuse, the OpenAPI document's shape, response
+ * validation against the documented JSON schemas, and waits for the
+ * workflows (imports, reindex) a test starts.
+ */
+import fs from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import { sign } from 'hono/jwt';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import type { Role } from '../../domain/roles';
+import { SEARCH_REINDEX_WORKFLOW_ID } from '../../workflows/search-reindex';
+import { eventually, type Harness } from './harness';
+
+export const AMES_CSV = '/work/shared/data/ames.csv';
+
+// ---------------------------------------------------------------- OpenAPI
+
+export interface OpenApiMedia {
+  schema?: Record<string, unknown>;
+}
+export interface OpenApiOperation {
+  parameters?: { name: string; in: string }[];
+  requestBody?: { content: Record<string, OpenApiMedia> };
+  responses: Record<string, { description: string; content?: Record<string, OpenApiMedia> }>;
+  security?: Record<string, string[]>[];
+  'x-roles'?: string[];
+}
+export interface OpenApiDoc {
+  openapi: string;
+  paths: Record<string, Record<string, OpenApiOperation>>;
+  components: { schemas?: Record<string, unknown>; securitySchemes?: Record<string, Record<string, unknown>> };
+}
+
+export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace'];
+
+/** Every operation of the document as `METHOD /path` with its object. */
+export function operationsOf(doc: OpenApiDoc): { key: string; method: string; path: string; op: OpenApiOperation }[] {
+  return Object.entries(doc.paths).flatMap(([path, item]) =>
+    Object.entries(item)
+      .filter(([method]) => HTTP_METHODS.includes(method))
+      .map(([method, op]) => ({ key: `${method.toUpperCase()} ${path}`, method, path, op })),
+  );
+}
+
+/**
+ * Validates response bodies against the JSON schemas the document declares
+ * for them (OpenAPI 3.1 schemas are JSON Schema 2020-12; `#/components/...`
+ * references resolve against the document's own components).
+ */
+export function responseValidator(doc: OpenApiDoc) {
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  addFormats(ajv);
+  const cache = new Map<string, ValidateFunction>();
+  return (key: string, status: number, contentType: string, body: unknown): string[] => {
+    const [method, path] = key.split(' ') as [string, string];
+    const response = doc.paths[path]?.[method.toLowerCase()]?.responses[String(status)];
+    if (!response) return [`${key} does not document ${status}`];
+    const schema = response.content?.[contentType]?.schema;
+    if (!schema) return [`${key} ${status} documents no ${contentType} body`];
+    const id = `${key} ${status} ${contentType}`;
+    let validate = cache.get(id);
+    if (!validate) {
+      validate = ajv.compile({ ...schema, components: doc.components });
+      cache.set(id, validate);
+    }
+    if (validate(body)) return [];
+    return (validate.errors ?? []).map((e) => `${e.instancePath || '(body)'} ${e.message ?? ''} ${JSON.stringify(e.params)}`);
+  };
+}
+
+// ---------------------------------------------------------------- problems
+
+export interface ProblemBody {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  instance?: string;
+  requestId?: string;
+  errors?: { field: string; message: string }[];
+}
+
+export const problemKind = (p: ProblemBody) => p.type.replace('https://trilight.homes/problems/', '');
+
+/** Asserts an RFC 9457 answer: the media type, the members and the status in the body. */
+export async function expectProblem(res: Response, status: number, kind?: string): Promise<ProblemBody> {
+  const text = await res.text();
+  if (res.status !== status) throw new Error(`expected ${status}, got ${res.status}: ${text.slice(0, 500)}`);
+  expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  const body = JSON.parse(text) as ProblemBody;
+  expect(typeof body.type).toBe('string');
+  expect(typeof body.title).toBe('string');
+  expect(body.title.length).toBeGreaterThan(0);
+  expect(body.status).toBe(status);
+  if (kind) expect(problemKind(body)).toBe(kind);
+  return body;
+}
+
+export const errorFields = (p: ProblemBody) => (p.errors ?? []).map((e) => e.field);
+
+// ---------------------------------------------------------------- tokens
+
+/** HS256 tokens the API must refuse: another secret (claiming admin), or the right one but expired. */
+export async function refusedToken(kind: 'wrong-secret' | 'expired', secret: string, userId: string, roles: Role[]) {
+  const now = Math.floor(Date.now() / 1000);
+  if (kind === 'wrong-secret') {
+    return sign({ sub: userId, roles: ['admin', ...roles], iat: now, exp: now + 3600 }, `not-the-api-secret-${randomUUID()}`, 'HS256');
+  }
+  return sign({ sub: userId, roles, iat: now - 7200, exp: now - 3600 }, secret, 'HS256');
+}
+
+// ---------------------------------------------------------------- bodies
+
+export const newUserBody = (roles: Role[] = ['buyer']) => ({
+  email: `contract-${randomUUID()}@test.trilight.local`,
+  name: 'Contract Person',
+  roles,
+});
+
+export const propertyBody = (extra: Record<string, unknown> = {}) => ({
+  address: { line1: '7 Larkspur Row', city: 'Ames', region: 'IA', postalCode: '50010', country: 'US' },
+  location: { lat: 42.0308, lon: -93.6319 },
+  type: 'house',
+  bedrooms: 3,
+  bathrooms: 2,
+  livingAreaSqft: 1500,
+  ...extra,
+});
+
+export const listingBody = (propertyId: string, extra: Record<string, unknown> = {}) => ({
+  propertyId,
+  purpose: 'sale',
+  price: { amountMinor: 23_500_000, currency: 'USD' },
+  description: 'Contract-test listing',
+  ...extra,
+});
+
+export async function created<T extends { id: string }>(res: Response, what: string): Promise<T> {
+  const text = await res.text();
+  if (res.status !== 201) throw new Error(`creating ${what}: ${res.status} ${text.slice(0, 500)}`);
+  return JSON.parse(text) as T;
+}
+
+/** A property owned by `token`'s user (an owner), optionally naming its manager. */
+export async function createProperty(h: Harness, token: string, extra: Record<string, unknown> = {}) {
+  return created<{ id: string; ownerId: string; managerId: string | null }>(
+    await h.request('/v1/properties', { method: 'POST', token, json: propertyBody(extra) }),
+    'property',
+  );
+}
+
+export async function createListing(h: Harness, token: string, propertyId: string, extra: Record<string, unknown> = {}) {
+  return created<{ id: string; status: string }>(
+    await h.request('/v1/listings', { method: 'POST', token, json: listingBody(propertyId, extra) }),
+    'listing',
+  );
+}
+
+// ---------------------------------------------------------------- imports
+
+/** The Ames header and data lines, read from the shared data set at run time. */
+export function amesLines(): { header: string; columns: string[]; rows: string[] } {
+  const [header, ...rows] = fs.readFileSync(AMES_CSV, 'utf8').split(/\r?\n/).filter((l) => l.trim());
+  if (!header || rows.length < 3) throw new Error(`${AMES_CSV} has too few lines`);
+  if (rows.slice(0, 3).some((l) => l.includes('"'))) throw new Error('expected unquoted CSV lines');
+  return { header, columns: header.split(','), rows };
+}
+
+/** Header, two good rows and one whose Sale_Price is "abc". */
+export function craftedCsv(): { csv: string; brokenRef: string } {
+  const { header, columns, rows } = amesLines();
+  const priceAt = columns.indexOf('Sale_Price');
+  const broken = rows[2]!.split(',');
+  if (priceAt < 0 || broken.length !== columns.length) throw new Error('unexpected Ames layout');
+  broken[priceAt] = 'abc';
+  return { csv: [header, rows[0], rows[1], broken.join(',')].join('\n') + '\n', brokenRef: broken[0]! };
+}
+
+export interface ImportReportBody {
+  id: string;
+  status: string;
+  created: number;
+  updated: number;
+  unchanged: number;
+  rejected: number;
+  totalRows: number | null;
+  rejections: { row: number; ref: string | null; reasons: string[] }[];
+}
+
+/** Polls an import's report until it has finished. */
+export async function finishedImport(h: Harness, token: string, location: string, timeoutMs = 90_000): Promise<ImportReportBody> {
+  return eventually(
+    async () => {
+      const res = await h.request(location, { token });
+      if (res.status !== 200) throw new Error(`GET ${location}: ${res.status}`);
+      const report = (await res.json()) as ImportReportBody;
+      return report.status === 'completed' || report.status === 'failed' ? report : undefined;
+    },
+    timeoutMs,
+    `import ${location} to finish`,
+  );
+}
+
+// ---------------------------------------------------------------- reindex
+
+/**
+ * The reindex workflow has one global id. When this file's worker runs it
+ * (it was started on this file's task queue), wait for it to finish before
+ * the worker stops, so no later run finds a reindex stuck without a worker.
+ */
+export async function settleReindex(h: Harness, timeoutMs = 120_000) {
+  const handle = h.client.workflow.getHandle(SEARCH_REINDEX_WORKFLOW_ID);
+  await eventually(
+    async () => {
+      try {
+        const d = await handle.describe();
+        return d.taskQueue !== h.taskQueue || d.status.name !== 'RUNNING';
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) return true;
+        throw err;
+      }
+    },
+    timeoutMs,
+    'this file\'s reindex to finish',
+  );
+}
+
+/** Registers a Temporal namespace (once; it may exist from an earlier run). */
+export async function ensureNamespace(h: Harness, namespace: string) {
+  try {
+    await h.connection.workflowService.registerNamespace({
+      namespace,
+      // protobufjs takes a plain number for an int64.
+      workflowExecutionRetentionPeriod: { seconds: (24 * 3600) as never },
+    });
+  } catch (err) {
+    if (!/already exists/i.test((err as Error).message)) throw err;
+  }
+}
+
+/** A stack-trace fragment ("at fn (/x/y.ts:12:3)") in a response body. */
+export const STACK_TRACE = /\bat\s+\S.*\.(ts|js|mjs|cjs):\d+|"stack"\s*:/;

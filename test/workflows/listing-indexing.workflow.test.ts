@@ -1,0 +1,83 @@
+/**
+ * The indexing workflow's own logic on the time-skipping test server, with
+ * its activity mocked: changes that arrive while it works collapse into one
+ * more pass, and it completes once no change has come for its linger time.
+ */
+import path from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { indexingStateQuery, listingChangedSignal } from '../../workflows/listing-indexing';
+import { installQuietRuntime, workflowBundle } from '../support/harness';
+
+const TEST_SERVER = path.resolve(__dirname, '../../.tools/python/bin/temporal-test-server');
+let env: TestWorkflowEnvironment;
+
+beforeAll(async () => {
+  installQuietRuntime();
+  env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: TEST_SERVER } },
+  });
+});
+
+afterAll(async () => {
+  await env?.teardown();
+});
+
+test('signals during a pass cause exactly one more pass; then it lingers and completes', async () => {
+  const calls: string[][] = [];
+  let release: () => void = () => undefined;
+  let gate = new Promise<void>((r) => (release = r));
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue: 'indexing-unit',
+    workflowBundle: await workflowBundle(),
+    activities: {
+      async indexListings(ids: string[]) {
+        calls.push(ids);
+        await gate; // hold the first pass until the test has signalled
+        return { indexed: ids.length, stale: 0, deleted: 0 };
+      },
+    },
+  });
+  await worker.runUntil(async () => {
+    const handle = await env.client.workflow.start('listingIndexingWorkflow', {
+      workflowId: 'listing-index-unit-1',
+      taskQueue: 'indexing-unit',
+      args: [{ listingId: 'l-1' }],
+    });
+    while (calls.length === 0) await new Promise((r) => setTimeout(r, 20));
+    await handle.signal(listingChangedSignal);
+    await handle.signal(listingChangedSignal);
+    expect(await handle.query(indexingStateQuery)).toEqual({ indexedTimes: 0, pending: true });
+    release();
+    gate = Promise.resolve();
+    const result = await handle.result(); // the test server skips the linger timer
+    expect(result).toEqual({ indexedTimes: 2 });
+    expect(calls).toEqual([['l-1'], ['l-1']]);
+  });
+});
+
+test('an activity failure is retried until it succeeds', async () => {
+  let attempts = 0;
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue: 'indexing-retry',
+    workflowBundle: await workflowBundle(),
+    activities: {
+      async indexListings(ids: string[]) {
+        attempts++;
+        if (attempts < 4) throw new Error('connect ECONNREFUSED 127.0.0.1:9200');
+        return { indexed: ids.length, stale: 0, deleted: 0 };
+      },
+    },
+  });
+  const result = await worker.runUntil(
+    env.client.workflow.execute('listingIndexingWorkflow', {
+      workflowId: 'listing-index-unit-2',
+      taskQueue: 'indexing-retry',
+      args: [{ listingId: 'l-2' }],
+    }),
+  );
+  expect(result).toEqual({ indexedTimes: 1 });
+  expect(attempts).toBe(4);
+});
