@@ -6,8 +6,8 @@
 #
 #   docker build -t trilight-homes .
 #   docker run ... trilight-homes                              # API (default)
-#   docker run ... trilight-homes npx tsx workers/main.ts      # Temporal worker
-#   docker run ... trilight-homes npx tsx scripts/migrate.ts up
+#   docker run ... trilight-homes node --import tsx workers/main.ts      # Temporal worker
+#   docker run ... trilight-homes node --import tsx scripts/migrate.ts up
 FROM node:20-bookworm-slim
 
 ENV NODE_ENV=production \
@@ -44,4 +44,4 @@ USER node
 
 EXPOSE 3000
 
-CMD ["npx", "tsx", "api/main.ts"]
+CMD ["node", "--import", "tsx", "api/main.ts"]

@@ -70,7 +70,8 @@ export function createApp(deps: ApiDeps) {
     if (err instanceof HTTPException) {
       // Hono's validators throw 400 for a body that is not JSON.
       if (err.status === 400) return problemResponse(c, new ApiProblem(400, 'malformed-request', 'the body is not valid JSON'));
-      return problemResponse(c, new ApiProblem(err.status, err.status === 413 ? 'payload-too-large' : 'malformed-request', err.message));
+      const kind = err.status === 413 ? 'payload-too-large' : err.status === 415 ? 'unsupported-media-type' : 'malformed-request';
+      return problemResponse(c, new ApiProblem(err.status, kind, err.message));
     }
     c.get('logger').error({ err }, 'unhandled error');
     return problemResponse(c, new ApiProblem(500, 'internal-error', 'something went wrong on our side; the request id identifies it in our logs'));

@@ -39,8 +39,18 @@ type Declared = Omit<RouteConfig, 'middleware' | 'security'> & { roles: Allowed;
 export function route<const R extends Declared>(def: R) {
   const { roles, idempotent: isIdempotent, ...config } = def;
   const who = roles === 'any' ? 'any authenticated user' : roles.join(', ');
+  // The problems every route of this shape can answer, whatever its handler does.
+  const request: NonNullable<RouteConfig['request']> = config.request ?? {};
+  const automatic = [
+    401,
+    ...(roles === 'any' ? [] : [403]),
+    ...(request.params || request.query || request.body ? [422] : []),
+    ...(request.body ? [400, 415] : []),
+    ...(isIdempotent ? [400, 409, 422] : []),
+  ];
   return createRoute({
     ...config,
+    responses: { ...problems(...automatic), ...config.responses },
     description: [config.description, `**Roles:** ${who}.`].filter(Boolean).join('\n\n'),
     security: [{ bearerAuth: [] }],
     middleware: [requireRoles(roles), ...(isIdempotent ? [idempotent()] : [])] as const,

@@ -11,9 +11,11 @@
  *
  * Environment knobs (all optional): BENCH_TIMEOUT_MS (total bound, default
  * 15 min), BENCH_COPIES (default 10), BENCH_QUERIES (1000), BENCH_WARMUP (100),
- * BENCH_CLIENTS (8), BENCH_SEED (20061).
+ * BENCH_CLIENTS (8), BENCH_SERIAL (200: a one-client baseline pass), BENCH_SEED (20061),
+ * BENCH_QUIET_WAIT_MS (90 s: how long to wait for other work on the machine to stop first).
  */
 import { randomBytes } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import type { Server } from 'node:http';
 import os from 'node:os';
@@ -27,8 +29,10 @@ import { bundleWorkflowCode, NativeConnection, Runtime, type Worker } from '@tem
 import { parse as parseCsv } from 'csv-parse/sync';
 import pino from 'pino';
 import { QueryTypes, type Sequelize } from 'sequelize';
-import { parseBatch } from '../activities/listing-import';
+// api/app first: it loads @hono/zod-openapi, which must extend zod before any
+// domain schema is built (api/routes/admin.ts calls .openapi() on one).
 import { createApp } from '../api/app';
+import { parseBatch } from '../activities/listing-import';
 import type { ApiDeps } from '../api/deps';
 import { signToken } from '../lib/auth-token';
 import { parseConfig, PROJECT_ROOT, type Config } from '../lib/config';
@@ -53,6 +57,10 @@ const COPIES = envInt('BENCH_COPIES', 10);
 const QUERIES = envInt('BENCH_QUERIES', 1000);
 const WARMUP = envInt('BENCH_WARMUP', 100);
 const CLIENTS = envInt('BENCH_CLIENTS', 8);
+const SERIAL = envInt('BENCH_SERIAL', 200);
+const QUIET_WAIT_MS = envInt('BENCH_QUIET_WAIT_MS', 90_000);
+/** More than this many cores used by other processes makes a run's figures suspect. */
+const FOREIGN_LIMIT = 0.25;
 const SEED = envInt('BENCH_SEED', 20061);
 const SEARCHABLE_WAIT_MS = 120_000;
 const AMES_CSV = path.resolve(PROJECT_ROOT, '../shared/data/ames.csv');
@@ -124,6 +132,121 @@ function stats(values: number[]): Stats {
   };
 }
 
+// ---------------------------------------------------------------- who used the CPU (the machine may be shared)
+
+interface ProcInfo {
+  ticks: number;
+  ppid: number;
+  comm: string;
+  cmd: string;
+}
+interface MachineSample {
+  at: number;
+  cpus: os.CpuInfo['times'][];
+  procs: Map<number, ProcInfo>;
+}
+
+const CLK_TCK = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+function readProcs(): Map<number, ProcInfo> {
+  const procs = new Map<number, ProcInfo>();
+  let entries: string[] = [];
+  try {
+    entries = fs.readdirSync('/proc').filter((e) => /^\d+$/.test(e));
+  } catch {
+    return procs; // not Linux
+  }
+  for (const e of entries) {
+    try {
+      const stat = fs.readFileSync(`/proc/${e}/stat`, 'utf8');
+      const close = stat.lastIndexOf(')');
+      const comm = stat.slice(stat.indexOf('(') + 1, close);
+      const f = stat.slice(close + 2).split(' ');
+      const cmd = fs.readFileSync(`/proc/${e}/cmdline`, 'utf8').replace(/\0/g, ' ');
+      procs.set(Number(e), { ticks: Number(f[11]) + Number(f[12]), ppid: Number(f[1]), comm, cmd });
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  return procs;
+}
+
+function sampleMachine(): MachineSample {
+  return { at: performance.now(), cpus: os.cpus().map((c) => c.times), procs: readProcs() };
+}
+
+/**
+ * Which profile's service a process belongs to, by the data folder on its own or an
+ * ancestor's command line (services.ts puts it there: -D, --db-filename, es.path.conf).
+ */
+function serviceOf(cmd: string, dataDir: string): string | undefined {
+  const m = /\.data\/([^/\s]+)\/(postgres|temporal|elasticsearch|stripe)\b/.exec(cmd);
+  if (cmd.includes(`${dataDir}/`) && m) return `${path.basename(dataDir)} ${m[2]}`;
+  if (m) return `${m[1]}-profile ${m[2]} (not ours)`;
+  return undefined;
+}
+
+/** Machine CPU busy over [a, b] and the biggest consumers, in cores. */
+function machineLoad(a: MachineSample, b: MachineSample, dataDir: string) {
+  let busy = 0;
+  let total = 0;
+  b.cpus.forEach((t, i) => {
+    const u = a.cpus[i];
+    if (!u) return;
+    const d = (k: keyof typeof t) => t[k] - u[k];
+    const all = d('user') + d('nice') + d('sys') + d('irq') + d('idle');
+    total += all;
+    busy += all - d('idle');
+  });
+  const seconds = (b.at - a.at) / 1000;
+  const label = (pid: number): string => {
+    if (pid === process.pid) return 'this bench (API, worker, client thread)';
+    const info = b.procs.get(pid)!;
+    for (let p = pid, depth = 0; p > 1 && depth < 20; depth++) {
+      const proc = b.procs.get(p) ?? a.procs.get(p);
+      if (!proc) break;
+      const svc = serviceOf(proc.cmd, dataDir);
+      if (svc) return svc;
+      p = proc.ppid;
+    }
+    if (/jest/.test(info.cmd)) return 'jest (not ours)';
+    return `${info.comm} (not ours)`;
+  };
+  const byLabel = new Map<string, number>();
+  for (const [pid, info] of b.procs) {
+    const ticks = info.ticks - (a.procs.get(pid)?.ticks ?? 0);
+    if (ticks <= 0) continue;
+    const l = label(pid);
+    byLabel.set(l, (byLabel.get(l) ?? 0) + ticks);
+  }
+  const top = [...byLabel.entries()]
+    .map(([name, ticks]) => ({ name, cores: ticks / CLK_TCK / seconds }))
+    .sort((x, y) => y.cores - x.cores)
+    .slice(0, 7);
+  return { busyPct: total ? (100 * busy) / total : NaN, cores: b.cpus.length, top, loadavg: os.loadavg()[0]! };
+}
+
+/** Cores that went to processes other than this benchmark and its profile's services. */
+function foreignCores(l: ReturnType<typeof machineLoad>) {
+  return l.top.filter((t) => t.name.endsWith('(not ours)')).reduce((a, t) => a + t.cores, 0);
+}
+
+function describeLoad(l: ReturnType<typeof machineLoad>) {
+  const lines = [
+    `machine CPU ${fmt(l.busyPct, 0)}% busy of ${l.cores} cores, loadavg(1m) ${fmt(l.loadavg, 2)}; by process group (cores): ` +
+      l.top.map((t) => `${t.name} ${fmt(t.cores, 2)}`).join(', '),
+  ];
+  const foreign = foreignCores(l);
+  if (foreign > FOREIGN_LIMIT) lines.push(`WARNING: ${fmt(foreign, 2)} cores went to processes outside this benchmark and its services; figures are pessimistic`);
+  return lines;
+}
+
 // ---------------------------------------------------------------- what we measure (partial on timeout)
 
 interface ImportFigures {
@@ -149,9 +272,11 @@ interface ImportFigures {
   parseCacheMissesEst?: number;
   chunkActivities?: number;
   parseCostMs?: number;
+  loadCostMs?: number;
   esIndexTimeMs?: number;
   esRefreshTimeMs?: number;
   processCpuMs?: number;
+  load?: string[];
 }
 
 interface SearchFigures {
@@ -166,6 +291,11 @@ interface SearchFigures {
   errors?: number;
   errorSamples?: string[];
   processCpuMs?: number;
+  load?: string[];
+  overhead?: Stats;
+  serial?: { n: number; api: Stats; took: Stats; wallMs: number };
+  segments?: number;
+  byFeature?: { feature: string; n: number; api: Stats; took: Stats; meanTotal: number }[];
 }
 
 const figures: {
@@ -181,6 +311,9 @@ const figures: {
   search: { queries: QUERIES, clients: CLIENTS },
   cleanup: [],
 };
+
+/** Set once the timeout (or Ctrl-C) has taken over: the phases stop where they are. */
+let aborting = false;
 
 // ---------------------------------------------------------------- resources (cleaned up whatever happens)
 
@@ -242,8 +375,11 @@ function cleanupAll(): Promise<void> {
     const { es, db, config } = res;
     if (es && config) {
       await step('Elasticsearch', async () => {
-        await es.indices.delete({ index: `${RUN_ID}-*`, ignore_unavailable: true, allow_no_indices: true });
-        return `deleted indices ${RUN_ID}-*`;
+        // Elasticsearch 8 refuses wildcard deletes (action.destructive_requires_name): resolve the names first.
+        const found = await es.indices.get({ index: `${RUN_ID}-*`, allow_no_indices: true, ignore_unavailable: true });
+        const names = Object.keys(found);
+        if (names.length) await es.indices.delete({ index: names });
+        return names.length ? `deleted ${names.join(', ')}` : 'no index to delete';
       });
     }
     if (db) {
@@ -281,13 +417,25 @@ function cleanupAll(): Promise<void> {
 // ---------------------------------------------------------------- setup
 
 async function setup() {
-  Runtime.install({ logger: quietLogger() });
+  // Core's own (Rust) log lines go to the no-op logger too, not straight to the console.
+  Runtime.install({ logger: quietLogger(), telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, forward: {} } } });
   let t = performance.now();
   await startServices();
   figures.setup.services = `${fmt(performance.now() - t, 0)} ms`;
 
   const config = parseConfig({ ...process.env, ELASTICSEARCH_INDEX_PREFIX: RUN_ID });
   res.config = config;
+  // Is the machine quiet? Look for two seconds at a time; wait a while for other work to finish.
+  const quietBy = performance.now() + QUIET_WAIT_MS;
+  for (;;) {
+    const m0 = sampleMachine();
+    await sleep(2000);
+    const load = machineLoad(m0, sampleMachine(), config.dataDir);
+    figures.setup.beforeRun = describeLoad(load).join('\n                 ');
+    const foreign = foreignCores(load);
+    if (foreign <= FOREIGN_LIMIT || performance.now() > quietBy || aborting) break;
+    say(`machine busy: ${fmt(foreign, 2)} cores used by other processes; waiting for it to quiet down (BENCH_QUIET_WAIT_MS=${QUIET_WAIT_MS})`);
+  }
   const db = createSequelize(config);
   res.db = db;
   initModels(db);
@@ -312,7 +460,7 @@ async function setup() {
     connection: res.native,
     namespace: config.temporal.namespace,
     taskQueue: RUN_ID,
-    deps: { db, es, indexPrefix: RUN_ID },
+    deps: { db, es, indexPrefix: RUN_ID, temporal: client, searchTaskQueue: RUN_ID },
     workflowBundle,
     shutdownGraceSeconds: 5,
     maxCachedWorkflows: config.worker.maxCachedWorkflows,
@@ -358,7 +506,17 @@ async function machineFacts(config: Config, db: Sequelize, es: ReturnType<typeof
     const info = await es.info();
     figures.machine.elasticsearch = `${info.version.number} (GET /)`;
   } catch {
-    figures.machine.elasticsearch = `${ES_VERSION} (scripts/tool-versions.sh; GET / did not answer)`;
+    // The integ-test distribution has no root endpoint; the nodes API knows the version too.
+    try {
+      const nodes = (await es.nodes.info({ node_id: '_local', filter_path: 'nodes.*.version' })) as unknown as {
+        nodes?: Record<string, { version?: string }>;
+      };
+      const version = Object.values(nodes.nodes ?? {})[0]?.version;
+      if (!version) throw new Error('no version');
+      figures.machine.elasticsearch = `${version} (GET /_nodes/_local; GET / did not answer)`;
+    } catch {
+      figures.machine.elasticsearch = `${ES_VERSION} (scripts/tool-versions.sh; GET / did not answer)`;
+    }
   }
   figures.machine.esHeap = config.elasticsearch.embedded ? `${config.elasticsearch.embeddedHeap} (embedded)` : 'external';
   try {
@@ -388,6 +546,7 @@ async function importPhase(ctx: Awaited<ReturnType<typeof setup>>) {
   say(`import: ${COPIES} concurrent imports of ames.csv (${rowsPerCopy} rows each) = ${int(f.expected)} listings`);
 
   const cpu0 = process.cpuUsage();
+  const m0 = sampleMachine();
   const t0 = performance.now();
   const started = await Promise.all(
     Array.from({ length: COPIES }, (_, i) =>
@@ -410,18 +569,19 @@ async function importPhase(ctx: Awaited<ReturnType<typeof setup>>) {
         entry.indexed = progress.indexed;
         f.firstDoneMs = Math.min(f.firstDoneMs ?? Infinity, entry.doneMs);
       } catch (err) {
-        entry.error = (err as Error).message;
+        entry.error = aborting ? 'terminated when the benchmark timed out' : (err as Error).message;
         throw err;
       }
     }),
   );
+  if (aborting) return; // terminated by the timeout: nothing more to measure
   f.importsDoneMs = performance.now() - t0;
   const failed = settled.filter((s) => s.status === 'rejected').length;
   if (failed) say(`import: ${failed} import(s) failed; waiting for what was indexed anyway`);
 
   // "Searchable": a refresh makes every indexed document visible; poll until the count is complete.
   const deadline = performance.now() + SEARCHABLE_WAIT_MS;
-  for (;;) {
+  while (!aborting) {
     await es.indices.refresh({ index: alias });
     const { count } = await es.count({ index: alias, query: { term: { status: 'sold' } } });
     f.searchableCount = count;
@@ -437,6 +597,7 @@ async function importPhase(ctx: Awaited<ReturnType<typeof setup>>) {
   }
   const cpu = process.cpuUsage(cpu0);
   f.processCpuMs = (cpu.user + cpu.system) / 1000;
+  f.load = describeLoad(machineLoad(m0, sampleMachine(), ctx.config.dataDir));
   say(`import: done in ${fmt((f.searchableMs ?? f.importsDoneMs) / 1000, 2)} s`);
 
   // Cheap extras: batch rows, Temporal activity timings, ES indexing stats, parse cost.
@@ -457,14 +618,18 @@ async function importPhase(ctx: Awaited<ReturnType<typeof setup>>) {
     /* optional */
   }
   // What one miss of the activities' single-entry parse cache costs: load the batch row, parse and validate it.
-  const costs: number[] = [];
+  const loads: number[] = [];
+  const parses: number[] = [];
   for (let i = 0; i < 3; i++) {
-    const t = performance.now();
+    let t = performance.now();
     const batch = await ImportBatch.findByPk(started[0]!.batch.id, { rejectOnEmpty: true });
+    loads.push(performance.now() - t);
+    t = performance.now();
     parseBatch(batch.content, batch.format, batch.source);
-    costs.push(performance.now() - t);
+    parses.push(performance.now() - t);
   }
-  f.parseCostMs = stats(costs).p50;
+  f.loadCostMs = stats(loads).p50;
+  f.parseCostMs = stats(parses).p50;
 }
 
 interface ActivitySpan {
@@ -597,7 +762,7 @@ interface Sample {
  */
 const CLIENT_THREAD_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
-const { base, token, clients } = workerData;
+const { base, token } = workerData;
 async function one(path) {
   const started = performance.now();
   try {
@@ -618,7 +783,7 @@ async function one(path) {
     return { ms: performance.now() - started, status: 0, tookMs: null, total: null, facets: false, error: String(err && err.message || err) };
   }
 }
-parentPort.on('message', async ({ id, paths }) => {
+parentPort.on('message', async ({ id, paths, clients }) => {
   const samples = new Array(paths.length);
   let next = 0;
   const started = performance.now();
@@ -634,7 +799,7 @@ parentPort.on('message', async ({ id, paths }) => {
 `;
 
 function startClientThread(base: string, token: string) {
-  const thread = new ThreadWorker(CLIENT_THREAD_SOURCE, { eval: true, workerData: { base, token, clients: CLIENTS }, execArgv: [] });
+  const thread = new ThreadWorker(CLIENT_THREAD_SOURCE, { eval: true, workerData: { base, token }, execArgv: [] });
   res.clientThread = thread;
   let seq = 0;
   const pending = new Map<number, (r: { wallMs: number; samples: Sample[] }) => void>();
@@ -649,10 +814,10 @@ function startClientThread(base: string, token: string) {
   failed.catch(() => undefined);
   return {
     /** Runs these requests over the thread's clients; resolves with every sample, in order. */
-    run(paths: string[]): Promise<{ wallMs: number; samples: Sample[] }> {
+    run(paths: string[], clients: number): Promise<{ wallMs: number; samples: Sample[] }> {
       const id = ++seq;
       const done = new Promise<{ wallMs: number; samples: Sample[] }>((resolve) => pending.set(id, resolve));
-      thread.postMessage({ id, paths });
+      thread.postMessage({ id, paths, clients });
       return Promise.race([done, failed]);
     },
   };
@@ -673,14 +838,22 @@ async function searchPhase(ctx: Awaited<ReturnType<typeof setup>>) {
 
   const client = startClientThread(`http://127.0.0.1:${ctx.port}`, ctx.token);
   say(`search: warm-up ${WARMUP} queries (not measured), ${CLIENTS} clients`);
-  const warm = await client.run(all.slice(0, WARMUP));
+  const warm = await client.run(all.slice(0, WARMUP), CLIENTS);
   const warmErrors = warm.samples.filter((s) => s.status !== 200);
   if (warmErrors.length) say(`search: ${warmErrors.length} warm-up error(s), e.g. ${warmErrors[0]!.error}`);
 
   say(`search: ${QUERIES} measured queries, ${CLIENTS} concurrent clients, seed ${SEED}`);
+  try {
+    const st = await ctx.es.indices.stats({ index: listingsAlias(RUN_ID), metric: ['segments'] });
+    f.segments = st._all.primaries?.segments?.count;
+  } catch {
+    /* optional */
+  }
   const cpu0 = process.cpuUsage();
-  const measured = await client.run(all.slice(WARMUP));
+  const m0 = sampleMachine();
+  const measured = await client.run(all.slice(WARMUP), CLIENTS);
   const cpu = process.cpuUsage(cpu0);
+  f.load = describeLoad(machineLoad(m0, sampleMachine(), ctx.config.dataDir));
   f.processCpuMs = (cpu.user + cpu.system) / 1000;
   f.wallMs = measured.wallMs;
   const ok = measured.samples.filter((s) => s.status === 200);
@@ -693,6 +866,46 @@ async function searchPhase(ctx: Awaited<ReturnType<typeof setup>>) {
   f.meanTotal = totals.reduce((a, b) => a + b, 0) / (totals.length || 1);
   f.zeroResults = totals.filter((t) => t === 0).length;
   f.withFacets = ok.filter((s) => s.facets).length;
+  f.overhead = stats(ok.filter((s) => s.tookMs !== null).map((s) => s.ms - s.tookMs!));
+  // Which query features cost what: every measured query counts under each feature it has.
+  const paths = all.slice(WARMUP);
+  const groups = new Map<string, Sample[]>();
+  measured.samples.forEach((sample, i) => {
+    if (sample.status !== 200) return;
+    const q = new URLSearchParams(paths[i]!.split('?')[1]);
+    const features = [
+      q.has('q') ? 'q (text)' : 'no q',
+      q.has('minPrice') || q.has('maxPrice') ? 'price range' : '',
+      q.has('minBeds') ? 'minBeds' : '',
+      q.has('minBaths') ? 'minBaths' : '',
+      q.has('minArea') || q.has('maxArea') ? 'area range' : '',
+      q.has('type') ? 'type' : '',
+      q.has('near') ? 'near+radiusKm' : '',
+      q.has('bbox') ? 'bbox' : '',
+      `sort=${q.get('sort') ?? (q.has('q') ? 'relevance (default)' : 'newest (default)')}`,
+    ].filter(Boolean);
+    for (const feature of features) groups.set(feature, [...(groups.get(feature) ?? []), sample]);
+  });
+  f.byFeature = [...groups.entries()]
+    .map(([feature, xs]) => ({
+      feature,
+      n: xs.length,
+      api: stats(xs.map((x) => x.ms)),
+      took: stats(xs.filter((x) => x.tookMs !== null).map((x) => x.tookMs!)),
+      meanTotal: xs.reduce((a, x) => a + (x.total ?? 0), 0) / xs.length,
+    }))
+    .sort((a, b) => b.took.p50 - a.took.p50);
+
+  // Baseline: the same queries one at a time, to tell per-query cost from queueing on this machine's cores.
+  say(`search: serial baseline, ${SERIAL} of the same queries from 1 client`);
+  const serial = await client.run(all.slice(WARMUP, WARMUP + SERIAL), 1);
+  const serialOk = serial.samples.filter((x) => x.status === 200);
+  f.serial = {
+    n: serialOk.length,
+    api: stats(serialOk.map((x) => x.ms)),
+    took: stats(serialOk.filter((x) => x.tookMs !== null).map((x) => x.tookMs!)),
+    wallMs: serial.wallMs,
+  };
   await res.clientThread?.terminate();
   res.clientThread = undefined;
 }
@@ -726,8 +939,9 @@ function report(partial: string | undefined) {
   if (im.processCpuMs !== undefined && im.searchableMs) {
     out(`  bench process CPU (worker+activities)      ${fmt(im.processCpuMs / 1000, 2)} s = ${fmt((100 * im.processCpuMs) / im.searchableMs, 0)}% of one core over the phase`);
   }
+  for (const l of im.load ?? []) out(`  ${l}`);
   if (im.esIndexTimeMs !== undefined) out(`  ES index_time / refresh time               ${int(im.esIndexTimeMs)} ms / ${int(im.esRefreshTimeMs ?? NaN)} ms`);
-  if (im.perImport.length) {
+  if (im.perImport.some((p) => p.doneMs !== undefined || p.error)) {
     out('  per import: source                       done(s)  created updated unchanged indexed rejected  db(s)');
     for (const p of im.perImport) {
       out(
@@ -752,7 +966,12 @@ function report(partial: string | undefined) {
   if (im.parseCacheMissesEst !== undefined) {
     out(
       `  parse cache: ~${im.parseCacheMissesEst} of ${im.chunkActivities} importChunk runs started right after another batch's ` +
-        `(single-entry cache in activities/listing-import.ts); one reload+parse of a batch costs ~${fmt(im.parseCostMs ?? NaN, 0)} ms`,
+        `(single-entry cache in activities/listing-import.ts)`,
+    );
+    const parses = im.copies + im.parseCacheMissesEst;
+    out(
+      `    one miss = load the batch row (~${fmt(im.loadCostMs ?? NaN, 0)} ms) + parse and validate 2,930 rows (~${fmt(im.parseCostMs ?? NaN, 0)} ms CPU, ` +
+        `measured after the import); ~${parses} parses ~= ${fmt((parses * (im.parseCostMs ?? NaN)) / 1000, 1)} s of the worker's event loop`,
     );
   }
 
@@ -763,6 +982,11 @@ function report(partial: string | undefined) {
       out(`  ${name.padEnd(22)} p50 ${fmt(s.p50, 1).padStart(6)}  p95 ${fmt(s.p95, 1).padStart(6)}  p99 ${fmt(s.p99, 1).padStart(6)}  mean ${fmt(s.mean, 1).padStart(6)}  max ${fmt(s.max, 1).padStart(7)}  (n=${s.n})`);
     row('API wall latency (ms)', se.api);
     row('ES took (ms)', se.took);
+    if (se.overhead) row('API minus took (ms)', se.overhead);
+    if (se.serial) {
+      row('1 client: API (ms)', se.serial.api);
+      row('1 client: ES took (ms)', se.serial.took);
+    }
     out(`  API/ES ratio           p50 ${ratio(se.api.p50, se.took.p50)}  p95 ${ratio(se.api.p95, se.took.p95)}  (goal p95 <= ${GOALS.apiOverEsP95}x)`);
     out(`  throughput             ${fmt(se.queries / ((se.wallMs ?? NaN) / 1000), 1)} queries/s (${fmt((se.wallMs ?? NaN) / 1000, 2)} s wall)`);
     out(`  results                mean total ${fmt(se.meanTotal ?? NaN, 1)}, ${se.zeroResults} of ${se.api.n} returned 0, ${se.withFacets} of ${se.api.n} carried facets`);
@@ -770,7 +994,19 @@ function report(partial: string | undefined) {
     if (se.processCpuMs !== undefined && se.wallMs) {
       out(`  bench process CPU      ${fmt(se.processCpuMs / 1000, 2)} s = ${fmt((100 * se.processCpuMs) / se.wallMs, 0)}% of one core (API + client thread)`);
     }
+    for (const l of se.load ?? []) out(`  ${l}`);
+    if (se.segments !== undefined) out(`  index segments         ${se.segments} (right after the import, no force-merge)`);
     out('  (the API logs one info line per request as in production, to /dev/null; the worker was shut down before this phase)');
+    if (se.byFeature?.length) {
+      out('  by query feature (a query counts under each feature it has), ms:');
+      out('    feature                      n   API p50  API p95  took p50  took p95  mean total');
+      for (const g of se.byFeature) {
+        out(
+          `    ${g.feature.padEnd(24)} ${String(g.n).padStart(5)} ${fmt(g.api.p50).padStart(9)} ${fmt(g.api.p95).padStart(8)} ` +
+            `${fmt(g.took.p50, 0).padStart(9)} ${fmt(g.took.p95, 0).padStart(9)} ${fmt(g.meanTotal, 0).padStart(11)}`,
+        );
+      }
+    }
   } else {
     out('  (not measured)');
   }
@@ -800,6 +1036,12 @@ function report(partial: string | undefined) {
       `| API p95 / ES took p95 (p50 ratio) | ≤ ${GOALS.apiOverEsP95}× | ${ratio(se.api.p95, se.took.p95)} (${ratio(se.api.p50, se.took.p50)}) | ` +
         `${yes(Number.isFinite(apiOverEs) ? apiOverEs <= GOALS.apiOverEsP95 : undefined)} |`,
     );
+    if (se.serial) {
+      out(
+        `| Same queries from 1 client (no queueing): API p50 / p95; ES took p50 / p95 | — | ` +
+          `${fmt(se.serial.api.p50)} / ${fmt(se.serial.api.p95)} ms; ${fmt(se.serial.took.p50, 0)} / ${fmt(se.serial.took.p95, 0)} ms | — |`,
+      );
+    }
     out(`| Search throughput | — | ${fmt(se.queries / ((se.wallMs ?? NaN) / 1000), 0)} queries/s | — |`);
     out(`| Mean hits per query (zero-hit queries) | — | ${fmt(se.meanTotal ?? NaN, 0)} (${se.zeroResults} of ${se.api.n}) | — |`);
   }
@@ -819,8 +1061,6 @@ function ratio(a: number, b: number) {
 
 // ---------------------------------------------------------------- main
 
-let aborting = false;
-
 async function abort(reason: string) {
   if (aborting) return;
   aborting = true;
@@ -837,10 +1077,10 @@ async function main() {
   let failure: string | undefined;
   try {
     const ctx = await setup();
-    await importPhase(ctx);
+    if (!aborting) await importPhase(ctx);
     // The API process runs no worker in production: stop it before measuring search.
-    await stopWorker();
-    await searchPhase(ctx);
+    if (!aborting) await stopWorker();
+    if (!aborting) await searchPhase(ctx);
   } catch (err) {
     failure = `failed: ${(err as Error).stack ?? String(err)}`;
   }

@@ -43,7 +43,10 @@ export const MediaSchema = z.object({
 });
 export type Media = z.infer<typeof MediaSchema>;
 
-const isoDate = z.iso.date().describe('Calendar date, YYYY-MM-DD');
+const isoDate = z.iso
+  .date()
+  .refine((d) => d >= '1800-01-01' && d <= '2200-12-31', 'must be between 1800-01-01 and 2200-12-31')
+  .describe('Calendar date, YYYY-MM-DD');
 
 export const ListingCreateSchema = z.object({
   propertyId: z.uuid(),

@@ -16,7 +16,6 @@ import { ImportBatch, initModels } from '../models';
 import { startServices, stopServices } from './services';
 
 const AMES_CSV = path.resolve(PROJECT_ROOT, '../shared/data/ames.csv');
-const TSX = path.join(PROJECT_ROOT, 'node_modules/.bin/tsx');
 const children: { name: string; proc: ChildProcess }[] = [];
 let stopping = false;
 
@@ -25,7 +24,9 @@ function log(message: string) {
 }
 
 function startProcess(name: string, entry: string) {
-  const proc = spawn(TSX, [entry], { cwd: PROJECT_ROOT, stdio: ['ignore', 'inherit', 'inherit'], env: process.env });
+  // One process per service, TypeScript through tsx's loader: SIGTERM reaches our
+  // own handlers directly (the tsx CLI would relay it through a supervisor).
+  const proc = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: PROJECT_ROOT, stdio: ['ignore', 'inherit', 'inherit'], env: process.env });
   proc.on('exit', (code, signal) => {
     if (!stopping) {
       log(`${name} exited (${signal ?? code}); stopping`);

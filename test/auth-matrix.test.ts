@@ -19,7 +19,7 @@ import {
   problemKind,
   propertyBody,
   refusedToken,
-  settleReindex,
+  reindexSandbox,
   type OpenApiDoc,
   type ProblemBody,
 } from './support/api-scenarios';
@@ -41,6 +41,7 @@ let propertyOwner: User, propertyManager: User, otherOwner: User, otherManager: 
 let property: { id: string }, otherProperty: { id: string };
 let activeListing: { id: string }, draftListing: { id: string };
 let importId: string;
+let reindex: Awaited<ReturnType<typeof reindexSandbox>>;
 const importLocations: string[] = [];
 let seq = 0;
 const RUN = `${Date.now()}-${randomUUID().slice(0, 6)}`;
@@ -80,9 +81,11 @@ beforeAll(async () => {
   importId = ((await started.json()) as { id: string }).id;
   importLocations.push(`/v1/admin/imports/${importId}`);
 
-  // Reading the reindex progress needs one to have run at least once.
-  if ((await req('/v1/admin/search/reindex', as.admin.token)).status === 404) {
-    expect((await req('/v1/admin/search/reindex', as.admin.token, { method: 'POST' })).status).toBe(202);
+  // The reindex routes run on a namespace of this file's own (see reindexSandbox); reading
+  // the progress needs one reindex to have run there at least once.
+  reindex = await reindexSandbox(h);
+  if ((await reindex.request('/v1/admin/search/reindex', { token: as.admin.token })).status === 404) {
+    expect((await reindex.request('/v1/admin/search/reindex', { method: 'POST', token: as.admin.token })).status).toBe(202);
   }
 
   doc = (await (await h.request('/openapi.json')).json()) as OpenApiDoc;
@@ -91,7 +94,10 @@ beforeAll(async () => {
 afterAll(async () => {
   if (h) {
     for (const location of importLocations) await finishedImport(h, as.admin.token, location).catch(() => undefined);
-    await settleReindex(h).catch(() => undefined);
+    if (reindex) {
+      await reindex.settle().catch(() => undefined);
+      await reindex.stopWorker();
+    }
     await h.close();
   }
 });
@@ -202,12 +208,12 @@ const ROWS: Row[] = [
   },
   {
     route: 'POST /v1/admin/search/reindex',
-    call: (t) => req('/v1/admin/search/reindex', t, { method: 'POST' }),
+    call: (t) => reindex.request('/v1/admin/search/reindex', { method: 'POST', token: t }),
     expect: [202, 403, 403, 403, 403, 403, 403, 403, 403, 401, 401, 401],
   },
   {
     route: 'GET /v1/admin/search/reindex',
-    call: (t) => req('/v1/admin/search/reindex', t),
+    call: (t) => reindex.request('/v1/admin/search/reindex', { token: t }),
     expect: [200, 403, 403, 403, 403, 403, 403, 403, 200, 401, 401, 401],
   },
   {

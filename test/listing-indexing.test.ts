@@ -3,6 +3,9 @@
  * Elasticsearch unreachable the write still succeeds; the indexing workflow
  * retries and the listing becomes searchable once Elasticsearch is back.
  */
+import { Client, Connection } from '@temporalio/client';
+import { QueryTypes } from 'sequelize';
+import { createApp } from '../api/app';
 import { listingIndexingWorkflowId } from '../workflows/listing-indexing';
 import { createHarness, eventually, type Harness } from './support/harness';
 import { startTcpProxy } from './support/tcp-proxy';
@@ -96,4 +99,43 @@ test('writes succeed while Elasticsearch is down and are indexed once it is back
     return r.length === 2 && updated ? r : undefined;
   }, 60_000, 'both changes to reach the index');
   expect(after.map((r) => r.id).sort()).toEqual([first.id, second.id].sort());
+});
+
+test('a listing written while Temporal is unreachable is saved, and the outbox sweep indexes it later', async () => {
+  // An API whose Temporal client points at a port where nothing listens.
+  const deadConnection = Connection.lazy({ address: '127.0.0.1:1', connectTimeout: 500 });
+  const offline = createApp({ ...h.deps, temporal: new Client({ connection: deadConnection, namespace: h.config.temporal.namespace }) });
+  const res = await offline.request('/v1/listings', {
+    method: 'POST',
+    headers: { authorization: `Bearer ${owner.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      propertyId,
+      purpose: 'rent',
+      status: 'active',
+      price: { amountMinor: 160_000, currency: 'USD' },
+      description: 'Cosy wintergreenish studio',
+    }),
+  });
+  expect(res.status).toBe(201);
+  const listing = (await res.json()) as { id: string };
+  const [pending] = await h.db.query<{ n: number }>('select count(*)::int as n from listing_index_outbox where listing_id = $1', {
+    bind: [listing.id],
+    type: QueryTypes.SELECT,
+  });
+  expect(pending!.n).toBe(1);
+  expect(await searchIds(owner.token, 'wintergreenish')).toEqual([]);
+
+  // What the schedule runs every minute; zero minimum age so the test need not wait.
+  const swept = await h.client.workflow.execute('searchOutboxSweepWorkflow', {
+    workflowId: `outbox-sweep-${listing.id}`,
+    taskQueue: h.taskQueue,
+    args: [0],
+  });
+  expect((swept as { redriven: number }).redriven).toBeGreaterThanOrEqual(1);
+  const hits = await eventually(async () => {
+    const r = await searchIds(owner.token, 'wintergreenish');
+    return r.length ? r : undefined;
+  }, 30_000, 'the swept listing to be searchable');
+  expect(hits.map((x) => x.id)).toEqual([listing.id]);
+  await deadConnection.close().catch(() => undefined);
 });

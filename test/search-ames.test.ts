@@ -19,6 +19,7 @@ let source: string;
 
 beforeAll(async () => {
   h = await createHarness('search');
+  // The reindex workflow id is global; this file's worker must be the one to run it.
   await h.startWorker();
   token = (await h.user(['buyer'])).token;
   sales = amesSales();
@@ -137,4 +138,30 @@ test('text, filters and geo combine; newest sorts by sale date', async () => {
   const dates = res.results.map((r) => r.closedAt!);
   expect(dates).toEqual([...dates].sort().reverse());
   expect(res.results.every((r) => r.type === 'house' && r.features.includes('central air') && r.distanceKm! <= 3)).toBe(true);
+});
+
+test('a full reindex builds a new index from Postgres and swaps the alias with search answering throughout', async () => {
+  const admin = await h.user(['admin']);
+  const before = Object.keys(await h.es.indices.getAlias({ name: h.alias }));
+  const res = await h.request('/v1/admin/search/reindex', { method: 'POST', token: admin.token });
+  expect(res.status).toBe(202);
+  const { workflowId } = (await res.json()) as { workflowId: string };
+  const handle = h.client.workflow.getHandle(workflowId);
+  // Searches keep answering, with every listing, while the rebuild runs.
+  let done = false;
+  const finished = handle.result().finally(() => (done = true));
+  let searchesDuring = 0;
+  while (!done) {
+    expect((await search(sold)).total).toBe(sales.length);
+    searchesDuring++;
+  }
+  const state = (await finished) as { phase: string; index: string; copied: number; dropped: string[] };
+  expect(searchesDuring).toBeGreaterThan(0);
+  expect(state.phase).toBe('done');
+  expect(state.copied).toBeGreaterThanOrEqual(sales.length);
+  const after = Object.keys(await h.es.indices.getAlias({ name: h.alias }));
+  expect(after).toEqual([state.index]);
+  expect(state.dropped).toEqual(before);
+  expect(await h.es.indices.exists({ index: before[0]! })).toBe(false);
+  expect((await search(sold)).total).toBe(sales.length);
 });

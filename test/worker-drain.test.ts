@@ -16,13 +16,16 @@ let queuePrefix: string;
 
 function startWorkerProcess(): { proc: ChildProcess; output: () => string; exited: Promise<number | null> } {
   let output = '';
-  const proc = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['workers/main.ts'], {
+  // tsx as a loader in the one process (not the tsx CLI, which supervises a child
+  // and may kill it when a busy event loop answers a relayed signal too slowly).
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'workers/main.ts'], {
     cwd: ROOT,
     env: {
       ...process.env,
       LOG_LEVEL: 'info',
       TEMPORAL_TASK_QUEUE_PREFIX: queuePrefix,
       ELASTICSEARCH_INDEX_PREFIX: h.indexPrefix,
+      DATABASE_URL: h.config.postgres.url,
       WORKER_SHUTDOWN_GRACE_SECONDS: '20',
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -11,6 +11,7 @@ import { createLogger } from '../lib/logger';
 import { connectionOptions, connectTemporal, ensureSearchAttributes } from '../lib/temporal';
 import { ensureListingsIndex } from '../lib/search/listing-index';
 import { initModels } from '../models';
+import { ensureSchedules } from './schedules';
 import { createSearchWorker } from './search-worker';
 
 const levels: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = {
@@ -34,41 +35,45 @@ async function main() {
     // We handle signals ourselves, from the first moment, so none is missed.
     shutdownSignals: [],
   });
-  let worker: Worker | undefined;
+  // Set once the worker exists; signal handlers may fire before that.
+  const current: { worker?: Worker } = {};
   let stopRequested = false;
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.on(signal, () => {
       logger.info({ signal }, 'draining: no new tasks; in-flight activities get the grace time');
       stopRequested = true;
-      if (worker?.getState() === 'RUNNING') worker.shutdown();
+      if (current.worker?.getState() === 'RUNNING') current.worker.shutdown();
     });
   }
 
   const db = createSequelize(config);
   initModels(db);
   const es = createElasticsearch(config);
-  const { connection: clientConnection } = await connectTemporal(config);
+  const { connection: clientConnection, client } = await connectTemporal(config);
   const added = await ensureSearchAttributes(clientConnection, config.temporal.namespace);
   if (added.length) logger.info({ added }, 'registered search attributes');
-  await clientConnection.close();
+  const schedules = await ensureSchedules(client, config.temporal.taskQueues);
+  if (schedules.length) logger.info({ schedules }, 'created schedules');
   await ensureListingsIndex(es, config.elasticsearch.indexPrefix);
 
   const connection = await NativeConnection.connect(connectionOptions(config));
-  worker = await createSearchWorker({
+  const worker = await createSearchWorker({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueues.search,
-    deps: { db, es, indexPrefix: config.elasticsearch.indexPrefix },
+    deps: { db, es, indexPrefix: config.elasticsearch.indexPrefix, temporal: client, searchTaskQueue: config.temporal.taskQueues.search },
     shutdownGraceSeconds: config.worker.shutdownGraceSeconds,
     maxCachedWorkflows: config.worker.maxCachedWorkflows,
   });
+  current.worker = worker;
   logger.info({ taskQueue: worker.options.taskQueue }, 'worker started');
   try {
     // run() resolves once shutdown() has drained the worker; a signal that
     // came while we were starting up stops it as soon as it runs.
-    await Promise.all([worker.run(), waitForRunning(worker).then(() => stopRequested && worker!.shutdown())]);
+    await Promise.all([worker.run(), waitForRunning(worker).then(() => stopRequested && worker.shutdown())]);
   } finally {
     await connection.close();
+    await clientConnection.close();
     await db.close();
     await es.close();
     logger.info('worker stopped');

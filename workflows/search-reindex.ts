@@ -6,7 +6,10 @@
 import { defineQuery, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { SearchIndexActivities } from '../activities/search-index';
 
-export const SEARCH_REINDEX_WORKFLOW_ID = 'search-reindex-listings';
+/** One reindex at a time per index alias (so per environment). */
+export function searchReindexWorkflowId(alias: string) {
+  return `search-reindex-${alias}`;
+}
 
 export interface SearchReindexState {
   phase: 'creating' | 'copying' | 'swapping' | 'catching-up' | 'cleaning-up' | 'done';

@@ -51,7 +51,12 @@ export function idempotent(): MiddlewareHandler<AppEnv> {
         { bind: [principal, key], type: QueryTypes.SELECT },
       );
       if (!stored || stored.request_hash !== hash) {
-        return problemResponse(c, new ApiProblem(422, 'idempotency-key-reused', 'this Idempotency-Key was used for a different request; use a new key'));
+        return problemResponse(
+          c,
+          new ApiProblem(422, 'idempotency-key-reused', 'this Idempotency-Key was used for a different request; use a new key', [
+            { field: 'Idempotency-Key', message: 'already used for a different request' },
+          ]),
+        );
       }
       if (stored.state !== 'done') {
         return problemResponse(c, new ApiProblem(409, 'idempotency-key-in-use', 'the first request with this key is still running; retry shortly'));

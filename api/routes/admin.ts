@@ -4,7 +4,8 @@ import { ImportReportSchema, ImportSourceSchema, type ImportFormat } from '../..
 import { ProcessStatusKey } from '../../domain/search-attributes';
 import { ImportBatch } from '../../models';
 import { importReport, startListingImport } from '../../lib/listing-imports';
-import { SEARCH_REINDEX_WORKFLOW_ID, reindexStateQuery } from '../../workflows/search-reindex';
+import { reindexStateQuery, searchReindexWorkflowId, type SearchReindexState } from '../../workflows/search-reindex';
+import { listingsAlias } from '../../lib/search/listing-index';
 import type { AppEnv } from '../deps';
 import { ApiProblem, fieldError, notFound } from '../problem';
 import { json, problems, route } from '../route';
@@ -33,7 +34,7 @@ export const adminRouter = new OpenAPIHono<AppEnv>()
     async (c) => {
       const deps = c.get('deps');
       const handle = await deps.temporal.workflow.start('searchReindexWorkflow', {
-        workflowId: SEARCH_REINDEX_WORKFLOW_ID,
+        workflowId: searchReindexWorkflowId(listingsAlias(deps.config.elasticsearch.indexPrefix)),
         taskQueue: deps.searchTaskQueue,
         args: [],
         workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
@@ -64,19 +65,32 @@ export const adminRouter = new OpenAPIHono<AppEnv>()
           }).openapi('ReindexState'),
           'Reindex state',
         ),
-        ...problems(401, 403, 404),
+        ...problems(401, 403, 404, 503),
       },
     }),
     async (c) => {
-      const handle = c.get('deps').temporal.workflow.getHandle(SEARCH_REINDEX_WORKFLOW_ID);
+      const deps = c.get('deps');
+      const handle = deps.temporal.workflow.getHandle(searchReindexWorkflowId(listingsAlias(deps.config.elasticsearch.indexPrefix)));
+      let status: string;
       try {
-        const description = await handle.describe();
-        const state = await handle.query(reindexStateQuery);
-        return c.json({ workflowId: handle.workflowId, status: description.status.name, phase: state.phase, index: state.index, copied: state.copied, caughtUp: state.caughtUp }, 200);
+        status = (await handle.describe()).status.name;
       } catch (err) {
         if (err instanceof WorkflowNotFoundError) throw notFound('reindex');
         throw err;
       }
+      let state: SearchReindexState;
+      if (status === 'COMPLETED') {
+        state = (await handle.result()) as SearchReindexState; // kept in history: no worker needed
+      } else if (status === 'RUNNING') {
+        // A query needs a live worker; do not hold the request for long without one.
+        const timeout = new Promise<never>((_, reject) =>
+          setTimeout(() => reject(new ApiProblem(503, 'service-unavailable', 'no worker answered; the reindex resumes when one runs')), 5000).unref(),
+        );
+        state = await Promise.race([handle.query(reindexStateQuery), timeout]);
+      } else {
+        state = { phase: 'creating', index: null, copied: 0, caughtUp: 0, dropped: [] };
+      }
+      return c.json({ workflowId: handle.workflowId, status, phase: state.phase, index: state.index, copied: state.copied, caughtUp: state.caughtUp }, 200);
     },
   )
   .openapi(

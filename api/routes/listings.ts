@@ -14,7 +14,7 @@ import { canManage, canRead, isStaff } from '../access';
 import type { AppEnv, Principal } from '../deps';
 import { ApiProblem, fieldError, forbidden, notFound } from '../problem';
 import { json, problems, route } from '../route';
-import { requestListingIndexing } from '../search-sync';
+import { dispatchIndexRequest, recordIndexRequest } from '../../lib/search/index-requests';
 import { readableProperty } from './properties';
 import { PageQuerySchema } from './users';
 
@@ -65,35 +65,44 @@ export const listingsRouter = new OpenAPIHono<AppEnv>()
       roles: ['admin', 'manager', 'owner'],
       idempotent: true,
       request: { body: { content: { 'application/json': { schema: ListingCreateSchema.openapi('ListingCreate') } }, required: true } },
-      responses: { 201: json(ListingDoc, 'Created'), ...problems(400, 401, 403, 404, 422) },
+      responses: { 201: json(ListingDoc, 'Created'), ...problems(400, 401, 403, 422) },
     }),
     async (c) => {
       const input = c.req.valid('json');
       const p = c.get('principal');
-      const property = await readableProperty(p, input.propertyId).catch(() => {
-        throw fieldError('propertyId', 'no such property, or not one you manage');
+      const property = await readableProperty(p, input.propertyId).catch((err: unknown) => {
+        if (err instanceof ApiProblem && err.status === 404) throw fieldError('propertyId', 'no such property, or not one you manage');
+        throw err;
       });
       if (!canManage(p, property)) throw forbidden('only the owner, the manager or an admin may list this property');
       if (input.unitId) {
         const unit = await Unit.findOne({ where: { id: input.unitId, propertyId: property.id } });
         if (!unit) throw fieldError('unitId', 'no such unit in this property');
       }
-      const listing = await Listing.create({
-        propertyId: property.id,
-        unitId: input.unitId ?? null,
-        purpose: input.purpose,
-        status: input.status,
-        priceMinor: input.price.amountMinor,
-        currency: input.price.currency,
-        description: input.description,
-        features: input.features,
-        media: input.media,
-        listedAt: input.listedAt ?? (input.status === 'active' ? today() : null),
-        closedAt: null,
-        soldPriceMinor: null,
-        externalRef: null,
+      const deps = c.get('deps');
+      const listing = await deps.db.transaction(async (transaction) => {
+        const created = await Listing.create(
+          {
+            propertyId: property.id,
+            unitId: input.unitId ?? null,
+            purpose: input.purpose,
+            status: input.status,
+            priceMinor: input.price.amountMinor,
+            currency: input.price.currency,
+            description: input.description,
+            features: input.features,
+            media: input.media,
+            listedAt: input.listedAt ?? (input.status === 'active' ? today() : null),
+            closedAt: null,
+            soldPriceMinor: null,
+            externalRef: null,
+          },
+          { transaction },
+        );
+        await recordIndexRequest(deps.db, created, transaction);
+        return created;
       });
-      await requestListingIndexing(c.get('deps'), listing);
+      await dispatchIndexRequest({ ...deps, logger: c.get('logger') }, listing);
       c.header('location', `/v1/listings/${listing.id}`);
       return c.json(listingToApi(listing), 201);
     },
@@ -173,7 +182,8 @@ export const listingsRouter = new OpenAPIHono<AppEnv>()
         const current = await Listing.findByPk(c.req.valid('param').id, { transaction, lock: transaction.LOCK.UPDATE });
         if (!current) throw notFound('listing');
         const property = await Property.findByPk(current.propertyId, { transaction });
-        if (!property || !canRead(p, property)) throw notFound('listing');
+        const visible = PUBLIC_LISTING_STATUSES.includes(current.status) || (property !== null && canRead(p, property));
+        if (!property || !visible) throw notFound('listing');
         if (!canManage(p, property)) throw forbidden('only the owner, the manager or an admin may change this listing');
         const status = input.status ?? current.status;
         const problem = statusChangeProblem(current.purpose, current.status, status);
@@ -199,9 +209,10 @@ export const listingsRouter = new OpenAPIHono<AppEnv>()
           },
           { transaction },
         );
+        await recordIndexRequest(db, current, transaction);
         return current;
       });
-      await requestListingIndexing(c.get('deps'), listing);
+      await dispatchIndexRequest({ ...c.get('deps'), logger: c.get('logger') }, listing);
       return c.json(listingToApi(listing), 200);
     },
   );

@@ -12,9 +12,11 @@ import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { sign } from 'hono/jwt';
 import { WorkflowNotFoundError } from '@temporalio/client';
+import { createApp, type App } from '../../api/app';
 import type { Role } from '../../domain/roles';
-import { SEARCH_REINDEX_WORKFLOW_ID } from '../../workflows/search-reindex';
-import { eventually, type Harness } from './harness';
+import { createSearchWorker } from '../../workers/search-worker';
+import { searchReindexWorkflowId } from '../../workflows/search-reindex';
+import { eventually, workflowBundle, type Harness } from './harness';
 
 export const AMES_CSV = '/work/shared/data/ames.csv';
 
@@ -238,38 +240,63 @@ export async function finishedImport(h: Harness, token: string, location: string
 // ---------------------------------------------------------------- reindex
 
 /**
- * The reindex workflow has one global id. When this file's worker runs it
- * (it was started on this file's task queue), wait for it to finish before
- * the worker stops, so no later run finds a reindex stuck without a worker.
+ * The reindex routes on an app of their own: the same code, deps and index
+ * alias (so the same reindex workflow id), with a worker on a task queue that
+ * a test can stop, to check what the routes answer with no worker polling.
  */
-export async function settleReindex(h: Harness, timeoutMs = 120_000) {
-  const handle = h.client.workflow.getHandle(SEARCH_REINDEX_WORKFLOW_ID);
-  await eventually(
-    async () => {
-      try {
-        const d = await handle.describe();
-        return d.taskQueue !== h.taskQueue || d.status.name !== 'RUNNING';
-      } catch (err) {
-        if (err instanceof WorkflowNotFoundError) return true;
-        throw err;
-      }
+export async function reindexSandbox(h: Harness) {
+  const taskQueue = `${h.taskQueue}-reindex`;
+  const client = h.client;
+  const app = createApp({ ...h.deps, searchTaskQueue: taskQueue });
+  const worker = await createSearchWorker({
+    connection: h.nativeConnection,
+    namespace: h.config.temporal.namespace,
+    taskQueue,
+    deps: { db: h.db, es: h.es, indexPrefix: h.indexPrefix, temporal: client, searchTaskQueue: taskQueue },
+    workflowBundle: await workflowBundle(),
+    shutdownGraceSeconds: 5,
+  });
+  const running = worker.run();
+  const workflowId = searchReindexWorkflowId(h.alias);
+  const handle = client.workflow.getHandle(workflowId);
+  return {
+    app,
+    client,
+    taskQueue,
+    workflowId,
+    request: (path: string, init: Parameters<Harness['request']>[1] = {}) => requestVia(app, path, init),
+    /** Waits until no reindex is running here. */
+    async settle(timeoutMs = 120_000) {
+      await eventually(
+        async () => {
+          try {
+            return (await handle.describe()).status.name !== 'RUNNING';
+          } catch (err) {
+            if (err instanceof WorkflowNotFoundError) return true;
+            throw err;
+          }
+        },
+        timeoutMs,
+        'the reindex to finish',
+      );
     },
-    timeoutMs,
-    'this file\'s reindex to finish',
-  );
+    async stopWorker() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+    },
+  };
 }
 
-/** Registers a Temporal namespace (once; it may exist from an earlier run). */
-export async function ensureNamespace(h: Harness, namespace: string) {
-  try {
-    await h.connection.workflowService.registerNamespace({
-      namespace,
-      // protobufjs takes a plain number for an int64.
-      workflowExecutionRetentionPeriod: { seconds: (24 * 3600) as never },
-    });
-  } catch (err) {
-    if (!/already exists/i.test((err as Error).message)) throw err;
+/** What Harness.request does, for another app instance. */
+export async function requestVia(app: App, path: string, init: Parameters<Harness['request']>[1] = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  if (init.token) headers.set('authorization', `Bearer ${init.token}`);
+  let body = init.body;
+  if (init.json !== undefined) {
+    headers.set('content-type', 'application/json');
+    body = JSON.stringify(init.json);
   }
+  return app.request(path, { ...init, headers, body });
 }
 
 /** A stack-trace fragment ("at fn (/x/y.ts:12:3)") in a response body. */

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Client as ElasticsearchClient } from '@elastic/elasticsearch';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Runtime, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { Client as PgClient } from 'pg';
 import type { Sequelize } from 'sequelize';
 import { createApp, type App } from '../../api/app';
 import type { ApiDeps } from '../../api/deps';
@@ -20,8 +21,19 @@ import { ensureListingsIndex, listingsAlias } from '../../lib/search/listing-ind
 import { ensureSearchAttributes } from '../../lib/temporal';
 import { initModels, User } from '../../models';
 import { createSearchWorker } from '../../workers/search-worker';
+import { TEMPLATE_DB, withDatabase } from './test-env';
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+
+async function adminQuery(url: string, sql: string) {
+  const client = new PgClient({ connectionString: withDatabase(url, 'postgres') });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
 let runtimeInstalled = false;
 
 /** Bundles the workflow code once per test file. */
@@ -67,7 +79,15 @@ export async function createHarness(name: string): Promise<Harness> {
   installQuietRuntime();
   const suffix = randomUUID().slice(0, 8);
   const indexPrefix = `t-${name}-${suffix}`;
-  const config = parseConfig({ ...process.env, ELASTICSEARCH_INDEX_PREFIX: indexPrefix });
+  // Each test file has a database of its own, copied from the migrated template.
+  const base = parseConfig(process.env);
+  const database = `t_${name.replace(/[^a-z0-9]/g, '_')}_${suffix}`;
+  await adminQuery(base.postgres.url, `create database ${database} template ${TEMPLATE_DB}`);
+  const config = parseConfig({
+    ...process.env,
+    ELASTICSEARCH_INDEX_PREFIX: indexPrefix,
+    DATABASE_URL: withDatabase(base.postgres.url, database),
+  });
   const db = createSequelize(config, { poolMax: 5 });
   initModels(db);
   const es = createElasticsearch(config);
@@ -109,7 +129,7 @@ export async function createHarness(name: string): Promise<Harness> {
         connection: nativeConnection,
         namespace: config.temporal.namespace,
         taskQueue,
-        deps: { db, es: workerEs, indexPrefix },
+        deps: { db, es: workerEs, indexPrefix, temporal: client, searchTaskQueue: taskQueue },
         workflowBundle: await workflowBundle(),
         shutdownGraceSeconds: options.shutdownGraceSeconds ?? 5,
       });
@@ -145,6 +165,7 @@ export async function createHarness(name: string): Promise<Harness> {
       await Promise.allSettled(workers.map((w) => w.stop()));
       await es.indices.delete({ index: `${indexPrefix}-*`, ignore_unavailable: true, allow_no_indices: true }).catch(() => undefined);
       await Promise.allSettled([db.close(), es.close(), connection.close(), nativeConnection.close(), ...extraEs.map((e) => e.close())]);
+      await adminQuery(base.postgres.url, `drop database if exists ${database} with (force)`).catch(() => undefined);
     },
   };
   return harness;

@@ -14,6 +14,15 @@ const TEST_ENV: Record<string, string> = {
   EMBEDDED_STRIPE_PORT: '8430',
 };
 
+/** Migrated once per run; every test file gets a copy of it as its own database. */
+export const TEMPLATE_DB = 'trilight_test_template';
+
+export function withDatabase(url: string, database: string) {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
 export function applyTestEnv() {
   for (const [k, v] of Object.entries(TEST_ENV)) process.env[k] ??= v;
 }
