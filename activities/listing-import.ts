@@ -81,14 +81,20 @@ export function parseBatch(content: string, format: ImportFormat, source: string
 }
 
 export function createListingImportActivities({ db }: ListingImportDeps) {
-  // Chunks of one batch run back to back on a worker: parse its content once.
-  let cache: { batchId: string; parsed: ParsedBatch } | undefined;
+  // A batch's chunks run on this worker one after another, and several batches
+  // run at once: keep the last few batches parsed, so each is parsed once.
+  const cache = new Map<string, Promise<ParsedBatch>>();
+  const CACHED_BATCHES = 16;
 
-  async function parsed(batchId: string): Promise<ParsedBatch> {
-    if (cache?.batchId === batchId) return cache.parsed;
-    const batch = await ImportBatch.findByPk(batchId, { rejectOnEmpty: true });
-    cache = { batchId, parsed: parseBatch(batch.content, batch.format, batch.source) };
-    return cache.parsed;
+  function parsed(batchId: string): Promise<ParsedBatch> {
+    let entry = cache.get(batchId);
+    if (!entry) {
+      entry = ImportBatch.findByPk(batchId, { rejectOnEmpty: true }).then((b) => parseBatch(b.content, b.format, b.source));
+      entry.catch(() => cache.delete(batchId));
+      cache.set(batchId, entry);
+      if (cache.size > CACHED_BATCHES) cache.delete(cache.keys().next().value!);
+    }
+    return entry;
   }
 
   async function upsertChunk(rows: MappedRow[], ownerId: string, transaction: Transaction) {
@@ -251,7 +257,7 @@ export function createListingImportActivities({ db }: ListingImportDeps) {
         },
         { where: { id: batchId } },
       );
-      if (cache?.batchId === batchId) cache = undefined;
+      cache.delete(batchId);
     },
   };
 }

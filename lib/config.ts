@@ -70,6 +70,7 @@ const envSchema = z.object({
   // Workers
   WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(500),
+  WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).max(1000).default(16),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -150,6 +151,7 @@ function buildConfig(env: Env) {
     worker: {
       shutdownGraceSeconds: env.WORKER_SHUTDOWN_GRACE_SECONDS,
       maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,
+      maxConcurrentActivities: env.WORKER_MAX_CONCURRENT_ACTIVITIES,
     },
   };
 }

@@ -64,6 +64,7 @@ async function main() {
     deps: { db, es, indexPrefix: config.elasticsearch.indexPrefix, temporal: client, searchTaskQueue: config.temporal.taskQueues.search },
     shutdownGraceSeconds: config.worker.shutdownGraceSeconds,
     maxCachedWorkflows: config.worker.maxCachedWorkflows,
+    maxConcurrentActivities: config.worker.maxConcurrentActivities,
   });
   current.worker = worker;
   logger.info({ taskQueue: worker.options.taskQueue }, 'worker started');

@@ -9,6 +9,7 @@ export interface SearchWorkerOptions {
   taskQueue: string;
   shutdownGraceSeconds?: number;
   maxCachedWorkflows?: number;
+  maxConcurrentActivities?: number;
   /** Tests pass a pre-built bundle; processes bundle from source once at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
 }
@@ -20,8 +21,9 @@ export function createSearchWorker(o: SearchWorkerOptions) {
     taskQueue: o.taskQueue,
     activities: createActivities(o.deps),
     ...(o.workflowBundle ? { workflowBundle: o.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
-    // Imports hold a chunk of 1000 rows in memory: bound how many run at once.
-    maxConcurrentActivityTaskExecutions: 8,
+    // Activities mostly wait on Postgres and Elasticsearch; imports hold a
+    // chunk of 1000 rows each, which bounds how many we let run at once.
+    maxConcurrentActivityTaskExecutions: o.maxConcurrentActivities ?? 16,
     maxCachedWorkflows: o.maxCachedWorkflows ?? 500,
     // On SIGTERM: stop polling, let running activities finish for this long,
     // then cancel them so their retries run on another worker.

@@ -67,6 +67,11 @@ function priceBound(value: string | undefined, field: 'minPrice' | 'maxPrice', c
   return minor;
 }
 
+const HIT_FIELDS = [
+  'id', 'propertyId', 'unitId', 'purpose', 'status', 'type', 'priceMinor', 'currency', 'bedrooms', 'bathrooms',
+  'livingAreaSqft', 'yearBuilt', 'location', 'address', 'neighborhood', 'description', 'features', 'listedAt', 'closedAt',
+] as const satisfies readonly (keyof ListingSearchDoc)[];
+
 export function encodeCursor(sort: SearchSort, values: unknown[]): string {
   return Buffer.from(JSON.stringify({ s: sort, v: values })).toString('base64url');
 }
@@ -134,6 +139,8 @@ export function buildListingSearch(index: string, query: ListingSearchQuery): es
     index,
     track_total_hits: true,
     size: query.limit,
+    // Only what a hit shows: less to serialise, send and parse.
+    _source: { includes: [...HIT_FIELDS] },
     query: { bool: { filter, must } },
     sort: sortClause(query),
     track_scores: sort === 'relevance',
