@@ -384,6 +384,12 @@ export async function startServices(names: ServiceName[] = ALL_SERVICES, config?
         log(`${svc.name}: reusing the one already answering at ${svc.address}`);
         return;
       }
+      if (pidOf(svc)) {
+        // Launched earlier (say, by a run that was interrupted) and still coming up.
+        log(`${svc.name}: already starting; waiting for it`);
+        await waitHealthy(svc);
+        return;
+      }
       log(`${svc.name}: starting at ${svc.address} (log: ${path.relative(process.cwd(), svc.logFile)})`);
       await svc.launch();
       await waitHealthy(svc);
