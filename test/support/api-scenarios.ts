@@ -12,11 +12,11 @@ import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { sign } from 'hono/jwt';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { createApp, type App } from '../../api/app';
+import { createApp } from '../../api/app';
 import type { Role } from '../../domain/roles';
 import { createSearchWorker } from '../../workers/search-worker';
 import { searchReindexWorkflowId } from '../../workflows/search-reindex';
-import { eventually, workflowBundle, type Harness } from './harness';
+import { eventually, requestVia, workflowBundle, type Harness } from './harness';
 
 export const AMES_CSV = '/work/shared/data/ames.csv';
 
@@ -287,17 +287,6 @@ export async function reindexSandbox(h: Harness) {
   };
 }
 
-/** What Harness.request does, for another app instance. */
-export async function requestVia(app: App, path: string, init: Parameters<Harness['request']>[1] = {}): Promise<Response> {
-  const headers = new Headers(init.headers);
-  if (init.token) headers.set('authorization', `Bearer ${init.token}`);
-  let body = init.body;
-  if (init.json !== undefined) {
-    headers.set('content-type', 'application/json');
-    body = JSON.stringify(init.json);
-  }
-  return app.request(path, { ...init, headers, body });
-}
 
 /** A stack-trace fragment ("at fn (/x/y.ts:12:3)") in a response body. */
 export const STACK_TRACE = /\bat\s+\S.*\.(ts|js|mjs|cjs):\d+|"stack"\s*:/;

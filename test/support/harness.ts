@@ -64,7 +64,7 @@ export interface Harness {
   /** A user in Postgres with these roles and a bearer token for them. */
   user(roles: Role[], name?: string): Promise<{ id: string; token: string; auth: Record<string, string> }>;
   tokenFor(userId: string, roles: Role[]): Promise<string>;
-  request(path: string, init?: RequestInit & { token?: string; json?: unknown }): Promise<Response>;
+  request(path: string, init?: RequestInitWithAuth): Promise<Response>;
   close(): Promise<void>;
 }
 
@@ -151,16 +151,7 @@ export async function createHarness(name: string): Promise<Harness> {
       return { id: user.id, token, auth: { authorization: `Bearer ${token}` } };
     },
     tokenFor: (userId, roles) => signToken(config.api.jwtSecret, userId, roles),
-    async request(path, init = {}) {
-      const headers = new Headers(init.headers);
-      if (init.token) headers.set('authorization', `Bearer ${init.token}`);
-      let body = init.body;
-      if (init.json !== undefined) {
-        headers.set('content-type', 'application/json');
-        body = JSON.stringify(init.json);
-      }
-      return app.request(path, { ...init, headers, body });
-    },
+    request: (path, init = {}) => requestVia(app, path, init),
     async close() {
       await Promise.allSettled(workers.map((w) => w.stop()));
       await es.indices.delete({ index: `${indexPrefix}-*`, ignore_unavailable: true, allow_no_indices: true }).catch(() => undefined);
@@ -169,6 +160,20 @@ export async function createHarness(name: string): Promise<Harness> {
     },
   };
   return harness;
+}
+
+export type RequestInitWithAuth = RequestInit & { token?: string; json?: unknown };
+
+/** Calls an app in-process, with an optional bearer token and JSON body. */
+export async function requestVia(app: App, path: string, init: RequestInitWithAuth = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  if (init.token) headers.set('authorization', `Bearer ${init.token}`);
+  let body = init.body;
+  if (init.json !== undefined) {
+    headers.set('content-type', 'application/json');
+    body = JSON.stringify(init.json);
+  }
+  return app.request(path, { ...init, headers, body });
 }
 
 /** Polls until `check` returns a value (not undefined/false), or fails after `timeoutMs`. */
