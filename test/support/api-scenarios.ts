@@ -18,7 +18,9 @@ import { createSearchWorker } from '../../workers/search-worker';
 import { searchReindexWorkflowId } from '../../workflows/search-reindex';
 import { eventually, requestVia, workflowBundle, type Harness } from './harness';
 
-export const AMES_CSV = '/work/shared/data/ames.csv';
+import { AMES_CSV_PATH as AMES_CSV } from './ames';
+
+export { AMES_CSV };
 
 // ---------------------------------------------------------------- OpenAPI
 

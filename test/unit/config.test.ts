@@ -130,7 +130,7 @@ describe('parseConfig validation', () => {
 
 describe('a process with an invalid configuration', () => {
   it('exits with EX_CONFIG (78) naming the variable', () => {
-    const root = '/work/main';
+    const root = path.resolve(__dirname, '../..');
     const result = spawnSync(
       path.join(root, 'node_modules/.bin/tsx'),
       ['scripts/token.ts', '--roles', 'admin', '--sub', '6f1c1f4e-2f7a-4c55-9b8e-0d6f3c1a2b3c'],
