@@ -25,7 +25,12 @@ export function effectivePolicy(
   property?: LateFeePolicyOverride | null,
   lease?: LateFeePolicyOverride | null,
 ): LateFeePolicy {
-  return LateFeePolicySchema.parse({ ...organisation, ...(property ?? {}), ...(lease ?? {}) });
+  return LateFeePolicySchema.parse({ ...organisation, ...defined(property), ...defined(lease) });
+}
+
+/** An override's fields that are set; `undefined` inherits (null, as for the cap, is a value). */
+function defined(override: LateFeePolicyOverride | null | undefined): LateFeePolicyOverride {
+  return Object.fromEntries(Object.entries(override ?? {}).filter(([, v]) => v !== undefined));
 }
 
 export interface LateFee {

@@ -87,7 +87,7 @@ export function isBalanced(lines: readonly LedgerLine[]): boolean {
  */
 export function accountBalance(lines: readonly LedgerLine[], account: LedgerAccount): number {
   const debit = lines.filter((l) => l.account === account).reduce((n, l) => n + l.debitMinor - l.creditMinor, 0);
-  return LEDGER_ACCOUNTS[account] === 'asset' ? debit : -debit;
+  return LEDGER_ACCOUNTS[account] === 'asset' ? debit : 0 - debit;
 }
 
 /** What the tenant owes (negative: in credit). */

@@ -33,7 +33,7 @@ function monthEnd(date: IsoDate): IsoDate {
 
 /**
  * Calendar-month periods from `start` to `end` (inclusive). Each full month
- * is due on `dueDay` of that month (clamped to its length); a partial first
+ * is due on `dueDay` of that month (1..28, so it exists in every month); a partial first
  * month is due on move-in, a partial last month on its first day.
  */
 export function rentSchedule(start: IsoDate, end: IsoDate, monthlyMinor: number, dueDay = 1): RentPeriod[] {

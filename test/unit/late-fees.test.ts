@@ -41,12 +41,15 @@ describe('effectivePolicy', () => {
     expect(effectivePolicy(ORG, { capMinor: 9_000 }, { capMinor: null }).capMinor).toBeNull();
   });
 
-  it('treats a field explicitly set to undefined as unspecified (inherits it)', () => {
-    // `Partial<LateFeePolicy>` admits `{ dailyMinor: undefined }`, e.g. an override
-    // built from optional columns; it must not wipe the inherited value.
-    const p = effectivePolicy(ORG, { dailyMinor: undefined, graceDays: 2 }, { graceDays: undefined });
-    expect(p.dailyMinor).toBe(1_000);
-    expect(p.graceDays).toBe(2);
+  // `LateFeePolicyOverride` (Partial<LateFeePolicy>) admits `{ dailyMinor: undefined }`,
+  // e.g. an override built from optional columns: such a field is unspecified and inherits.
+  it('inherits a defaulted field the override sets to undefined', () => {
+    expect(effectivePolicy(ORG, { dailyMinor: undefined }).dailyMinor).toBe(1_000);
+    expect(effectivePolicy(ORG, { capMinor: 9_000 }, { capMinor: undefined }).capMinor).toBe(9_000);
+  });
+
+  it('inherits a required field the override sets to undefined', () => {
+    expect(effectivePolicy(ORG, { graceDays: 2 }, { graceDays: undefined }).graceDays).toBe(2);
   });
 
   it('validates the merged policy', () => {
