@@ -13,6 +13,8 @@ import { createHarness, eventually, type Harness } from './support/harness';
 const ROOT = path.resolve(__dirname, '..');
 let h: Harness;
 let queuePrefix: string;
+/** Every worker process this file starts, so none outlives it whatever fails. */
+const spawned: ChildProcess[] = [];
 
 function startWorkerProcess(): { proc: ChildProcess; output: () => string; exited: Promise<number | null> } {
   let output = '';
@@ -33,6 +35,7 @@ function startWorkerProcess(): { proc: ChildProcess; output: () => string; exite
   proc.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   proc.stderr!.on('data', (d: Buffer) => (output += d.toString()));
   const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
+  spawned.push(proc);
   return { proc, output: () => output, exited };
 }
 
@@ -42,6 +45,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  for (const proc of spawned) if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
   await h?.close();
 });
 
