@@ -3,7 +3,7 @@
  * per lease. After the grace days a one-time fee (flat or a percentage of the
  * overdue rent) and optionally a daily fee, all under a cap per period.
  */
-import { z } from 'zod';
+import { z } from './zod';
 import { addDays, daysBetween, type IsoDate } from './calendar';
 
 export const LateFeePolicySchema = z.object({

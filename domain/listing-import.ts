@@ -3,7 +3,7 @@
  * pure rules that turn one Ames sale record into a property and a sold listing,
  * or into the reasons it was rejected.
  */
-import { z } from 'zod';
+import { z } from './zod';
 import type { ListingCreate } from './listing';
 import type { PropertyCreate, PropertyType } from './property';
 

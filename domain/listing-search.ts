@@ -1,5 +1,5 @@
 /** The listing search contract: what a client may ask and what it gets back. */
-import { z } from 'zod';
+import { z } from './zod';
 import { ListingPurposeSchema, PUBLIC_LISTING_STATUSES, type ListingStatus } from './listing';
 import { CurrencySchema, MoneySchema } from './money';
 import { PROPERTY_TYPES, PropertyTypeSchema } from './property';

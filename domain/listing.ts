@@ -1,5 +1,5 @@
 /** Listings: a property or unit offered for sale or for rent. */
-import { z } from 'zod';
+import { z } from './zod';
 import { CurrencySchema, MoneySchema } from './money';
 import { PropertyTypeSchema } from './property';
 

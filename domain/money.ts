@@ -3,7 +3,7 @@
  * No floats on a money path: conversions from user-facing major units go
  * through strings or integer arithmetic only.
  */
-import { z } from 'zod';
+import { z } from './zod';
 
 /** Minor-unit exponent per currency (ISO 4217); those not listed use 2. */
 const EXPONENTS: Record<string, number> = {

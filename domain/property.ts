@@ -1,5 +1,5 @@
 /** Properties and their units: the shared contract of API, activities and models. */
-import { z } from 'zod';
+import { z } from './zod';
 
 export const PROPERTY_TYPES = ['house', 'apartment', 'condo', 'townhouse', 'land', 'commercial'] as const;
 export const PropertyTypeSchema = z.enum(PROPERTY_TYPES);

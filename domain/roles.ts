@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from './zod';
 
 /** Who a user is to the platform. A user may hold several roles. */
 export const ROLES = ['admin', 'manager', 'owner', 'tenant', 'buyer', 'seller', 'inspector', 'contractor', 'ops'] as const;

@@ -2,7 +2,7 @@
  * Tenant screening: a rules decision with reasons a manager can read and
  * overrule (the lease workflow records who overruled and why).
  */
-import { z } from 'zod';
+import { z } from './zod';
 
 export const ScreeningThresholdsSchema = z.object({
   /** Monthly income must be at least this multiple of the rent (3 = 3×). */
