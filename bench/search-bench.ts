@@ -269,7 +269,6 @@ interface ImportFigures {
     error?: string;
   }[];
   activities?: Record<string, { count: number; wait: Stats; run: Stats; runSumMs: number }>;
-  parseCacheMissesEst?: number;
   chunkActivities?: number;
   parseCostMs?: number;
   loadCostMs?: number;
@@ -617,7 +616,7 @@ async function importPhase(ctx: Awaited<ReturnType<typeof setup>>) {
   } catch {
     /* optional */
   }
-  // What one miss of the activities' single-entry parse cache costs: load the batch row, parse and validate it.
+  // What parsing one batch costs: load the batch row, parse and validate it.
   const loads: number[] = [];
   const parses: number[] = [];
   for (let i = 0; i < 3; i++) {
@@ -678,19 +677,7 @@ async function activityBreakdown(runs: { handle: WorkflowHandle; batchId: string
     };
   }
   figures.imports.activities = out;
-  // The import activities keep one parsed batch; estimate how often a chunk found another batch there.
-  const parsing = spans
-    .filter((s) => (s.type === 'importChunk' || s.type === 'stageImport') && s.started !== undefined)
-    .sort((a, b) => a.started! - b.started!);
-  let misses = 0;
-  let chunks = 0;
-  for (let i = 0; i < parsing.length; i++) {
-    if (parsing[i]!.type !== 'importChunk') continue;
-    chunks++;
-    if (i === 0 || parsing[i - 1]!.batchId !== parsing[i]!.batchId) misses++;
-  }
-  figures.imports.parseCacheMissesEst = misses;
-  figures.imports.chunkActivities = chunks;
+  figures.imports.chunkActivities = spans.filter((s) => s.type === 'importChunk').length;
 }
 
 // ---------------------------------------------------------------- search phase
@@ -961,17 +948,12 @@ function report(partial: string | undefined) {
           `${fmt(a.run.p50, 0).padStart(9)} ${fmt(a.run.p95, 0).padStart(9)} ${fmt(a.run.max, 0).padStart(9)} ${fmt(a.runSumMs / 1000, 1).padStart(11)}`,
       );
     }
-    out('    (the worker runs at most 8 activities at once: maxConcurrentActivityTaskExecutions in workers/search-worker.ts)');
+    out('    (activity slots per worker: WORKER_MAX_CONCURRENT_ACTIVITIES, default 16)');
   }
-  if (im.parseCacheMissesEst !== undefined) {
+  if (im.parseCostMs !== undefined) {
     out(
-      `  parse cache: ~${im.parseCacheMissesEst} of ${im.chunkActivities} importChunk runs started right after another batch's ` +
-        `(single-entry cache in activities/listing-import.ts)`,
-    );
-    const parses = im.copies + im.parseCacheMissesEst;
-    out(
-      `    one miss = load the batch row (~${fmt(im.loadCostMs ?? NaN, 0)} ms) + parse and validate 2,930 rows (~${fmt(im.parseCostMs ?? NaN, 0)} ms CPU, ` +
-        `measured after the import); ~${parses} parses ~= ${fmt((parses * (im.parseCostMs ?? NaN)) / 1000, 1)} s of the worker's event loop`,
+      `  one batch parse (each batch is parsed once per worker): load the row ~${fmt(im.loadCostMs ?? NaN, 0)} ms, ` +
+        `parse and validate 2,930 rows ~${fmt(im.parseCostMs, 0)} ms CPU`,
     );
   }
 
