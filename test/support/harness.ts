@@ -75,19 +75,24 @@ export function installQuietRuntime() {
   runtimeInstalled = true;
 }
 
+/**
+ * A database of the test file's own, copied from the migrated template, and
+ * the configuration that points at it. `drop` removes it.
+ */
+export async function createTestDatabase(name: string, suffix = randomUUID().slice(0, 8), env: Record<string, string> = {}) {
+  const base = parseConfig(process.env);
+  const database = `t_${name.replace(/[^a-z0-9]/g, '_')}_${suffix}`;
+  await adminQuery(base.postgres.url, `create database ${database} template ${TEMPLATE_DB}`);
+  const config = parseConfig({ ...process.env, ...env, DATABASE_URL: withDatabase(base.postgres.url, database) });
+  const drop = () => adminQuery(base.postgres.url, `drop database if exists ${database} with (force)`).catch(() => undefined);
+  return { config, database, drop };
+}
+
 export async function createHarness(name: string): Promise<Harness> {
   installQuietRuntime();
   const suffix = randomUUID().slice(0, 8);
   const indexPrefix = `t-${name}-${suffix}`;
-  // Each test file has a database of its own, copied from the migrated template.
-  const base = parseConfig(process.env);
-  const database = `t_${name.replace(/[^a-z0-9]/g, '_')}_${suffix}`;
-  await adminQuery(base.postgres.url, `create database ${database} template ${TEMPLATE_DB}`);
-  const config = parseConfig({
-    ...process.env,
-    ELASTICSEARCH_INDEX_PREFIX: indexPrefix,
-    DATABASE_URL: withDatabase(base.postgres.url, database),
-  });
+  const { config, drop } = await createTestDatabase(name, suffix, { ELASTICSEARCH_INDEX_PREFIX: indexPrefix });
   const db = createSequelize(config, { poolMax: 5 });
   initModels(db);
   const es = createElasticsearch(config);
@@ -156,7 +161,7 @@ export async function createHarness(name: string): Promise<Harness> {
       await Promise.allSettled(workers.map((w) => w.stop()));
       await es.indices.delete({ index: `${indexPrefix}-*`, ignore_unavailable: true, allow_no_indices: true }).catch(() => undefined);
       await Promise.allSettled([db.close(), es.close(), connection.close(), nativeConnection.close(), ...extraEs.map((e) => e.close())]);
-      await adminQuery(base.postgres.url, `drop database if exists ${database} with (force)`).catch(() => undefined);
+      await drop();
     },
   };
   return harness;
