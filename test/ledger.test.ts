@@ -23,7 +23,7 @@ afterAll(async () => {
   await drop?.();
 });
 
-const post = (leaseId: string, kind: PostingKind, amountMinor: number, key = randomUUID(), currency: 'USD' | 'JPY' = 'USD') =>
+const post = (leaseId: string, kind: PostingKind, amountMinor: number, key: string = randomUUID(), currency: 'USD' | 'JPY' = 'USD') =>
   postToLedger(db, { leaseId, kind, amountMinor, currency, occurredOn: '2026-01-01', idempotencyKey: key });
 
 test('a lease lived through postings ends with the balances the rules predict', async () => {
