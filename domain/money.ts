@@ -53,3 +53,12 @@ export function minorToMajorString(minor: number, currency: string): string {
   const s = String(Math.abs(minor)).padStart(exp + 1, '0');
   return `${minor < 0 ? '-' : ''}${s.slice(0, -exp)}.${s.slice(-exp)}`;
 }
+
+/** "USD 1,500.00", "JPY 98,000": for documents and messages; built from the integer, never a float. */
+export function formatMoney(minor: number, currency: string): string {
+  const plain = minorToMajorString(minor, currency);
+  const negative = plain.startsWith('-');
+  const [whole, frac] = plain.replace('-', '').split('.') as [string, string | undefined];
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return `${negative ? '-' : ''}${currency} ${grouped}${frac !== undefined ? `.${frac}` : ''}`;
+}

@@ -1,0 +1,43 @@
+/** The lease contract shared by the API, the lease workflow and its activities. */
+import { z } from './zod';
+import { isValidDate } from './calendar';
+import { LateFeePolicySchema } from './late-fees';
+import { MoneySchema } from './money';
+
+export const LeasePartySchema = z.object({
+  userId: z.uuid(),
+  name: z.string().trim().min(1).max(200),
+  email: z.email(),
+  role: z.enum(['tenant', 'landlord', 'manager']),
+});
+export type LeaseParty = z.infer<typeof LeasePartySchema>;
+
+export const LeaseTermsSchema = z
+  .object({
+    leaseId: z.uuid(),
+    propertyAddress: z.string().trim().min(1).max(300),
+    unitLabel: z.string().trim().max(40).optional(),
+    parties: z.array(LeasePartySchema).min(2).max(12),
+    startDate: z.string().refine(isValidDate, 'must be a calendar date YYYY-MM-DD'),
+    termMonths: z.number().int().min(1).max(60),
+    monthlyRent: MoneySchema,
+    dueDay: z.number().int().min(1).max(28).default(1),
+    deposit: MoneySchema,
+    lateFeePolicy: LateFeePolicySchema,
+    clauses: z.array(z.string().trim().min(1).max(4000)).max(50).default([]),
+  })
+  .refine((t) => t.parties.some((p) => p.role === 'tenant'), { path: ['parties'], message: 'needs at least one tenant' })
+  .refine((t) => t.parties.some((p) => p.role !== 'tenant'), { path: ['parties'], message: 'needs a landlord or manager' })
+  .refine((t) => t.deposit.currency === t.monthlyRent.currency, { path: ['deposit', 'currency'], message: 'must be the rent currency' });
+export type LeaseTerms = z.infer<typeof LeaseTermsSchema>;
+
+export interface Signature {
+  userId: string;
+  name: string;
+  role: LeaseParty['role'];
+  signedAt: string;
+  ip: string;
+  userAgent: string;
+  /** The SHA-256 of the document the signer saw; must be the current one. */
+  documentSha256: string;
+}
