@@ -4,7 +4,6 @@
  * overdue rent) and optionally a daily fee, all under a cap per period.
  */
 import { z } from './zod';
-import { addDays, daysBetween, type IsoDate } from './calendar';
 
 export const LateFeePolicySchema = z.object({
   graceDays: z.number().int().min(0).max(60),
@@ -33,45 +32,4 @@ function defined(override: LateFeePolicyOverride | null | undefined): LateFeePol
   return Object.fromEntries(Object.entries(override ?? {}).filter(([, v]) => v !== undefined));
 }
 
-export interface LateFee {
-  /** The day the fee is for; with the period it makes the fee's identity (charged once). */
-  forDay: IsoDate;
-  kind: 'one_time' | 'daily';
-  amountMinor: number;
-}
-
-/**
- * Every late fee a period has incurred by `asOf`, given its rent and how much
- * of it is still unpaid. Deterministic: re-running it yields the same fees, so
- * a caller charges those whose `forDay` it has not charged yet.
- */
-export function lateFeesDue(
-  policy: LateFeePolicy,
-  period: { dueOn: IsoDate; rentMinor: number; unpaidMinor: number },
-  asOf: IsoDate,
-): LateFee[] {
-  if (period.unpaidMinor <= 0) return [];
-  const firstLateDay = addDays(period.dueOn, policy.graceDays + 1);
-  if (daysBetween(firstLateDay, asOf) < 0) return [];
-  const fees: LateFee[] = [];
-  let total = 0;
-  const add = (fee: LateFee) => {
-    const room = policy.capMinor === null ? fee.amountMinor : Math.max(0, policy.capMinor - total);
-    const amount = Math.min(fee.amountMinor, room);
-    if (amount > 0) {
-      fees.push({ ...fee, amountMinor: amount });
-      total += amount;
-    }
-  };
-  const oneTime =
-    policy.oneTime.type === 'flat'
-      ? policy.oneTime.amountMinor
-      : Number((BigInt(period.unpaidMinor) * BigInt(policy.oneTime.basisPoints) + 5_000n) / 10_000n);
-  add({ forDay: firstLateDay, kind: 'one_time', amountMinor: oneTime });
-  if (policy.dailyMinor > 0) {
-    for (let day = addDays(firstLateDay, 1); daysBetween(day, asOf) >= 0; day = addDays(day, 1)) {
-      add({ forDay: day, kind: 'daily', amountMinor: policy.dailyMinor });
-    }
-  }
-  return fees;
-}
+export { lateFeesDue, type LateFee } from './late-fee-rules';

@@ -15,6 +15,7 @@ export type LeaseParty = z.infer<typeof LeasePartySchema>;
 export const LeaseTermsSchema = z
   .object({
     leaseId: z.uuid(),
+    propertyId: z.uuid(),
     propertyAddress: z.string().trim().min(1).max(300),
     unitLabel: z.string().trim().max(40).optional(),
     parties: z.array(LeasePartySchema).min(2).max(12),
@@ -40,4 +41,62 @@ export interface Signature {
   userAgent: string;
   /** The SHA-256 of the document the signer saw; must be the current one. */
   documentSha256: string;
+}
+
+export const LEASE_STATUSES = [
+  'screening',
+  'awaiting_decision',
+  'awaiting_signatures',
+  'awaiting_move_in',
+  'active',
+  'ended',
+  'closed',
+  'rejected',
+  'expired',
+  'cancelled',
+] as const;
+export type LeaseStatus = (typeof LEASE_STATUSES)[number];
+
+export const LeaseApplicationSchema = z.object({
+  monthlyIncomeMinor: z.number().int().min(0),
+  employment: z.object({
+    employer: z.string().trim().max(200).optional(),
+    status: z.enum(['employed', 'self_employed', 'student', 'retired', 'unemployed']),
+  }),
+  references: z.array(z.object({ name: z.string().trim().min(1).max(200), contact: z.string().trim().min(1).max(200) })).max(10),
+  householdSize: z.number().int().min(1).max(30),
+  bedrooms: z.number().int().min(0).max(50),
+});
+export type LeaseApplication = z.infer<typeof LeaseApplicationSchema>;
+
+/** A saved card of the tenant who pays (Stripe customer and payment method). */
+export interface PaymentMethodRef {
+  customerId: string;
+  paymentMethodId: string;
+}
+
+export interface LeaseInput {
+  terms: LeaseTerms;
+  application: LeaseApplication;
+  paymentMethod: PaymentMethodRef;
+  /** Days the parties have to sign before the offer expires. */
+  signingDays?: number;
+  /** Retry days after a soft decline (default +1, +3, +5, +7). */
+  dunningDays?: number[];
+}
+
+/** What the lease workflow's status query returns. */
+export interface LeaseState {
+  leaseId: string;
+  status: LeaseStatus;
+  screening: { decision: 'approve' | 'review' | 'reject'; reasons: string[] } | null;
+  decisions: { at: string; by: string; decision: string; reason: string }[];
+  document: { documentId: string; sha256: string } | null;
+  signatures: Signature[];
+  signingDeadline: string | null;
+  periodsBilled: number;
+  nextDue: { dueOn: string; amountMinor: number } | null;
+  paidMinor: number;
+  feesMinor: number;
+  history: { at: string; event: string }[];
 }

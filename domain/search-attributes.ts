@@ -10,8 +10,10 @@ export const PropertyIdKey = defineSearchAttributeKey('PropertyId', SearchAttrib
 export const ListingIdKey = defineSearchAttributeKey('ListingId', SearchAttributeType.KEYWORD);
 export const ImportBatchIdKey = defineSearchAttributeKey('ImportBatchId', SearchAttributeType.KEYWORD);
 export const ProcessStatusKey = defineSearchAttributeKey('ProcessStatus', SearchAttributeType.KEYWORD);
+export const LeaseStatusKey = defineSearchAttributeKey('LeaseStatus', SearchAttributeType.KEYWORD);
+export const TenantIdsKey = defineSearchAttributeKey('TenantIds', SearchAttributeType.KEYWORD_LIST);
 
-export const CUSTOM_SEARCH_ATTRIBUTES = [PropertyIdKey, ListingIdKey, ImportBatchIdKey, ProcessStatusKey];
+export const CUSTOM_SEARCH_ATTRIBUTES = [PropertyIdKey, ListingIdKey, ImportBatchIdKey, ProcessStatusKey, LeaseStatusKey, TenantIdsKey];
 
 /** The `Name=Type` spelling that `temporal server start-dev --search-attribute` takes. */
 export function searchAttributeFlags(): string[] {

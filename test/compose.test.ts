@@ -221,11 +221,12 @@ describe('docker-compose.yml', () => {
       expect(dependencies('temporal')).toHaveProperty(['postgres'], 'service_healthy');
     });
 
-    it('registers every custom search attribute as a Keyword', () => {
+    it('registers every custom search attribute with its type', () => {
       const setup = words(service('temporal-setup').command);
-      expect(setup).toMatch(/search-attribute create .*--type Keyword/);
+      expect(setup).toMatch(/search-attribute create .*--type/);
+      const cliType: Record<string, string> = { KEYWORD: 'Keyword', KEYWORD_LIST: 'KeywordList', TEXT: 'Text', INT: 'Int', DOUBLE: 'Double', BOOL: 'Bool', DATETIME: 'Datetime' };
       for (const key of CUSTOM_SEARCH_ATTRIBUTES) {
-        expect(setup).toMatch(new RegExp(`\\b${key.name}\\b`));
+        expect(setup).toMatch(new RegExp(`\\b${key.name}:${cliType[key.type]}\\b`));
       }
     });
 

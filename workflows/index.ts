@@ -3,3 +3,4 @@ export { listingIndexingWorkflow } from './listing-indexing';
 export { listingImportWorkflow } from './listing-import';
 export { searchReindexWorkflow } from './search-reindex';
 export { searchOutboxSweepWorkflow } from './search-outbox-sweep';
+export { leaseWorkflow } from './lease';

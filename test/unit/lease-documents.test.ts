@@ -11,6 +11,7 @@ const landlord = { userId: randomUUID(), name: 'Νίκος Παπαδόπουλ�
 
 const terms: LeaseTerms = LeaseTermsSchema.parse({
   leaseId: randomUUID(),
+  propertyId: randomUUID(),
   propertyAddress: '1247 Ridgewood Avenue, Ames, IA 50010',
   unitLabel: '2B',
   parties: [tenant, coTenant, landlord],

@@ -1,0 +1,270 @@
+/**
+ * The lease workflow's logic on the time-skipping test server, its activities
+ * replaced by an in-memory account (the Temporal way: the workflow is what is
+ * under test here; the activities have their own tests on real services).
+ */
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { WorkflowHandle } from '@temporalio/client';
+import { Worker } from '@temporalio/worker';
+import { allocateOldestFirst } from '../../domain/collection';
+import type { LeaseInput, LeaseState, LeaseStatus } from '../../domain/lease';
+import { LeaseTermsSchema } from '../../domain/lease';
+import {
+  leaseStateQuery,
+  manualPaymentUpdate,
+  paymentMethodUpdatedUpdate,
+  screeningDecisionUpdate,
+  signUpdate,
+  type CollectionOutcome,
+  type LeaseActivities,
+  type leaseWorkflow,
+} from '../../workflows/lease';
+import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes';
+import { CUSTOM_SEARCH_ATTRIBUTES } from '../../domain/search-attributes';
+import { installQuietRuntime, workflowBundle } from '../support/harness';
+
+const TEST_SERVER = path.resolve(__dirname, '../../.tools/python/bin/temporal-test-server');
+let env: TestWorkflowEnvironment;
+
+beforeAll(async () => {
+  installQuietRuntime();
+  env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: TEST_SERVER } } });
+  // The workflow sets custom search attributes; the test server must know them too.
+  // It implements adding them, not listing them.
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: env.namespace ?? 'default',
+    searchAttributes: Object.fromEntries(CUSTOM_SEARCH_ATTRIBUTES.map((k) => [k.name, encodeSearchAttributeIndexedValueType(k.type)!])),
+  });
+});
+
+afterAll(async () => {
+  await env?.teardown();
+});
+
+interface Charge {
+  id: string;
+  periodIndex: number;
+  kind: 'rent' | 'late_fee';
+  dueOn: string;
+  amountMinor: number;
+  openMinor: number;
+}
+
+/** An in-memory lease account and card, scripted per period and attempt. */
+function fakeWorld(script: (periodIndex: number, attempt: number, paymentMethodId: string) => CollectionOutcome['status'] | 'hard') {
+  const charges: Charge[] = [];
+  const statuses: LeaseStatus[] = [];
+  const notices: string[] = [];
+  const attempts: string[] = [];
+  let paid = 0;
+  let deposit = 0;
+  const open = () => charges.reduce((n, c) => n + c.openMinor, 0);
+  const pay = (amount: number) => {
+    const { allocations } = allocateOldestFirst(charges, amount);
+    for (const a of allocations) charges.find((c) => c.id === a.chargeId)!.openMinor -= a.amountMinor;
+    paid += amount;
+    return allocations.reduce((n, a) => n + a.amountMinor, 0);
+  };
+  const activities: LeaseActivities = {
+    async recordLeaseStatus(_id, status) {
+      statuses.push(status);
+    },
+    async createAgreement() {
+      return { documentId: 'doc-1', sha256: 'a'.repeat(64), pages: 3 };
+    },
+    async storeSignedAgreement() {
+      return { documentId: 'doc-2', sha256: 'b'.repeat(64) };
+    },
+    async chargeDeposit(input) {
+      deposit += input.terms.deposit.amountMinor;
+      return { status: 'succeeded' };
+    },
+    async billRentPeriod(_id, _currency, period) {
+      const existing = charges.find((c) => c.kind === 'rent' && c.periodIndex === period.index);
+      if (existing) return { chargeId: existing.id };
+      const charge = { id: `rent-${period.index}`, periodIndex: period.index, kind: 'rent' as const, dueOn: period.dueOn, amountMinor: period.amountMinor, openMinor: period.amountMinor };
+      charges.push(charge);
+      return { chargeId: charge.id };
+    },
+    async collectBalance(input, periodIndex, attempt) {
+      attempts.push(`${periodIndex}:${attempt}`);
+      const due = open();
+      if (due === 0) return { status: 'nothing_due' };
+      const outcome = script(periodIndex, attempt, input.paymentMethod.paymentMethodId);
+      if (outcome === 'succeeded') return { status: 'succeeded', amountMinor: pay(due) };
+      return { status: 'failed', declineKind: outcome === 'hard' ? 'hard' : 'soft', message: 'Your card was declined.' };
+    },
+    async applyLateFees(_id, _currency, periodIndex, fees) {
+      let added = 0;
+      for (const fee of fees) {
+        const id = `fee-${periodIndex}-${fee.forDay}`;
+        if (charges.some((c) => c.id === id)) continue;
+        charges.push({ id, periodIndex, kind: 'late_fee', dueOn: fee.forDay, amountMinor: fee.amountMinor, openMinor: fee.amountMinor });
+        added += fee.amountMinor;
+      }
+      return { addedMinor: added };
+    },
+    async recordManualPayment(_id, payment) {
+      return { paymentId: payment.idempotencyKey, allocatedMinor: pay(payment.amountMinor) };
+    },
+    async periodOpenMinor(_id, periodIndex) {
+      return charges.filter((c) => c.periodIndex === periodIndex).reduce((n, c) => n + c.openMinor, 0);
+    },
+    async notify(_id, template) {
+      notices.push(template);
+    },
+  };
+  return { activities, charges, statuses, notices, attempts, paidMinor: () => paid, depositMinor: () => deposit, openMinor: open };
+}
+
+async function leaseInput(overrides: { incomeMinor?: number; graceDays?: number; startInDays?: number } = {}): Promise<LeaseInput> {
+  const now = new Date(await env.currentTimeMs());
+  const start = new Date(now.getTime() + (overrides.startInDays ?? 10) * 86_400_000).toISOString().slice(0, 10);
+  const party = (role: 'tenant' | 'landlord', name: string) => ({ userId: randomUUID(), name, email: `${randomUUID()}@example.com`, role });
+  return {
+    terms: LeaseTermsSchema.parse({
+      leaseId: randomUUID(),
+      propertyId: randomUUID(),
+      propertyAddress: '12 Quillfeather Lane, Ames, IA',
+      parties: [party('tenant', 'Zoë Ångström'), party('landlord', 'Νίκος Παπαδόπουλος')],
+      startDate: start,
+      termMonths: 12,
+      monthlyRent: { amountMinor: 150_000, currency: 'USD' },
+      dueDay: 1,
+      deposit: { amountMinor: 150_000, currency: 'USD' },
+      lateFeePolicy: { graceDays: overrides.graceDays ?? 2, oneTime: { type: 'flat', amountMinor: 7_500 } },
+    }),
+    application: {
+      monthlyIncomeMinor: overrides.incomeMinor ?? 600_000,
+      employment: { status: 'employed', employer: 'Iowa State University' },
+      references: [{ name: 'Previous landlord', contact: 'landlord@example.com' }],
+      householdSize: 2,
+      bedrooms: 2,
+    },
+    paymentMethod: { customerId: 'cus_1', paymentMethodId: 'pm_1' },
+    signingDays: 7,
+  };
+}
+
+async function untilStatus(handle: { query: (q: typeof leaseStateQuery) => Promise<LeaseState> }, status: LeaseStatus) {
+  for (let i = 0; i < 200; i++) {
+    const state = await handle.query(leaseStateQuery);
+    if (state.status === status) return state;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`the lease never reached ${status}`);
+}
+
+async function withWorker<T>(activities: LeaseActivities, fn: (taskQueue: string) => Promise<T>): Promise<T> {
+  const taskQueue = `lease-${randomUUID()}`;
+  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities });
+  return worker.runUntil(fn(taskQueue));
+}
+
+async function signAll(handle: WorkflowHandle<typeof leaseWorkflow>, input: LeaseInput) {
+  const state = await untilStatus(handle, 'awaiting_signatures');
+  for (const party of input.terms.parties) {
+    await handle.executeUpdate(signUpdate, {
+      args: [{ userId: party.userId, signedAt: new Date().toISOString(), ip: '203.0.113.7', userAgent: 'test', documentSha256: state.document!.sha256 }],
+    });
+  }
+}
+
+test('a whole lease: screening, signatures, deposit, 13 rent periods with a soft decline recovered and one paid late with its fee', async () => {
+  const world = fakeWorld((period, attempt) => {
+    if (period === 3 && attempt === 1) return 'failed'; // soft decline, recovered next day
+    if (period === 6 && attempt < 3) return 'failed'; // paid on the third try, after the grace days
+    return 'succeeded';
+  });
+  const input = await leaseInput();
+  const result = await withWorker(world.activities, async (taskQueue) => {
+    const handle = await env.client.workflow.start<typeof leaseWorkflow>('leaseWorkflow', { workflowId: `lease-${input.terms.leaseId}`, taskQueue, args: [input] });
+    const state = await untilStatus(handle, 'awaiting_signatures');
+    // A stranger cannot sign, nor can a party sign a stale document.
+    await expect(
+      handle.executeUpdate(signUpdate, { args: [{ userId: randomUUID(), signedAt: 'x', ip: 'x', userAgent: 'x', documentSha256: state.document!.sha256 }] }),
+    ).rejects.toMatchObject({ cause: { message: expect.stringMatching(/not a party/) } });
+    await expect(
+      handle.executeUpdate(signUpdate, { args: [{ userId: input.terms.parties[0]!.userId, signedAt: 'x', ip: 'x', userAgent: 'x', documentSha256: 'c'.repeat(64) }] }),
+    ).rejects.toMatchObject({ cause: { message: expect.stringMatching(/not the current one/) } });
+    await signAll(handle, input);
+    return handle.result();
+  });
+
+  expect(result.status).toBe('ended');
+  expect(result.screening?.decision).toBe('approve');
+  expect(result.signatures.map((s) => s.name).sort()).toEqual(['Zoë Ångström', 'Νίκος Παπαδόπουλος']);
+  expect(world.statuses).toEqual(['screening', 'awaiting_signatures', 'awaiting_move_in', 'active', 'ended']);
+  expect(world.depositMinor()).toBe(150_000);
+  // Start on a day other than the 1st: a prorated first and last month around 12 full ones.
+  const rent = world.charges.filter((c) => c.kind === 'rent');
+  expect(rent).toHaveLength(13);
+  expect(result.periodsBilled).toBe(13);
+  expect(rent.slice(1, -1).every((c) => c.amountMinor === 150_000)).toBe(true);
+  expect(rent[0]!.amountMinor + rent[12]!.amountMinor).toBeGreaterThan(140_000);
+  // One late fee, on period 6 only, charged once.
+  const fees = world.charges.filter((c) => c.kind === 'late_fee');
+  expect(fees.map((f) => [f.periodIndex, f.amountMinor])).toEqual([[6, 7_500]]);
+  expect(result.feesMinor).toBe(7_500);
+  // Everything billed was paid, and nothing twice.
+  expect(world.openMinor()).toBe(0);
+  const billed = world.charges.reduce((n, c) => n + c.amountMinor, 0);
+  expect(world.paidMinor()).toBe(billed);
+  expect(result.paidMinor).toBe(billed);
+  expect(world.attempts.filter((a) => a.startsWith('3:'))).toEqual(['3:1', '3:2']);
+  expect(world.attempts.filter((a) => a.startsWith('6:'))).toEqual(['6:1', '6:2', '6:3']);
+  expect(world.notices.filter((n) => n === 'payment_failed')).toHaveLength(3);
+  expect(world.notices).toContain('late_fee_applied');
+});
+
+test('an offer nobody signs expires after the signing deadline', async () => {
+  const world = fakeWorld(() => 'succeeded');
+  const input = await leaseInput();
+  const result = await withWorker(world.activities, async (taskQueue) =>
+    env.client.workflow.execute<typeof leaseWorkflow>('leaseWorkflow', { workflowId: `lease-${input.terms.leaseId}`, taskQueue, args: [input] }),
+  );
+  expect(result.status).toBe('expired');
+  expect(world.notices).toContain('offer_expired');
+  expect(world.charges).toEqual([]);
+});
+
+test('an application below the income rule waits for a manager, who may reject it with a reason', async () => {
+  const world = fakeWorld(() => 'succeeded');
+  const input = await leaseInput({ incomeMinor: 300_000 }); // 2x the rent: below the review threshold
+  const result = await withWorker(world.activities, async (taskQueue) => {
+    const handle = await env.client.workflow.start<typeof leaseWorkflow>('leaseWorkflow', { workflowId: `lease-${input.terms.leaseId}`, taskQueue, args: [input] });
+    const state = await untilStatus(handle, 'awaiting_decision');
+    expect(state.screening).toMatchObject({ decision: 'reject' });
+    await expect(handle.executeUpdate(screeningDecisionUpdate, { args: [{ decision: 'reject', by: 'manager-1', reason: ' ' }] })).rejects.toMatchObject({ cause: { message: expect.stringMatching(/reason/) } });
+    await handle.executeUpdate(screeningDecisionUpdate, { args: [{ decision: 'reject', by: 'manager-1', reason: 'income too low for this unit' }] });
+    return handle.result();
+  });
+  expect(result.status).toBe('rejected');
+  expect(result.decisions).toMatchObject([{ by: 'manager-1', decision: 'reject', reason: 'income too low for this unit' }]);
+});
+
+test('after a hard decline the card is not retried until the tenant gives a new one; partial manual payments count', async () => {
+  const world = fakeWorld((period, _attempt, pm) => (period === 2 && pm === 'pm_1' ? 'hard' : 'succeeded'));
+  const input = await leaseInput({ graceDays: 10 });
+  const result = await withWorker(world.activities, async (taskQueue) => {
+    const handle = await env.client.workflow.start<typeof leaseWorkflow>('leaseWorkflow', { workflowId: `lease-${input.terms.leaseId}`, taskQueue, args: [input] });
+    await signAll(handle, input);
+    // Let time run until period 2 has been declined hard.
+    for (let i = 0; i < 100 && !world.attempts.includes('2:1'); i++) await env.sleep('1 day');
+    expect(world.notices).toContain('payment_method_needed');
+    await env.sleep('2 days');
+    expect(world.attempts.filter((a) => a.startsWith('2:'))).toEqual(['2:1']); // no retry on the same card
+    const partial = await handle.executeUpdate(manualPaymentUpdate, {
+      args: [{ idempotencyKey: 'cash-1', amountMinor: 50_000, method: 'cash', receivedOn: '2026-01-01', recordedBy: 'manager-1' }],
+    });
+    expect(partial.allocatedMinor).toBe(50_000);
+    await handle.executeUpdate(paymentMethodUpdatedUpdate, { args: [{ customerId: 'cus_1', paymentMethodId: 'pm_2' }] });
+    return handle.result();
+  });
+  expect(result.status).toBe('ended');
+  expect(world.attempts.filter((a) => a.startsWith('2:'))).toEqual(['2:1', '2:2']);
+  expect(world.openMinor()).toBe(0);
+  expect(world.charges.filter((c) => c.kind === 'late_fee')).toEqual([]);
+});

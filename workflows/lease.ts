@@ -1,0 +1,308 @@
+/**
+ * One workflow per lease, id `lease-<leaseId>`: application, screening,
+ * agreement, e-signature, move-in with the deposit, then rent every period
+ * with dunning and late fees, until the term ends. Updates carry people's
+ * decisions (a manager's screening call, each party's signature, manual
+ * payments); a query returns the whole state.
+ *
+ * Not yet here (see NOTES.md): renewal, move-out with deductions and the
+ * deposit refund, early termination, webhook-driven reversals, and
+ * continue-as-new (a lease of up to 60 periods stays far below the history
+ * limits meanwhile).
+ */
+import {
+  ApplicationFailure,
+  condition,
+  defineQuery,
+  defineUpdate,
+  proxyActivities,
+  setHandler,
+  sleep,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
+import { addDays, daysBetween, type IsoDate } from '../domain/calendar';
+import { DEFAULT_DUNNING_DAYS, retryDates } from '../domain/collection';
+import type { LeaseInput, LeaseState, LeaseStatus, Signature } from '../domain/lease';
+import { lateFeesDue } from '../domain/late-fee-rules';
+import { leaseEndDate, rentSchedule, type RentPeriod } from '../domain/rent-schedule';
+import { DEFAULT_SCREENING_THRESHOLDS, screenApplication } from '../domain/screening-rules';
+import { LeaseStatusKey, PropertyIdKey, TenantIdsKey } from '../domain/search-attributes';
+
+export function leaseWorkflowId(leaseId: string) {
+  return `lease-${leaseId}`;
+}
+
+/** What the lease workflow asks of the world; implemented in activities/lease.ts. */
+export interface LeaseActivities {
+  recordLeaseStatus(leaseId: string, status: LeaseStatus): Promise<void>;
+  createAgreement(input: LeaseInput): Promise<{ documentId: string; sha256: string; pages: number }>;
+  storeSignedAgreement(leaseId: string, documentId: string, signatures: Signature[], audit: { at: string; event: string }[]): Promise<{ documentId: string; sha256: string }>;
+  chargeDeposit(input: LeaseInput, today: IsoDate): Promise<{ status: 'succeeded' | 'failed'; declineKind?: 'soft' | 'hard'; message?: string }>;
+  billRentPeriod(leaseId: string, currency: string, period: RentPeriod): Promise<{ chargeId: string }>;
+  /** Charges what is open on the lease (oldest charges first); one key per period and attempt. */
+  collectBalance(input: LeaseInput, periodIndex: number, attempt: number, today: IsoDate): Promise<CollectionOutcome>;
+  applyLateFees(leaseId: string, currency: string, periodIndex: number, fees: { forDay: IsoDate; kind: string; amountMinor: number }[]): Promise<{ addedMinor: number }>;
+  recordManualPayment(leaseId: string, payment: ManualPayment): Promise<{ paymentId: string; allocatedMinor: number }>;
+  periodOpenMinor(leaseId: string, periodIndex: number): Promise<number>;
+  notify(leaseId: string, template: string, data: Record<string, string | number>): Promise<void>;
+}
+
+export type CollectionOutcome =
+  | { status: 'nothing_due' }
+  | { status: 'succeeded'; amountMinor: number }
+  | { status: 'failed'; declineKind: 'soft' | 'hard'; message: string };
+
+export interface ManualPayment {
+  idempotencyKey: string;
+  amountMinor: number;
+  method: 'cash' | 'check' | 'bank_transfer';
+  receivedOn: IsoDate;
+  recordedBy: string;
+}
+
+export const leaseStateQuery = defineQuery<LeaseState>('leaseState');
+export const screeningDecisionUpdate = defineUpdate<LeaseState, [{ decision: 'approve' | 'reject'; by: string; reason: string }]>('screeningDecision');
+export const signUpdate = defineUpdate<LeaseState, [Omit<Signature, 'name' | 'role'>]>('sign');
+export const manualPaymentUpdate = defineUpdate<{ paymentId: string; allocatedMinor: number }, [ManualPayment]>('recordManualPayment');
+export const paymentMethodUpdatedUpdate = defineUpdate<LeaseState, [{ customerId: string; paymentMethodId: string }]>('paymentMethodUpdated');
+
+const act = proxyActivities<LeaseActivities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+});
+
+/** Today in the workflow's deterministic clock, as a calendar date (UTC). */
+function today(): IsoDate {
+  return new Date(Date.now()).toISOString().slice(0, 10);
+}
+
+/** Sleeps until the start of `date` (UTC); returns at once if it has come. */
+async function sleepUntil(date: IsoDate) {
+  const ms = Date.parse(`${date}T00:00:00.000Z`) - Date.now();
+  if (ms > 0) await sleep(ms);
+}
+
+export async function leaseWorkflow(input: LeaseInput): Promise<LeaseState> {
+  const { terms } = input;
+  const tenants = terms.parties.filter((p) => p.role === 'tenant');
+  const state: LeaseState = {
+    leaseId: terms.leaseId,
+    status: 'screening',
+    screening: null,
+    decisions: [],
+    document: null,
+    signatures: [],
+    signingDeadline: null,
+    periodsBilled: 0,
+    nextDue: null,
+    paidMinor: 0,
+    feesMinor: 0,
+    history: [],
+  };
+  let paymentMethod = input.paymentMethod;
+  let paymentMethodChanged = false;
+  const log = (event: string) => state.history.push({ at: new Date(Date.now()).toISOString(), event });
+  const setStatus = async (status: LeaseStatus) => {
+    state.status = status;
+    upsertSearchAttributes([{ key: LeaseStatusKey, value: status }]);
+    log(`status: ${status}`);
+    await act.recordLeaseStatus(terms.leaseId, status);
+  };
+
+  setHandler(leaseStateQuery, () => state);
+
+  setHandler(
+    screeningDecisionUpdate,
+    async ({ decision, by, reason }) => {
+      state.decisions.push({ at: new Date(Date.now()).toISOString(), by, decision, reason });
+      log(`screening ${decision} by ${by}: ${reason}`);
+      screeningOverride = decision;
+      return state;
+    },
+    {
+      validator: ({ decision, reason }) => {
+        if (state.status !== 'awaiting_decision') throw new Error(`the lease is ${state.status}, not awaiting a screening decision`);
+        if (decision !== 'approve' && decision !== 'reject') throw new Error('decision must be approve or reject');
+        if (!reason?.trim()) throw new Error('give a reason for the decision');
+      },
+    },
+  );
+  let screeningOverride: 'approve' | 'reject' | undefined;
+
+  setHandler(
+    signUpdate,
+    async (signature) => {
+      const party = terms.parties.find((p) => p.userId === signature.userId)!;
+      state.signatures.push({ ...signature, name: party.name, role: party.role });
+      log(`${party.name} signed`);
+      return state;
+    },
+    {
+      validator: (signature) => {
+        if (state.status !== 'awaiting_signatures') throw new Error(`the lease is ${state.status}, not awaiting signatures`);
+        if (!terms.parties.some((p) => p.userId === signature.userId)) throw new Error('the signer is not a party to this lease');
+        if (state.signatures.some((s) => s.userId === signature.userId)) throw new Error('this party has already signed');
+        if (signature.documentSha256 !== state.document?.sha256) throw new Error('the document you signed is not the current one');
+      },
+    },
+  );
+
+  setHandler(
+    manualPaymentUpdate,
+    async (payment) => {
+      const result = await act.recordManualPayment(terms.leaseId, payment);
+      state.paidMinor += result.allocatedMinor;
+      log(`manual payment of ${payment.amountMinor} (${payment.method}) recorded by ${payment.recordedBy}`);
+      paymentRecorded = true;
+      return result;
+    },
+    {
+      validator: (payment) => {
+        if (state.status !== 'active' && state.status !== 'ended') throw new Error(`the lease is ${state.status}; payments are taken once it is active`);
+        if (!Number.isSafeInteger(payment.amountMinor) || payment.amountMinor <= 0) throw new Error('amountMinor must be a positive whole number');
+      },
+    },
+  );
+  let paymentRecorded = false;
+
+  setHandler(
+    paymentMethodUpdatedUpdate,
+    async (method) => {
+      paymentMethod = { customerId: method.customerId, paymentMethodId: method.paymentMethodId };
+      paymentMethodChanged = true;
+      log('payment method updated');
+      return state;
+    },
+    { validator: (m) => { if (!m.paymentMethodId) throw new Error('paymentMethodId is required'); } },
+  );
+
+  upsertSearchAttributes([
+    { key: PropertyIdKey, value: terms.propertyId },
+    { key: TenantIdsKey, value: tenants.map((t) => t.userId) },
+  ]);
+
+  // 1-2. Application and screening.
+  await setStatus('screening');
+  state.screening = screenApplication(
+    { ...input.application, monthlyRentMinor: terms.monthlyRent.amountMinor, references: input.application.references },
+    DEFAULT_SCREENING_THRESHOLDS,
+  );
+  log(`screening: ${state.screening.decision} (${state.screening.reasons.join('; ')})`);
+  if (state.screening.decision !== 'approve') {
+    await setStatus('awaiting_decision');
+    await condition(() => screeningOverride !== undefined);
+    if (screeningOverride === 'reject') {
+      await setStatus('rejected');
+      await act.notify(terms.leaseId, 'application_rejected', {});
+      return state;
+    }
+  }
+
+  // 3-4. Agreement and signatures, with a deadline.
+  const agreement = await act.createAgreement(input);
+  state.document = { documentId: agreement.documentId, sha256: agreement.sha256 };
+  const signingDays = input.signingDays ?? 7;
+  state.signingDeadline = addDays(today(), signingDays);
+  await setStatus('awaiting_signatures');
+  await act.notify(terms.leaseId, 'signature_requested', { deadline: state.signingDeadline });
+  const allSigned = await condition(() => state.signatures.length === terms.parties.length, `${signingDays} days`);
+  if (!allSigned) {
+    await setStatus('expired');
+    await act.notify(terms.leaseId, 'offer_expired', {});
+    return state;
+  }
+  const signed = await act.storeSignedAgreement(terms.leaseId, agreement.documentId, state.signatures, state.history);
+  state.document = signed;
+
+  // 5. Move-in: the deposit, held as a liability.
+  await setStatus('awaiting_move_in');
+  const deposit = await act.chargeDeposit(input, today());
+  if (deposit.status !== 'succeeded') {
+    log(`deposit charge failed: ${deposit.message ?? ''}`);
+    await act.notify(terms.leaseId, 'payment_failed', { what: 'deposit' });
+    await condition(() => paymentMethodChanged || paymentRecorded);
+    if (paymentMethodChanged) {
+      const retry = await act.chargeDeposit({ ...input, paymentMethod }, today());
+      if (retry.status !== 'succeeded') throw ApplicationFailure.nonRetryable('the deposit could not be collected', 'DepositFailed');
+    }
+  }
+
+  // 6. Active: rent every period.
+  await setStatus('active');
+  const periods = rentSchedule(terms.startDate, leaseEndDate(terms.startDate, terms.termMonths), terms.monthlyRent.amountMinor, terms.dueDay);
+  const dunning = input.dunningDays ?? [...DEFAULT_DUNNING_DAYS];
+  for (const period of periods) {
+    state.nextDue = { dueOn: period.dueOn, amountMinor: period.amountMinor };
+    await sleepUntil(period.dueOn);
+    await act.billRentPeriod(terms.leaseId, terms.monthlyRent.currency, period);
+    state.periodsBilled++;
+    await collectPeriod(period, dunning);
+  }
+  state.nextDue = null;
+  await sleepUntil(addDays(leaseEndDate(terms.startDate, terms.termMonths), 1));
+  await setStatus('ended');
+  return state;
+
+  /**
+   * Charges a period on its due date, retries on the dunning days (a hard
+   * decline waits for a new card instead), applies late fees from the end of
+   * the grace days, and charges at once when the tenant gives a new card.
+   */
+  async function collectPeriod(period: RentPeriod, dunningDays: number[]) {
+    const attemptDates = [period.dueOn, ...retryDates(period.dueOn, dunningDays)];
+    const graceEnd = addDays(period.dueOn, terms.lateFeePolicy.graceDays + 1);
+    const checkpoints = [...new Set([...attemptDates, graceEnd])].sort();
+    let attempt = 0;
+    let needNewCard = false;
+    for (let i = 0; i < checkpoints.length; ) {
+      const day = checkpoints[i]!;
+      const woke = await waitForDay(day, period.index);
+      if (woke === 'paid') return;
+      if (woke === 'day') {
+        i++;
+        if ((await act.periodOpenMinor(terms.leaseId, period.index)) === 0) return;
+        if (daysBetween(graceEnd, day) >= 0) await chargeLateFees(period, day);
+        if (!attemptDates.includes(day) || needNewCard) continue;
+      }
+      attempt++;
+      paymentMethodChanged = false;
+      const outcome = await act.collectBalance({ ...input, paymentMethod }, period.index, attempt, today());
+      if (outcome.status !== 'failed') {
+        if (outcome.status === 'succeeded') {
+          state.paidMinor += outcome.amountMinor;
+          log(`period ${period.index} paid (attempt ${attempt})`);
+          await act.notify(terms.leaseId, 'payment_received', { amountMinor: outcome.amountMinor });
+        }
+        return;
+      }
+      needNewCard = outcome.declineKind === 'hard';
+      log(`period ${period.index} attempt ${attempt} declined (${outcome.declineKind}): ${outcome.message}`);
+      await act.notify(terms.leaseId, needNewCard ? 'payment_method_needed' : 'payment_failed', { period: period.index });
+    }
+  }
+
+  /** Waits for the start of `day`; wakes early when a new card arrives or a manual payment settles the period. */
+  async function waitForDay(day: IsoDate, periodIndex: number): Promise<'day' | 'card' | 'paid'> {
+    for (;;) {
+      const ms = Date.parse(`${day}T00:00:00.000Z`) - Date.now();
+      if (ms <= 0) return 'day';
+      paymentRecorded = false;
+      const woke = await condition(() => paymentRecorded || paymentMethodChanged, ms);
+      if (!woke) return 'day';
+      if (paymentMethodChanged) return 'card';
+      if ((await act.periodOpenMinor(terms.leaseId, periodIndex)) === 0) return 'paid';
+    }
+  }
+
+  async function chargeLateFees(period: RentPeriod, asOf: IsoDate) {
+    const unpaidMinor = await act.periodOpenMinor(terms.leaseId, period.index);
+    const fees = lateFeesDue(terms.lateFeePolicy, { dueOn: period.dueOn, rentMinor: period.amountMinor, unpaidMinor }, asOf);
+    if (!fees.length) return;
+    const { addedMinor } = await act.applyLateFees(terms.leaseId, terms.monthlyRent.currency, period.index, fees);
+    if (addedMinor > 0) {
+      state.feesMinor += addedMinor;
+      log(`late fees of ${addedMinor} applied to period ${period.index}`);
+      await act.notify(terms.leaseId, 'late_fee_applied', { period: period.index, amountMinor: addedMinor });
+    }
+  }
+}
