@@ -35,6 +35,8 @@ export interface CardCharge {
   customerId: string;
   paymentMethodId: string;
   occurredOn: string;
+  /** What the money is: rent and fees paid, or a security deposit held for the tenant. */
+  postAs?: 'payment_received' | 'deposit_received';
 }
 
 export type ChargeOutcome =
@@ -104,7 +106,7 @@ export function createPaymentActivities({ db, stripe, offSessionConfirm }: Payme
         db,
         {
           leaseId: charge.leaseId,
-          kind: 'payment_received',
+          kind: charge.postAs ?? 'payment_received',
           amountMinor: charge.amountMinor,
           currency: charge.currency,
           occurredOn: charge.occurredOn,

@@ -12,7 +12,9 @@ import { connectionOptions, connectTemporal, ensureSearchAttributes } from '../l
 import { ensureListingsIndex } from '../lib/search/listing-index';
 import { initModels } from '../models';
 import { ensureSchedules } from './schedules';
+import { createLeaseWorker } from './lease-worker';
 import { createSearchWorker } from './search-worker';
+import { createStripe } from '../lib/stripe';
 
 const levels: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = {
   TRACE: 'trace',
@@ -35,14 +37,14 @@ async function main() {
     // We handle signals ourselves, from the first moment, so none is missed.
     shutdownSignals: [],
   });
-  // Set once the worker exists; signal handlers may fire before that.
-  const current: { worker?: Worker } = {};
+  // Filled as workers are created; signal handlers may fire before that.
+  const workers: Worker[] = [];
   let stopRequested = false;
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.on(signal, () => {
       logger.info({ signal }, 'draining: no new tasks; in-flight activities get the grace time');
       stopRequested = true;
-      if (current.worker?.getState() === 'RUNNING') current.worker.shutdown();
+      for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
     });
   }
 
@@ -57,7 +59,7 @@ async function main() {
   await ensureListingsIndex(es, config.elasticsearch.indexPrefix);
 
   const connection = await NativeConnection.connect(connectionOptions(config));
-  const worker = await createSearchWorker({
+  const searchWorker = await createSearchWorker({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueues.search,
@@ -66,12 +68,19 @@ async function main() {
     maxCachedWorkflows: config.worker.maxCachedWorkflows,
     maxConcurrentActivities: config.worker.maxConcurrentActivities,
   });
-  current.worker = worker;
-  logger.info({ taskQueue: worker.options.taskQueue }, 'worker started');
+  const leaseWorker = await createLeaseWorker({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueues.leases,
+    deps: { db, stripe: createStripe(config), offSessionConfirm: !config.stripe.embedded },
+    shutdownGraceSeconds: config.worker.shutdownGraceSeconds,
+  });
+  workers.push(searchWorker, leaseWorker);
+  logger.info({ taskQueues: workers.map((w) => w.options.taskQueue) }, 'worker started');
   try {
     // run() resolves once shutdown() has drained the worker; a signal that
     // came while we were starting up stops it as soon as it runs.
-    await Promise.all([worker.run(), waitForRunning(worker).then(() => stopRequested && worker.shutdown())]);
+    await Promise.all(workers.flatMap((w) => [w.run(), waitForRunning(w).then(() => stopRequested && w.shutdown())]));
   } finally {
     await connection.close();
     await clientConnection.close();

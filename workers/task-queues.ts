@@ -7,5 +7,7 @@ export function taskQueues(prefix: string) {
   return {
     /** Search indexing, reindexing and bulk listing imports (Postgres + Elasticsearch). */
     search: `${prefix}-search`,
+    /** Lease workflows and their activities (Postgres, Stripe, PDF). */
+    leases: `${prefix}-leases`,
   } as const;
 }

@@ -42,7 +42,7 @@ export interface LeaseActivities {
   /** Charges what is open on the lease (oldest charges first); one key per period and attempt. */
   collectBalance(input: LeaseInput, periodIndex: number, attempt: number, today: IsoDate): Promise<CollectionOutcome>;
   applyLateFees(leaseId: string, currency: string, periodIndex: number, fees: { forDay: IsoDate; kind: string; amountMinor: number }[]): Promise<{ addedMinor: number }>;
-  recordManualPayment(leaseId: string, payment: ManualPayment): Promise<{ paymentId: string; allocatedMinor: number }>;
+  recordManualPayment(leaseId: string, currency: string, payment: ManualPayment): Promise<{ paymentId: string; allocatedMinor: number }>;
   periodOpenMinor(leaseId: string, periodIndex: number): Promise<number>;
   notify(leaseId: string, template: string, data: Record<string, string | number>): Promise<void>;
 }
@@ -150,7 +150,7 @@ export async function leaseWorkflow(input: LeaseInput): Promise<LeaseState> {
   setHandler(
     manualPaymentUpdate,
     async (payment) => {
-      const result = await act.recordManualPayment(terms.leaseId, payment);
+      const result = await act.recordManualPayment(terms.leaseId, terms.monthlyRent.currency, payment);
       state.paidMinor += result.allocatedMinor;
       log(`manual payment of ${payment.amountMinor} (${payment.method}) recorded by ${payment.recordedBy}`);
       paymentRecorded = true;

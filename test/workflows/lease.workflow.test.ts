@@ -106,7 +106,7 @@ function fakeWorld(script: (periodIndex: number, attempt: number, paymentMethodI
       }
       return { addedMinor: added };
     },
-    async recordManualPayment(_id, payment) {
+    async recordManualPayment(_id, _currency, payment) {
       return { paymentId: payment.idempotencyKey, allocatedMinor: pay(payment.amountMinor) };
     },
     async periodOpenMinor(_id, periodIndex) {

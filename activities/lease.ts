@@ -1,0 +1,243 @@
+/**
+ * The lease workflow's activities on Postgres, Stripe and PDF rendering.
+ * Each is idempotent: charges are unique per (lease, kind, period, day),
+ * ledger postings and payments per key, allocations per payment, and
+ * notifications per activity invocation.
+ */
+import { activityInfo } from '@temporalio/activity';
+import { QueryTypes, type Transaction } from 'sequelize';
+import { allocateOldestFirst } from '../domain/collection';
+import type { LeaseInput, LeaseStatus, Signature } from '../domain/lease';
+import type { Currency } from '../domain/money';
+import type { RentPeriod } from '../domain/rent-schedule';
+import { appendSignaturePage, renderLeaseAgreement } from '../lib/documents/lease-agreement';
+import { postToLedger } from '../lib/ledger';
+import type { CollectionOutcome, LeaseActivities, ManualPayment } from '../workflows/lease';
+import { createPaymentActivities, type PaymentsDeps } from './payments';
+
+export type LeaseDeps = PaymentsDeps;
+
+interface OpenCharge {
+  id: string;
+  dueOn: string;
+  openMinor: number;
+}
+
+export function createLeaseActivities(deps: LeaseDeps): LeaseActivities {
+  const { db } = deps;
+  const payments = createPaymentActivities(deps);
+
+  async function storeDocument(leaseId: string, kind: string, bytes: Uint8Array, sha256: string, pages: number) {
+    const [row] = await db.query<{ id: string }>(
+      `insert into documents (id, lease_id, kind, content_type, sha256, pages, content, created_at)
+       values (gen_random_uuid(), $1, $2, 'application/pdf', $3, $4, $5, now()) returning id`,
+      { bind: [leaseId, kind, sha256, pages, Buffer.from(bytes)], type: QueryTypes.SELECT },
+    );
+    return row!.id;
+  }
+
+  /** Applies a payment to the lease's open charges, oldest first, once per payment. */
+  async function allocate(leaseId: string, paymentId: string, amountMinor: number, transaction: Transaction): Promise<number> {
+    const [done] = await db.query<{ total: number | null }>(
+      'select sum(amount_minor)::bigint as total from payment_allocations where payment_id = $1',
+      { bind: [paymentId], type: QueryTypes.SELECT, transaction },
+    );
+    if (done?.total) return done.total;
+    const open = await db.query<{ id: string; due_on: string; open_minor: number }>(
+      `select id, to_char(due_on, 'YYYY-MM-DD') as due_on, open_minor from lease_charges
+        where lease_id = $1 and open_minor > 0 order by due_on, id for update`,
+      { bind: [leaseId], type: QueryTypes.SELECT, transaction },
+    );
+    const charges: OpenCharge[] = open.map((c) => ({ id: c.id, dueOn: c.due_on, openMinor: c.open_minor }));
+    const { allocations } = allocateOldestFirst(charges, amountMinor);
+    for (const a of allocations) {
+      await db.query('update lease_charges set open_minor = open_minor - $2 where id = $1', { bind: [a.chargeId, a.amountMinor], transaction });
+      await db.query('insert into payment_allocations (payment_id, charge_id, amount_minor) values ($1, $2, $3)', {
+        bind: [paymentId, a.chargeId, a.amountMinor],
+        transaction,
+      });
+    }
+    return allocations.reduce((n, a) => n + a.amountMinor, 0);
+  }
+
+  return {
+    async recordLeaseStatus(leaseId: string, status: LeaseStatus) {
+      await db.query(
+        `insert into leases (id, status, tenant_ids, workflow_id, created_at, updated_at) values ($1, $2, '{}', $3, now(), now())
+         on conflict (id) do update set status = excluded.status, updated_at = now()`,
+        { bind: [leaseId, status, activityInfo().workflowExecution?.workflowId ?? null] },
+      );
+    },
+
+    async createAgreement(input: LeaseInput) {
+      const doc = await renderLeaseAgreement(input.terms);
+      const documentId = await storeDocument(input.terms.leaseId, 'lease_agreement', doc.bytes, doc.sha256, doc.pages);
+      return { documentId, sha256: doc.sha256, pages: doc.pages };
+    },
+
+    async storeSignedAgreement(leaseId: string, documentId: string, signatures: Signature[], audit: { at: string; event: string }[]) {
+      const [row] = await db.query<{ content: Buffer }>('select content from documents where id = $1', {
+        bind: [documentId],
+        type: QueryTypes.SELECT,
+      });
+      if (!row) throw new Error(`document ${documentId} is missing`);
+      const signed = await appendSignaturePage(new Uint8Array(row.content), signatures, audit);
+      const signedId = await storeDocument(leaseId, 'lease_signed', signed.bytes, signed.sha256, signed.pages);
+      return { documentId: signedId, sha256: signed.sha256 };
+    },
+
+    async chargeDeposit(input: LeaseInput, today: string) {
+      const outcome = await payments.chargeCard({
+        idempotencyKey: `deposit:${input.terms.leaseId}`,
+        leaseId: input.terms.leaseId,
+        reference: 'Security deposit',
+        amountMinor: input.terms.deposit.amountMinor,
+        currency: input.terms.deposit.currency,
+        customerId: input.paymentMethod.customerId,
+        paymentMethodId: input.paymentMethod.paymentMethodId,
+        occurredOn: today,
+        postAs: 'deposit_received',
+      });
+      return outcome.status === 'succeeded'
+        ? { status: 'succeeded' as const }
+        : { status: 'failed' as const, declineKind: outcome.declineKind, message: outcome.message };
+    },
+
+    async billRentPeriod(leaseId: string, currency: string, period: RentPeriod) {
+      return db.transaction(async (transaction) => {
+        await db.query(
+          `insert into lease_charges (id, lease_id, kind, period_index, for_day, due_on, amount_minor, open_minor, currency, created_at)
+           values (gen_random_uuid(), $1, 'rent', $2, $3, $3, $4, $4, $5, now())
+           on conflict on constraint lease_charges_once do nothing`,
+          { bind: [leaseId, period.index, period.dueOn, period.amountMinor, currency], transaction },
+        );
+        const [charge] = await db.query<{ id: string }>(
+          `select id from lease_charges where lease_id = $1 and kind = 'rent' and period_index = $2`,
+          { bind: [leaseId, period.index], type: QueryTypes.SELECT, transaction },
+        );
+        await postToLedger(
+          db,
+          {
+            leaseId,
+            kind: 'rent_charged',
+            amountMinor: period.amountMinor,
+            currency: currency as Currency,
+            occurredOn: period.dueOn,
+            reference: `rent ${period.from}..${period.to}`,
+            idempotencyKey: `rent:${leaseId}:${period.index}`,
+          },
+          transaction,
+        );
+        return { chargeId: charge!.id };
+      });
+    },
+
+    async collectBalance(input: LeaseInput, periodIndex: number, attempt: number, today: string): Promise<CollectionOutcome> {
+      const leaseId = input.terms.leaseId;
+      const key = `rent:${leaseId}:${periodIndex}:attempt:${attempt}`;
+      // A retried activity charges the amount it first decided on (the payment row keeps it).
+      const [existing] = await db.query<{ amount_minor: number }>('select amount_minor from payments where idempotency_key = $1', {
+        bind: [key],
+        type: QueryTypes.SELECT,
+      });
+      const [open] = await db.query<{ total: number | null }>(
+        'select sum(open_minor)::bigint as total from lease_charges where lease_id = $1',
+        { bind: [leaseId], type: QueryTypes.SELECT },
+      );
+      const amountMinor = existing?.amount_minor ?? open?.total ?? 0;
+      if (amountMinor <= 0) return { status: 'nothing_due' };
+      const outcome = await payments.chargeCard({
+        idempotencyKey: key,
+        leaseId,
+        reference: `Rent, period ${periodIndex}`,
+        amountMinor,
+        currency: input.terms.monthlyRent.currency,
+        customerId: input.paymentMethod.customerId,
+        paymentMethodId: input.paymentMethod.paymentMethodId,
+        occurredOn: today,
+      });
+      if (outcome.status === 'failed') return { status: 'failed', declineKind: outcome.declineKind, message: outcome.message };
+      await db.transaction((t) => allocate(leaseId, outcome.paymentId, amountMinor, t));
+      return { status: 'succeeded', amountMinor };
+    },
+
+    async applyLateFees(leaseId: string, currency: string, periodIndex: number, fees: { forDay: string; kind: string; amountMinor: number }[]) {
+      return db.transaction(async (transaction) => {
+        let addedMinor = 0;
+        for (const fee of fees) {
+          const inserted = await db.query<{ id: string }>(
+            `insert into lease_charges (id, lease_id, kind, period_index, for_day, due_on, amount_minor, open_minor, currency, created_at)
+             values (gen_random_uuid(), $1, 'late_fee', $2, $3, $3, $4, $4, $5, now())
+             on conflict on constraint lease_charges_once do nothing returning id`,
+            { bind: [leaseId, periodIndex, fee.forDay, fee.amountMinor, currency], type: QueryTypes.SELECT, transaction },
+          );
+          if (!inserted.length) continue; // never charged twice for the same day and period
+          addedMinor += fee.amountMinor;
+          await postToLedger(
+            db,
+            {
+              leaseId,
+              kind: 'fee_charged',
+              amountMinor: fee.amountMinor,
+              currency: currency as Currency,
+              occurredOn: fee.forDay,
+              reference: `late fee (${fee.kind}), period ${periodIndex}`,
+              idempotencyKey: `fee:${leaseId}:${periodIndex}:${fee.forDay}`,
+            },
+            transaction,
+          );
+        }
+        return { addedMinor };
+      });
+    },
+
+    async recordManualPayment(leaseId: string, currency: string, payment: ManualPayment) {
+      return db.transaction(async (transaction) => {
+        await db.query(
+          `insert into payments (id, idempotency_key, lease_id, reference, method, amount_minor, currency, status, created_at, updated_at)
+           values (gen_random_uuid(), $1, $2, $3, $4, $5, $6, 'succeeded', now(), now())
+           on conflict (idempotency_key) do nothing`,
+          { bind: [payment.idempotencyKey, leaseId, `Manual payment recorded by ${payment.recordedBy}`, payment.method, payment.amountMinor, currency], transaction },
+        );
+        const [row] = await db.query<{ id: string }>('select id from payments where idempotency_key = $1', {
+          bind: [payment.idempotencyKey],
+          type: QueryTypes.SELECT,
+          transaction,
+        });
+        await postToLedger(
+          db,
+          {
+            leaseId,
+            kind: 'payment_received',
+            amountMinor: payment.amountMinor,
+            currency: currency as Currency,
+            occurredOn: payment.receivedOn,
+            reference: `${payment.method} payment`,
+            idempotencyKey: `payment:${payment.idempotencyKey}`,
+          },
+          transaction,
+        );
+        const allocatedMinor = await allocate(leaseId, row!.id, payment.amountMinor, transaction);
+        return { paymentId: row!.id, allocatedMinor };
+      });
+    },
+
+    async periodOpenMinor(leaseId: string, periodIndex: number) {
+      const [row] = await db.query<{ total: number | null }>(
+        'select sum(open_minor)::bigint as total from lease_charges where lease_id = $1 and period_index = $2',
+        { bind: [leaseId, periodIndex], type: QueryTypes.SELECT },
+      );
+      return row?.total ?? 0;
+    },
+
+    async notify(leaseId: string, template: string, data: Record<string, string | number>) {
+      // Queued once per activity invocation; sending is the notification sender's job.
+      const info = activityInfo();
+      await db.query(
+        `insert into notification_outbox (id, lease_id, template, data, dedupe_key, created_at)
+         values (gen_random_uuid(), $1, $2, $3::jsonb, $4, now()) on conflict (dedupe_key) do nothing`,
+        { bind: [leaseId, template, JSON.stringify(data), `${info.workflowExecution?.runId ?? 'standalone'}:${info.activityId}`] },
+      );
+    },
+  };
+}

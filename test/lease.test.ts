@@ -1,0 +1,139 @@
+/**
+ * A lease on the real services: the workflow on the Temporal dev server, its
+ * activities on Postgres, localstripe and pdf-lib. From application to the
+ * first rent paid: documents stored with their hashes, the deposit held as a
+ * liability, rent charged and paid, every ledger transaction balanced.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Worker } from '@temporalio/worker';
+import { QueryTypes } from 'sequelize';
+import type Stripe from 'stripe';
+import { LeaseTermsSchema, type LeaseInput } from '../domain/lease';
+import { ledgerBalances, unbalancedTransactions } from '../lib/ledger';
+import { createStripe } from '../lib/stripe';
+import { leaseStateQuery, leaseWorkflowId, signUpdate, type leaseWorkflow } from '../workflows/lease';
+import { createLeaseWorker } from '../workers/lease-worker';
+import { createHarness, eventually, workflowBundle, type Harness } from './support/harness';
+
+let h: Harness;
+let stripe: Stripe;
+let worker: Worker;
+let running: Promise<void>;
+const taskQueue = `lease-${randomUUID().slice(0, 8)}`;
+
+beforeAll(async () => {
+  h = await createHarness('lease');
+  stripe = createStripe(h.config);
+  worker = await createLeaseWorker({
+    connection: h.nativeConnection,
+    namespace: h.config.temporal.namespace,
+    taskQueue,
+    deps: { db: h.db, stripe, offSessionConfirm: !h.config.stripe.embedded },
+    workflowBundle: await workflowBundle(),
+    shutdownGraceSeconds: 5,
+  });
+  running = worker.run();
+});
+
+afterAll(async () => {
+  if (worker?.getState() === 'RUNNING') worker.shutdown();
+  await running;
+  await h?.close();
+});
+
+test('from application to the first rent paid, on Postgres, localstripe and the dev server', async () => {
+  const customer = await stripe.customers.create({ email: `tenant-${randomUUID()}@example.com` });
+  const pm = await stripe.paymentMethods.create({ type: 'card', card: { number: '4242424242424242', exp_month: 12, exp_year: 2030, cvc: '123' } } as never);
+  await stripe.paymentMethods.attach(pm.id, { customer: customer.id });
+  const tenant = await h.user(['tenant'], 'zoe');
+  const landlord = await h.user(['owner'], 'nikos');
+  const today = new Date().toISOString().slice(0, 10);
+  const input: LeaseInput = {
+    terms: LeaseTermsSchema.parse({
+      leaseId: randomUUID(),
+      propertyId: randomUUID(),
+      propertyAddress: '12 Quillfeather Lane, Ames, IA',
+      parties: [
+        { userId: tenant.id, name: 'Zoë Ångström', email: 'zoe@example.com', role: 'tenant' },
+        { userId: landlord.id, name: 'Νίκος Παπαδόπουλος', email: 'nikos@example.com', role: 'landlord' },
+      ],
+      startDate: today,
+      termMonths: 12,
+      monthlyRent: { amountMinor: 150_000, currency: 'USD' },
+      dueDay: 1,
+      deposit: { amountMinor: 200_000, currency: 'USD' },
+      lateFeePolicy: { graceDays: 5, oneTime: { type: 'flat', amountMinor: 7_500 } },
+    }),
+    application: {
+      monthlyIncomeMinor: 600_000,
+      employment: { status: 'employed' },
+      references: [{ name: 'Previous landlord', contact: 'landlord@example.com' }],
+      householdSize: 1,
+      bedrooms: 1,
+    },
+    paymentMethod: { customerId: customer.id, paymentMethodId: pm.id },
+  };
+  const leaseId = input.terms.leaseId;
+  const handle = await h.client.workflow.start<typeof leaseWorkflow>('leaseWorkflow', {
+    workflowId: leaseWorkflowId(leaseId),
+    taskQueue,
+    args: [input],
+  });
+  try {
+    const awaiting = await eventually(async () => {
+      const s = await handle.query(leaseStateQuery);
+      return s.status === 'awaiting_signatures' ? s : undefined;
+    }, 60_000, 'the agreement');
+    for (const party of input.terms.parties) {
+      await handle.executeUpdate(signUpdate, {
+        args: [{ userId: party.userId, signedAt: new Date().toISOString(), ip: '203.0.113.7', userAgent: 'jest', documentSha256: awaiting.document!.sha256 }],
+      });
+    }
+    const active = await eventually(async () => {
+      const s = await handle.query(leaseStateQuery);
+      return s.status === 'active' && s.paidMinor > 0 ? s : undefined;
+    }, 60_000, 'the first rent to be paid');
+
+    // The first month is prorated from today; it was charged and paid at once.
+    const [firstCharge] = await h.db.query<{ amount_minor: number; open_minor: number }>(
+      `select amount_minor, open_minor from lease_charges where lease_id = $1 and kind = 'rent' and period_index = 1`,
+      { bind: [leaseId], type: QueryTypes.SELECT },
+    );
+    expect(firstCharge!.open_minor).toBe(0);
+    expect(active.paidMinor).toBe(firstCharge!.amount_minor);
+
+    const balances = await ledgerBalances(h.db, leaseId);
+    expect(balances.deposits_held).toBe(200_000);
+    expect(balances.cash).toBe(200_000 + firstCharge!.amount_minor);
+    expect(balances.tenant_receivable).toBe(0);
+    expect(balances.rental_income).toBe(firstCharge!.amount_minor);
+    expect(await unbalancedTransactions(h.db, leaseId)).toEqual([]);
+
+    const intents = (await stripe.paymentIntents.list({ limit: 100 })).data.filter((pi) => pi.metadata.leaseId === leaseId);
+    expect(intents.map((pi) => [pi.status, pi.amount]).sort()).toEqual(
+      [['succeeded', 200_000], ['succeeded', firstCharge!.amount_minor]].sort(),
+    );
+
+    const docs = await h.db.query<{ kind: string; sha256: string; pages: number }>(
+      'select kind, sha256, pages from documents where lease_id = $1 order by created_at',
+      { bind: [leaseId], type: QueryTypes.SELECT },
+    );
+    expect(docs.map((d) => d.kind)).toEqual(['lease_agreement', 'lease_signed']);
+    expect(docs[0]!.sha256).toBe(awaiting.document!.sha256);
+    expect(docs[1]!.pages).toBe(docs[0]!.pages + 1);
+    expect(active.document!.sha256).toBe(docs[1]!.sha256);
+
+    const [lease] = await h.db.query<{ status: string }>('select status from leases where id = $1', { bind: [leaseId], type: QueryTypes.SELECT });
+    expect(lease!.status).toBe('active');
+    const notices = await h.db.query<{ template: string }>('select template from notification_outbox where lease_id = $1 order by created_at', {
+      bind: [leaseId],
+      type: QueryTypes.SELECT,
+    });
+    expect(notices.map((n) => n.template)).toEqual(['signature_requested', 'payment_received']);
+    const description = await handle.describe();
+    expect(description.searchAttributes.LeaseStatus).toEqual(['active']);
+    expect(description.searchAttributes.TenantIds).toEqual([tenant.id]);
+  } finally {
+    await handle.terminate('test finished').catch(() => undefined);
+  }
+}, 120_000);
