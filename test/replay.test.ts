@@ -21,7 +21,7 @@ test('there are recorded histories for every workflow type', () => {
       return events[0]!.workflowExecutionStartedEventAttributes!.workflowType.name;
     }),
   );
-  expect([...types].sort()).toEqual(['listingImportWorkflow', 'listingIndexingWorkflow', 'searchReindexWorkflow']);
+  expect([...types].sort()).toEqual(['leaseWorkflow', 'listingImportWorkflow', 'listingIndexingWorkflow', 'searchOutboxSweepWorkflow', 'searchReindexWorkflow']);
 });
 
 test.each(files)('%s replays deterministically', async (file) => {

@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { QueryTypes } from 'sequelize';
 import { startListingImport } from '../lib/listing-imports';
+import { searchOutboxScheduleId } from '../workflows/search-outbox-sweep';
 import { amesSales, readAmesCsv } from './support/ames';
 import { createHarness, eventually, type Harness } from './support/harness';
 
@@ -46,6 +47,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const proc of spawned) if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+  // The worker process created its queue's outbox-sweep schedule; it must not outlive the test.
+  await h?.client.schedule.getHandle(searchOutboxScheduleId(`${queuePrefix}-search`)).delete().catch(() => undefined);
   await h?.close();
 });
 
