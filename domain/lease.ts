@@ -83,6 +83,50 @@ export interface LeaseInput {
   signingDays?: number;
   /** Retry days after a soft decline (default +1, +3, +5, +7). */
   dunningDays?: number[];
+  renewal?: RenewalPolicy;
+  /** Set when a lease continues as new (a renewal, or a long history): where it resumes. */
+  continuation?: LeaseContinuation;
+}
+
+export interface RenewalPolicy {
+  /** Days before the end of the term that the offer is made (default 60). */
+  noticeDays: number;
+  /** Days the tenant has to answer (default 30). */
+  responseDays: number;
+  /** Rent change offered, in basis points (300 = +3%). */
+  rentChangeBps: number;
+  /** Term offered, in months. */
+  termMonths: number;
+  /** Without an answer: go month-to-month at a premium, or end at the term's end. */
+  noAnswer: 'month_to_month' | 'end';
+  monthToMonthPremiumBps: number;
+}
+
+export const DEFAULT_RENEWAL: RenewalPolicy = {
+  noticeDays: 60,
+  responseDays: 30,
+  rentChangeBps: 300,
+  termMonths: 12,
+  noAnswer: 'month_to_month',
+  monthToMonthPremiumBps: 1000,
+};
+
+export interface RenewalOffer {
+  monthlyRentMinor: number;
+  termMonths: number;
+  offeredOn: string;
+  respondBy: string;
+  answer: 'accepted' | 'declined' | null;
+}
+
+export interface LeaseContinuation {
+  /** Which term this run covers (1 = the original term). */
+  term: number;
+  /** Periods billed in earlier terms: this term's period indexes follow on. */
+  periodOffset: number;
+  /** Resume at this period of the current term (after a continue-as-new mid-term). */
+  resumeAtPeriod: number;
+  state: LeaseState;
 }
 
 /** What the lease workflow's status query returns. */
@@ -95,6 +139,9 @@ export interface LeaseState {
   signatures: Signature[];
   signingDeadline: string | null;
   periodsBilled: number;
+  term: number;
+  termEnd: string | null;
+  renewalOffer: RenewalOffer | null;
   nextDue: { dueOn: string; amountMinor: number } | null;
   paidMinor: number;
   feesMinor: number;

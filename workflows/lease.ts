@@ -5,24 +5,28 @@
  * decisions (a manager's screening call, each party's signature, manual
  * payments); a query returns the whole state.
  *
- * Not yet here (see NOTES.md): renewal, move-out with deductions and the
- * deposit refund, early termination, webhook-driven reversals, and
- * continue-as-new (a lease of up to 60 periods stays far below the history
- * limits meanwhile).
+ * Each renewal continues as new (as does a run whose history grows long), with
+ * the state carried over. Not yet here (see NOTES.md): move-out with
+ * deductions and the deposit refund, early termination, webhook-driven
+ * reversals.
  */
 import {
+  allHandlersFinished,
   ApplicationFailure,
   condition,
+  continueAsNew,
   defineQuery,
   defineUpdate,
+  patched,
   proxyActivities,
   setHandler,
   sleep,
   upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
 import { addDays, daysBetween, type IsoDate } from '../domain/calendar';
 import { DEFAULT_DUNNING_DAYS, retryDates } from '../domain/collection';
-import type { LeaseInput, LeaseState, LeaseStatus, Signature } from '../domain/lease';
+import { DEFAULT_RENEWAL, type LeaseInput, type LeaseState, type LeaseStatus, type Signature } from '../domain/lease';
 import { lateFeesDue } from '../domain/late-fee-rules';
 import { leaseEndDate, rentSchedule, type RentPeriod } from '../domain/rent-schedule';
 import { DEFAULT_SCREENING_THRESHOLDS, screenApplication } from '../domain/screening-rules';
@@ -64,6 +68,7 @@ export const leaseStateQuery = defineQuery<LeaseState>('leaseState');
 export const screeningDecisionUpdate = defineUpdate<LeaseState, [{ decision: 'approve' | 'reject'; by: string; reason: string }]>('screeningDecision');
 export const signUpdate = defineUpdate<LeaseState, [Omit<Signature, 'name' | 'role'>]>('sign');
 export const manualPaymentUpdate = defineUpdate<{ paymentId: string; allocatedMinor: number }, [ManualPayment]>('recordManualPayment');
+export const renewalDecisionUpdate = defineUpdate<LeaseState, [{ accept: boolean; by: string }]>('renewalDecision');
 export const paymentMethodUpdatedUpdate = defineUpdate<LeaseState, [{ customerId: string; paymentMethodId: string }]>('paymentMethodUpdated');
 
 const act = proxyActivities<LeaseActivities>({
@@ -76,6 +81,11 @@ function today(): IsoDate {
   return new Date(Date.now()).toISOString().slice(0, 10);
 }
 
+/** `minor` changed by `bps` basis points, rounded half up, in integer arithmetic. */
+function withBps(minor: number, bps: number): number {
+  return Number((BigInt(minor) * BigInt(10_000 + bps) + 5_000n) / 10_000n);
+}
+
 /** Sleeps until the start of `date` (UTC); returns at once if it has come. */
 async function sleepUntil(date: IsoDate) {
   const ms = Date.parse(`${date}T00:00:00.000Z`) - Date.now();
@@ -85,7 +95,8 @@ async function sleepUntil(date: IsoDate) {
 export async function leaseWorkflow(input: LeaseInput): Promise<LeaseState> {
   const { terms } = input;
   const tenants = terms.parties.filter((p) => p.role === 'tenant');
-  const state: LeaseState = {
+  const continuation = input.continuation;
+  const state: LeaseState = continuation?.state ?? {
     leaseId: terms.leaseId,
     status: 'screening',
     screening: null,
@@ -94,6 +105,9 @@ export async function leaseWorkflow(input: LeaseInput): Promise<LeaseState> {
     signatures: [],
     signingDeadline: null,
     periodsBilled: 0,
+    term: 1,
+    termEnd: null,
+    renewalOffer: null,
     nextDue: null,
     paidMinor: 0,
     feesMinor: 0,
@@ -176,6 +190,29 @@ export async function leaseWorkflow(input: LeaseInput): Promise<LeaseState> {
     { validator: (m) => { if (!m.paymentMethodId) throw new Error('paymentMethodId is required'); } },
   );
 
+  setHandler(
+    renewalDecisionUpdate,
+    async ({ accept, by }) => {
+      state.renewalOffer!.answer = accept ? 'accepted' : 'declined';
+      state.decisions.push({ at: new Date(Date.now()).toISOString(), by, decision: accept ? 'renewal accepted' : 'renewal declined', reason: '' });
+      log(`renewal ${state.renewalOffer!.answer} by ${by}`);
+      return state;
+    },
+    {
+      validator: ({ by }) => {
+        const offer = state.renewalOffer;
+        if (!offer || offer.answer !== null) throw new Error('there is no open renewal offer');
+        if (Date.now() >= Date.parse(`${offer.respondBy}T00:00:00.000Z`)) throw new Error('the renewal offer has expired');
+        if (!tenants.some((t) => t.userId === by)) throw new Error('only a tenant of the lease answers its renewal offer');
+      },
+    },
+  );
+
+  if (continuation) {
+    // A renewal or a long history continued as new: the lease is already active.
+    return runTerm();
+  }
+
   upsertSearchAttributes([
     { key: PropertyIdKey, value: terms.propertyId },
     { key: TenantIdsKey, value: tenants.map((t) => t.userId) },
@@ -229,19 +266,91 @@ export async function leaseWorkflow(input: LeaseInput): Promise<LeaseState> {
 
   // 6. Active: rent every period.
   await setStatus('active');
-  const periods = rentSchedule(terms.startDate, leaseEndDate(terms.startDate, terms.termMonths), terms.monthlyRent.amountMinor, terms.dueDay);
-  const dunning = input.dunningDays ?? [...DEFAULT_DUNNING_DAYS];
-  for (const period of periods) {
-    state.nextDue = { dueOn: period.dueOn, amountMinor: period.amountMinor };
-    await sleepUntil(period.dueOn);
-    await act.billRentPeriod(terms.leaseId, terms.monthlyRent.currency, period);
-    state.periodsBilled++;
-    await collectPeriod(period, dunning);
+  return runTerm();
+
+  /** One term of rent; at its end the lease renews (continuing as new), goes month-to-month, or ends. */
+  async function runTerm(): Promise<LeaseState> {
+    const term = continuation?.term ?? 1;
+    const offset = continuation?.periodOffset ?? 0;
+    const termEnd = leaseEndDate(terms.startDate, terms.termMonths);
+    state.term = term;
+    state.termEnd = termEnd;
+    const renewal = input.renewal ?? DEFAULT_RENEWAL;
+    const offerOn = addDays(termEnd, -renewal.noticeDays);
+    const periods = rentSchedule(terms.startDate, termEnd, terms.monthlyRent.amountMinor, terms.dueDay).map((p) => ({
+      ...p,
+      index: p.index + offset,
+    }));
+    const dunning = input.dunningDays ?? [...DEFAULT_DUNNING_DAYS];
+    for (const period of periods) {
+      if (period.index - offset < (continuation?.resumeAtPeriod ?? 1)) continue;
+      if (workflowInfo().continueAsNewSuggested) {
+        // Keep the history bounded: carry the state into a fresh run at this period.
+        await condition(allHandlersFinished);
+        return continueAsNew<typeof leaseWorkflow>({
+          ...input,
+          continuation: { term, periodOffset: offset, resumeAtPeriod: period.index - offset, state },
+        });
+      }
+      state.nextDue = { dueOn: period.dueOn, amountMinor: period.amountMinor };
+      await sleepUntil(period.dueOn);
+      if (state.renewalOffer === null && terms.termMonths > 1 && daysBetween(offerOn, period.dueOn) >= 0 && patched('lease-renewal-offers')) {
+        await offerRenewal(renewal.rentChangeBps, renewal.termMonths, renewal.responseDays);
+      }
+      await act.billRentPeriod(terms.leaseId, terms.monthlyRent.currency, period);
+      state.periodsBilled++;
+      await collectPeriod(period, dunning);
+    }
+    state.nextDue = null;
+    await sleepUntil(addDays(termEnd, 1));
+
+    const answer = state.renewalOffer?.answer ?? null;
+    const monthToMonth = answer === null && state.renewalOffer !== null && renewal.noAnswer === 'month_to_month';
+    if (terms.termMonths === 1 && state.renewalOffer === null) {
+      // Month-to-month: another month at the same rent, until the lease is terminated.
+      return nextTerm(terms.monthlyRent.amountMinor, 1, term, offset + periods.length);
+    }
+    if (answer === 'accepted') {
+      return nextTerm(state.renewalOffer!.monthlyRentMinor, state.renewalOffer!.termMonths, term, offset + periods.length);
+    }
+    if (monthToMonth) {
+      log('no answer to the renewal offer: month-to-month at the premium');
+      const rent = withBps(terms.monthlyRent.amountMinor, renewal.monthToMonthPremiumBps);
+      return nextTerm(rent, 1, term, offset + periods.length);
+    }
+    await setStatus('ended');
+    return state;
   }
-  state.nextDue = null;
-  await sleepUntil(addDays(leaseEndDate(terms.startDate, terms.termMonths), 1));
-  await setStatus('ended');
-  return state;
+
+  async function offerRenewal(rentChangeBps: number, termMonths: number, responseDays: number) {
+    const offeredOn = today();
+    state.renewalOffer = {
+      monthlyRentMinor: withBps(terms.monthlyRent.amountMinor, rentChangeBps),
+      termMonths,
+      offeredOn,
+      respondBy: addDays(offeredOn, responseDays),
+      answer: null,
+    };
+    log(`renewal offered: ${state.renewalOffer.monthlyRentMinor} a month for ${termMonths} months, answer by ${state.renewalOffer.respondBy}`);
+    await act.notify(terms.leaseId, 'renewal_offer', {
+      monthlyRentMinor: state.renewalOffer.monthlyRentMinor,
+      termMonths,
+      respondBy: state.renewalOffer.respondBy,
+    });
+  }
+
+  /** The next term starts the day after this one ends, as a new run with the state carried over. */
+  async function nextTerm(monthlyRentMinor: number, termMonths: number, term: number, periodOffset: number): Promise<never> {
+    await condition(allHandlersFinished);
+    const startDate = addDays(leaseEndDate(terms.startDate, terms.termMonths), 1);
+    log(`term ${term + 1} from ${startDate}: ${monthlyRentMinor} a month for ${termMonths} month(s)`);
+    const carried: LeaseState = { ...state, renewalOffer: null, nextDue: null };
+    return continueAsNew<typeof leaseWorkflow>({
+      ...input,
+      terms: { ...terms, startDate, termMonths, monthlyRent: { ...terms.monthlyRent, amountMinor: monthlyRentMinor } },
+      continuation: { term: term + 1, periodOffset, resumeAtPeriod: 1, state: carried },
+    });
+  }
 
   /**
    * Charges a period on its due date, retries on the dunning days (a hard

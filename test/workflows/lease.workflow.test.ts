@@ -10,11 +10,12 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { allocateOldestFirst } from '../../domain/collection';
 import type { LeaseInput, LeaseState, LeaseStatus } from '../../domain/lease';
-import { LeaseTermsSchema } from '../../domain/lease';
+import { DEFAULT_RENEWAL, LeaseTermsSchema } from '../../domain/lease';
 import {
   leaseStateQuery,
   manualPaymentUpdate,
   paymentMethodUpdatedUpdate,
+  renewalDecisionUpdate,
   screeningDecisionUpdate,
   signUpdate,
   type CollectionOutcome,
@@ -119,7 +120,9 @@ function fakeWorld(script: (periodIndex: number, attempt: number, paymentMethodI
   return { activities, charges, statuses, notices, attempts, paidMinor: () => paid, depositMinor: () => deposit, openMinor: open };
 }
 
-async function leaseInput(overrides: { incomeMinor?: number; graceDays?: number; startInDays?: number } = {}): Promise<LeaseInput> {
+async function leaseInput(
+  overrides: { incomeMinor?: number; graceDays?: number; startInDays?: number; termMonths?: number; renewal?: LeaseInput['renewal'] } = {},
+): Promise<LeaseInput> {
   const now = new Date(await env.currentTimeMs());
   const start = new Date(now.getTime() + (overrides.startInDays ?? 10) * 86_400_000).toISOString().slice(0, 10);
   const party = (role: 'tenant' | 'landlord', name: string) => ({ userId: randomUUID(), name, email: `${randomUUID()}@example.com`, role });
@@ -130,7 +133,7 @@ async function leaseInput(overrides: { incomeMinor?: number; graceDays?: number;
       propertyAddress: '12 Quillfeather Lane, Ames, IA',
       parties: [party('tenant', 'Zoë Ångström'), party('landlord', 'Νίκος Παπαδόπουλος')],
       startDate: start,
-      termMonths: 12,
+      termMonths: overrides.termMonths ?? 12,
       monthlyRent: { amountMinor: 150_000, currency: 'USD' },
       dueDay: 1,
       deposit: { amountMinor: 150_000, currency: 'USD' },
@@ -145,6 +148,8 @@ async function leaseInput(overrides: { incomeMinor?: number; graceDays?: number;
     },
     paymentMethod: { customerId: 'cus_1', paymentMethodId: 'pm_1' },
     signingDays: 7,
+    // Unless a test is about renewal, the lease simply ends with its term.
+    renewal: overrides.renewal ?? { ...DEFAULT_RENEWAL, noAnswer: 'end' },
   };
 }
 
@@ -267,4 +272,39 @@ test('after a hard decline the card is not retried until the tenant gives a new 
   expect(world.attempts.filter((a) => a.startsWith('2:'))).toEqual(['2:1', '2:2']);
   expect(world.openMinor()).toBe(0);
   expect(world.charges.filter((c) => c.kind === 'late_fee')).toEqual([]);
+});
+
+test('a renewal accepted starts a second term at the offered rent (continuing as new); an offer left unanswered ends the lease', async () => {
+  const world = fakeWorld(() => 'succeeded');
+  const input = await leaseInput({
+    termMonths: 3,
+    renewal: { noticeDays: 30, responseDays: 10, rentChangeBps: 500, termMonths: 2, noAnswer: 'end', monthToMonthPremiumBps: 1000 },
+  });
+  const tenant = input.terms.parties.find((p) => p.role === 'tenant')!;
+  const result = await withWorker(world.activities, async (taskQueue) => {
+    const handle = await env.client.workflow.start<typeof leaseWorkflow>('leaseWorkflow', { workflowId: `lease-${input.terms.leaseId}`, taskQueue, args: [input] });
+    await signAll(handle, input);
+    let state = await handle.query(leaseStateQuery);
+    for (let i = 0; i < 200 && !state.renewalOffer; i++) {
+      await env.sleep('1 day');
+      state = await handle.query(leaseStateQuery);
+    }
+    expect(state.renewalOffer).toMatchObject({ monthlyRentMinor: 157_500, termMonths: 2, answer: null });
+    await expect(handle.executeUpdate(renewalDecisionUpdate, { args: [{ accept: true, by: randomUUID() }] })).rejects.toMatchObject({
+      cause: { message: expect.stringMatching(/only a tenant/) },
+    });
+    await handle.executeUpdate(renewalDecisionUpdate, { args: [{ accept: true, by: tenant.userId }] });
+    return handle.result(); // follows the continued runs to the last one
+  });
+  expect(result.status).toBe('ended');
+  expect(result.term).toBe(2);
+  expect(result.decisions.map((d) => d.decision)).toEqual(['renewal accepted']);
+  const rent = world.charges.filter((c) => c.kind === 'rent');
+  // Three months from a mid-month start (4 periods), then two more (3 periods), indexed on across the terms.
+  expect(rent.map((c) => c.periodIndex)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+  expect(rent.slice(1, 3).every((c) => c.amountMinor === 150_000)).toBe(true);
+  expect(rent[5]!.amountMinor).toBe(157_500);
+  expect(world.notices.filter((n) => n === 'renewal_offer')).toHaveLength(2);
+  expect(world.openMinor()).toBe(0);
+  expect(result.periodsBilled).toBe(7);
 });
