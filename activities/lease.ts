@@ -10,9 +10,10 @@ import { allocateOldestFirst } from '../domain/collection';
 import type { LeaseInput, LeaseStatus, Signature } from '../domain/lease';
 import type { Currency } from '../domain/money';
 import type { RentPeriod } from '../domain/rent-schedule';
+import { renderDepositStatement } from '../lib/documents/deposit-statement';
 import { appendSignaturePage, renderLeaseAgreement } from '../lib/documents/lease-agreement';
 import { postToLedger } from '../lib/ledger';
-import type { CollectionOutcome, LeaseActivities, ManualPayment } from '../workflows/lease';
+import type { CollectionOutcome, Deduction, LeaseActivities, ManualPayment } from '../workflows/lease';
 import { createPaymentActivities, type PaymentsDeps } from './payments';
 
 export type LeaseDeps = PaymentsDeps;
@@ -228,6 +229,121 @@ export function createLeaseActivities(deps: LeaseDeps): LeaseActivities {
         { bind: [leaseId, periodIndex], type: QueryTypes.SELECT },
       );
       return row?.total ?? 0;
+    },
+
+    async settleDeposit(input: LeaseInput, deductions: Deduction[], today: string) {
+      const leaseId = input.terms.leaseId;
+      const currency = input.terms.deposit.currency;
+      const totalDeductions = deductions.reduce((n, d) => n + d.amountMinor, 0);
+      // 1. Deductions become a charge, and the deposit is applied to everything owed, oldest first.
+      const { heldMinor, appliedMinor } = await db.transaction(async (transaction) => {
+        if (totalDeductions > 0) {
+          await db.query(
+            `insert into lease_charges (id, lease_id, kind, period_index, for_day, due_on, amount_minor, open_minor, currency, created_at)
+             values (gen_random_uuid(), $1, 'damages', 0, $2, $2, $3, $3, $4, now())
+             on conflict on constraint lease_charges_once do nothing`,
+            { bind: [leaseId, today, totalDeductions, currency], transaction },
+          );
+          await postToLedger(
+            db,
+            {
+              leaseId,
+              kind: 'damages_charged',
+              amountMinor: totalDeductions,
+              currency,
+              occurredOn: today,
+              memo: JSON.stringify(deductions),
+              idempotencyKey: `damages:${leaseId}`,
+            },
+            transaction,
+          );
+        }
+        // What was held in all (not what is left), so a re-run computes the same settlement.
+        const [held] = await db.query<{ total: number | null }>(
+          `select sum(l.credit_minor)::bigint as total from ledger_lines l join ledger_transactions t on t.id = l.transaction_id
+            where t.lease_id = $1 and t.kind = 'deposit_received' and l.account = 'deposits_held'`,
+          { bind: [leaseId], type: QueryTypes.SELECT, transaction },
+        );
+        const heldMinor = held?.total ?? 0;
+        const key = `deposit-applied:${leaseId}`;
+        const [applied] = await db.query<{ amount_minor: number }>('select amount_minor from payments where idempotency_key = $1', {
+          bind: [key],
+          type: QueryTypes.SELECT,
+          transaction,
+        });
+        if (applied) return { heldMinor, appliedMinor: applied.amount_minor };
+        const [owed] = await db.query<{ total: number | null }>(
+          'select sum(open_minor)::bigint as total from lease_charges where lease_id = $1',
+          { bind: [leaseId], type: QueryTypes.SELECT, transaction },
+        );
+        const apply = Math.min(heldMinor, owed?.total ?? 0);
+        if (apply > 0) {
+          await db.query(
+            `insert into payments (id, idempotency_key, lease_id, reference, method, amount_minor, currency, status, created_at, updated_at)
+             values (gen_random_uuid(), $1, $2, 'Security deposit applied at move-out', 'deposit', $3, $4, 'succeeded', now(), now())
+             on conflict (idempotency_key) do nothing`,
+            { bind: [key, leaseId, apply, currency], transaction },
+          );
+          const [row] = await db.query<{ id: string }>('select id from payments where idempotency_key = $1', {
+            bind: [key],
+            type: QueryTypes.SELECT,
+            transaction,
+          });
+          await postToLedger(db, { leaseId, kind: 'deposit_applied', amountMinor: apply, currency, occurredOn: today, idempotencyKey: key }, transaction);
+          await allocate(leaseId, row!.id, apply, transaction);
+        }
+        return { heldMinor, appliedMinor: apply };
+      });
+
+      // 2. The rest goes back to the card that paid the deposit, once.
+      const refundMinor = heldMinor - appliedMinor;
+      if (refundMinor > 0) {
+        const [deposit] = await db.query<{ stripe_payment_intent_id: string }>(
+          'select stripe_payment_intent_id from payments where idempotency_key = $1',
+          { bind: [`deposit:${leaseId}`], type: QueryTypes.SELECT },
+        );
+        if (!deposit?.stripe_payment_intent_id) throw new Error(`no card payment of the deposit of lease ${leaseId} to refund to`);
+        const refundKey = `deposit-refund:${leaseId}`;
+        await db.query(
+          `insert into deposit_refunds (lease_id, payment_intent_id, amount_minor, created_at) values ($1, $2, $3, now())
+           on conflict (lease_id) do nothing`,
+          { bind: [leaseId, deposit.stripe_payment_intent_id, refundMinor] },
+        );
+        const existing = await deps.stripe.refunds.list({ payment_intent: deposit.stripe_payment_intent_id, limit: 100 });
+        const refund =
+          existing.data.find((r) => r.metadata?.refundKey === refundKey) ??
+          (await deps.stripe.refunds.create(
+            { payment_intent: deposit.stripe_payment_intent_id, amount: refundMinor, metadata: { refundKey, leaseId } },
+            { idempotencyKey: refundKey },
+          ));
+        await db.transaction(async (transaction) => {
+          await db.query('update deposit_refunds set stripe_refund_id = $2 where lease_id = $1', { bind: [leaseId, refund.id], transaction });
+          await postToLedger(
+            db,
+            { leaseId, kind: 'deposit_refunded', amountMinor: refundMinor, currency, occurredOn: today, reference: refund.id, idempotencyKey: refundKey },
+            transaction,
+          );
+        });
+      }
+
+      // 3. The statement.
+      const statement = await renderDepositStatement({
+        leaseId,
+        propertyAddress: input.terms.propertyAddress,
+        tenants: input.terms.parties.filter((p) => p.role === 'tenant').map((p) => p.name),
+        currency,
+        heldMinor,
+        deductions,
+        appliedToUnpaidMinor: appliedMinor,
+        refundedMinor: refundMinor,
+        date: today,
+      });
+      const [prior] = await db.query<{ id: string }>(`select id from documents where lease_id = $1 and kind = 'deposit_statement'`, {
+        bind: [leaseId],
+        type: QueryTypes.SELECT,
+      });
+      const documentId = prior?.id ?? (await storeDocument(leaseId, 'deposit_statement', statement.bytes, statement.sha256, statement.pages));
+      return { appliedMinor, refundedMinor: refundMinor, documentId };
     },
 
     async notify(leaseId: string, template: string, data: Record<string, string | number>) {

@@ -5,6 +5,7 @@
  * liability, rent charged and paid, every ledger transaction balanced.
  */
 import { randomUUID } from 'node:crypto';
+import { MockActivityEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { QueryTypes } from 'sequelize';
 import type Stripe from 'stripe';
@@ -12,8 +13,10 @@ import { LeaseTermsSchema, type LeaseInput } from '../domain/lease';
 import { ledgerBalances, unbalancedTransactions } from '../lib/ledger';
 import { createStripe } from '../lib/stripe';
 import { leaseStateQuery, leaseWorkflowId, signUpdate, type leaseWorkflow } from '../workflows/lease';
+import { createLeaseActivities } from '../activities/lease';
 import { createLeaseWorker } from '../workers/lease-worker';
 import { createHarness, eventually, workflowBundle, type Harness } from './support/harness';
+import { readPdf } from './support/pdf-text';
 
 let h: Harness;
 let stripe: Stripe;
@@ -137,3 +140,54 @@ test('from application to the first rent paid, on Postgres, localstripe and the 
     await handle.terminate('test finished').catch(() => undefined);
   }
 }, 120_000);
+
+test('move-out settles the deposit once: deductions and unpaid rent applied, the rest refunded to the card, a statement stored', async () => {
+  const customer = await stripe.customers.create({ email: `tenant-${randomUUID()}@example.com` });
+  const pm = await stripe.paymentMethods.create({ type: 'card', card: { number: '4242424242424242', exp_month: 12, exp_year: 2030, cvc: '123' } } as never);
+  await stripe.paymentMethods.attach(pm.id, { customer: customer.id });
+  const activities = createLeaseActivities({ db: h.db, stripe, offSessionConfirm: !h.config.stripe.embedded });
+  const env = new MockActivityEnvironment();
+  const leaseId = randomUUID();
+  const input = {
+    terms: LeaseTermsSchema.parse({
+      leaseId,
+      propertyId: randomUUID(),
+      propertyAddress: '12 Quillfeather Lane, Ames, IA',
+      parties: [
+        { userId: randomUUID(), name: 'Zoë Ångström', email: 'zoe@example.com', role: 'tenant' },
+        { userId: randomUUID(), name: 'Νίκος Παπαδόπουλος', email: 'nikos@example.com', role: 'landlord' },
+      ],
+      startDate: '2026-01-01',
+      termMonths: 1,
+      monthlyRent: { amountMinor: 150_000, currency: 'USD' },
+      deposit: { amountMinor: 200_000, currency: 'USD' },
+      lateFeePolicy: { graceDays: 5, oneTime: { type: 'flat', amountMinor: 7_500 } },
+    }),
+    application: { monthlyIncomeMinor: 600_000, employment: { status: 'employed' as const }, references: [], householdSize: 1, bedrooms: 1 },
+    paymentMethod: { customerId: customer.id, paymentMethodId: pm.id },
+  };
+  expect(await env.run(activities.chargeDeposit, input, '2026-01-01')).toEqual({ status: 'succeeded' });
+  await env.run(activities.billRentPeriod, leaseId, 'USD', { index: 1, from: '2026-01-01', to: '2026-01-31', dueOn: '2026-01-01', amountMinor: 150_000, prorated: false });
+
+  const deductions = [{ description: 'Carpet cleaning', amountMinor: 12_000 }];
+  const first = await env.run(activities.settleDeposit, input, deductions, '2026-02-05');
+  expect(first).toMatchObject({ appliedMinor: 162_000, refundedMinor: 38_000 });
+  const again = await env.run(activities.settleDeposit, input, deductions, '2026-02-05');
+  expect(again).toEqual(first);
+
+  const balances = await ledgerBalances(h.db, leaseId);
+  expect(balances).toMatchObject({ deposits_held: 0, tenant_receivable: 0, cash: 200_000 - 38_000, damages_income: 12_000, rental_income: 150_000 });
+  expect(await unbalancedTransactions(h.db, leaseId)).toEqual([]);
+  const [deposit] = await h.db.query<{ stripe_payment_intent_id: string }>('select stripe_payment_intent_id from payments where idempotency_key = $1', {
+    bind: [`deposit:${leaseId}`],
+    type: QueryTypes.SELECT,
+  });
+  const refunds = await stripe.refunds.list({ payment_intent: deposit!.stripe_payment_intent_id, limit: 10 });
+  expect(refunds.data.map((r) => r.amount)).toEqual([38_000]);
+  const [statement] = await h.db.query<{ content: Buffer }>(`select content from documents where lease_id = $1 and kind = 'deposit_statement'`, {
+    bind: [leaseId],
+    type: QueryTypes.SELECT,
+  });
+  const text = (await readPdf(new Uint8Array(statement!.content))).text.join(' ').replace(/\s+/g, '');
+  for (const expected of ['USD2,000.00', 'Carpetcleaning', 'USD120.00', 'USD1,620.00', 'USD380.00']) expect(text).toContain(expected);
+});

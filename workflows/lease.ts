@@ -6,9 +6,9 @@
  * payments); a query returns the whole state.
  *
  * Each renewal continues as new (as does a run whose history grows long), with
- * the state carried over. Not yet here (see NOTES.md): move-out with
- * deductions and the deposit refund, early termination, webhook-driven
- * reversals.
+ * the state carried over. At the end, move-out deductions (an Update) settle
+ * the deposit. Not yet here (see NOTES.md): early termination, cancellation
+ * before move-in, webhook-driven reversals.
  */
 import {
   allHandlersFinished,
@@ -49,6 +49,13 @@ export interface LeaseActivities {
   recordManualPayment(leaseId: string, currency: string, payment: ManualPayment): Promise<{ paymentId: string; allocatedMinor: number }>;
   periodOpenMinor(leaseId: string, periodIndex: number): Promise<number>;
   notify(leaseId: string, template: string, data: Record<string, string | number>): Promise<void>;
+  /** Move-out: charges the deductions, applies the deposit to what is owed, refunds the rest, issues the statement. */
+  settleDeposit(input: LeaseInput, deductions: Deduction[], today: IsoDate): Promise<{ appliedMinor: number; refundedMinor: number; documentId: string }>;
+}
+
+export interface Deduction {
+  description: string;
+  amountMinor: number;
 }
 
 export type CollectionOutcome =
@@ -68,6 +75,7 @@ export const leaseStateQuery = defineQuery<LeaseState>('leaseState');
 export const screeningDecisionUpdate = defineUpdate<LeaseState, [{ decision: 'approve' | 'reject'; by: string; reason: string }]>('screeningDecision');
 export const signUpdate = defineUpdate<LeaseState, [Omit<Signature, 'name' | 'role'>]>('sign');
 export const manualPaymentUpdate = defineUpdate<{ paymentId: string; allocatedMinor: number }, [ManualPayment]>('recordManualPayment');
+export const moveOutUpdate = defineUpdate<LeaseState, [{ deductions: Deduction[]; by: string }]>('moveOut');
 export const renewalDecisionUpdate = defineUpdate<LeaseState, [{ accept: boolean; by: string }]>('renewalDecision');
 export const paymentMethodUpdatedUpdate = defineUpdate<LeaseState, [{ customerId: string; paymentMethodId: string }]>('paymentMethodUpdated');
 
@@ -80,6 +88,9 @@ const act = proxyActivities<LeaseActivities>({
 function today(): IsoDate {
   return new Date(Date.now()).toISOString().slice(0, 10);
 }
+
+/** Days after the end of the lease within which the deposit is settled (statutes commonly allow 14-30). */
+const MOVE_OUT_DAYS = 21;
 
 /** `minor` changed by `bps` basis points, rounded half up, in integer arithmetic. */
 function withBps(minor: number, bps: number): number {
@@ -208,6 +219,26 @@ export async function leaseWorkflow(input: LeaseInput): Promise<LeaseState> {
     },
   );
 
+  let moveOut: { deductions: Deduction[]; by: string } | undefined;
+  setHandler(
+    moveOutUpdate,
+    async (m) => {
+      moveOut = m;
+      log(`move-out recorded by ${m.by} with ${m.deductions.length} deduction(s)`);
+      return state;
+    },
+    {
+      validator: (m) => {
+        if (state.status !== 'ended') throw new Error(`the lease is ${state.status}; move-out follows the end of the lease`);
+        if (moveOut) throw new Error('the move-out has already been recorded');
+        for (const d of m.deductions) {
+          if (!d.description?.trim()) throw new Error('each deduction needs a description');
+          if (!Number.isSafeInteger(d.amountMinor) || d.amountMinor <= 0) throw new Error('each deduction needs a positive whole amountMinor');
+        }
+      },
+    },
+  );
+
   if (continuation) {
     // A renewal or a long history continued as new: the lease is already active.
     return runTerm();
@@ -319,6 +350,17 @@ export async function leaseWorkflow(input: LeaseInput): Promise<LeaseState> {
       return nextTerm(rent, 1, term, offset + periods.length);
     }
     await setStatus('ended');
+    return closeOut();
+  }
+
+  /** 8. Move-out: wait for the checklist's deductions (or the deadline), settle the deposit, close. */
+  async function closeOut(): Promise<LeaseState> {
+    const recorded = await condition(() => moveOut !== undefined, `${MOVE_OUT_DAYS} days`);
+    if (!recorded) log(`no move-out deductions within ${MOVE_OUT_DAYS} days: the deposit is settled without any`);
+    const settled = await act.settleDeposit(input, moveOut?.deductions ?? [], today());
+    log(`deposit settled: ${settled.appliedMinor} applied to amounts owed, ${settled.refundedMinor} refunded`);
+    await act.notify(terms.leaseId, 'deposit_statement', { documentId: settled.documentId, refundedMinor: settled.refundedMinor });
+    await setStatus('closed');
     return state;
   }
 

@@ -14,6 +14,7 @@ import { DEFAULT_RENEWAL, LeaseTermsSchema } from '../../domain/lease';
 import {
   leaseStateQuery,
   manualPaymentUpdate,
+  moveOutUpdate,
   paymentMethodUpdatedUpdate,
   renewalDecisionUpdate,
   screeningDecisionUpdate,
@@ -47,7 +48,7 @@ afterAll(async () => {
 interface Charge {
   id: string;
   periodIndex: number;
-  kind: 'rent' | 'late_fee';
+  kind: 'rent' | 'late_fee' | 'damages';
   dueOn: string;
   amountMinor: number;
   openMinor: number;
@@ -61,6 +62,7 @@ function fakeWorld(script: (periodIndex: number, attempt: number, paymentMethodI
   const attempts: string[] = [];
   let paid = 0;
   let deposit = 0;
+  let settlement: { applied: number; refunded: number } | undefined;
   const open = () => charges.reduce((n, c) => n + c.openMinor, 0);
   const pay = (amount: number) => {
     const { allocations } = allocateOldestFirst(charges, amount);
@@ -116,8 +118,17 @@ function fakeWorld(script: (periodIndex: number, attempt: number, paymentMethodI
     async notify(_id, template) {
       notices.push(template);
     },
+    async settleDeposit(_input, deductions) {
+      const total = deductions.reduce((n, d) => n + d.amountMinor, 0);
+      if (total > 0) charges.push({ id: 'damages', periodIndex: 0, kind: 'damages', dueOn: '9999-12-31', amountMinor: total, openMinor: total });
+      const applied = Math.min(deposit, open());
+      if (applied > 0) pay(applied);
+      const refunded = deposit - applied;
+      settlement = { applied, refunded };
+      return { appliedMinor: applied, refundedMinor: refunded, documentId: 'statement-1' };
+    },
   };
-  return { activities, charges, statuses, notices, attempts, paidMinor: () => paid, depositMinor: () => deposit, openMinor: open };
+  return { activities, charges, statuses, notices, attempts, paidMinor: () => paid, depositMinor: () => deposit, openMinor: open, settlement: () => settlement };
 }
 
 async function leaseInput(
@@ -195,13 +206,20 @@ test('a whole lease: screening, signatures, deposit, 13 rent periods with a soft
       handle.executeUpdate(signUpdate, { args: [{ userId: input.terms.parties[0]!.userId, signedAt: 'x', ip: 'x', userAgent: 'x', documentSha256: 'c'.repeat(64) }] }),
     ).rejects.toMatchObject({ cause: { message: expect.stringMatching(/not the current one/) } });
     await signAll(handle, input);
+    for (let i = 0; i < 80 && (await handle.query(leaseStateQuery)).status !== 'ended'; i++) await env.sleep('7 days');
+    await expect(handle.executeUpdate(moveOutUpdate, { args: [{ deductions: [{ description: 'Carpet', amountMinor: 0 }], by: 'manager-1' }] })).rejects.toMatchObject({
+      cause: { message: expect.stringMatching(/positive/) },
+    });
+    await handle.executeUpdate(moveOutUpdate, { args: [{ deductions: [{ description: 'Carpet cleaning', amountMinor: 12_000 }], by: 'manager-1' }] });
     return handle.result();
   });
 
-  expect(result.status).toBe('ended');
+  expect(result.status).toBe('closed');
+  expect(world.settlement()).toEqual({ applied: 12_000, refunded: 150_000 - 12_000 });
+  expect(world.notices).toContain('deposit_statement');
   expect(result.screening?.decision).toBe('approve');
   expect(result.signatures.map((s) => s.name).sort()).toEqual(['Zoë Ångström', 'Νίκος Παπαδόπουλος']);
-  expect(world.statuses).toEqual(['screening', 'awaiting_signatures', 'awaiting_move_in', 'active', 'ended']);
+  expect(world.statuses).toEqual(['screening', 'awaiting_signatures', 'awaiting_move_in', 'active', 'ended', 'closed']);
   expect(world.depositMinor()).toBe(150_000);
   // Start on a day other than the 1st: a prorated first and last month around 12 full ones.
   const rent = world.charges.filter((c) => c.kind === 'rent');
@@ -215,8 +233,8 @@ test('a whole lease: screening, signatures, deposit, 13 rent periods with a soft
   expect(result.feesMinor).toBe(7_500);
   // Everything billed was paid, and nothing twice.
   expect(world.openMinor()).toBe(0);
-  const billed = world.charges.reduce((n, c) => n + c.amountMinor, 0);
-  expect(world.paidMinor()).toBe(billed);
+  const billed = world.charges.filter((c) => c.kind !== 'damages').reduce((n, c) => n + c.amountMinor, 0);
+  expect(world.paidMinor()).toBe(billed + 12_000); // rent and fees by card, the deductions from the deposit
   expect(result.paidMinor).toBe(billed);
   expect(world.attempts.filter((a) => a.startsWith('3:'))).toEqual(['3:1', '3:2']);
   expect(world.attempts.filter((a) => a.startsWith('6:'))).toEqual(['6:1', '6:2', '6:3']);
@@ -268,8 +286,9 @@ test('after a hard decline the card is not retried until the tenant gives a new 
     await handle.executeUpdate(paymentMethodUpdatedUpdate, { args: [{ customerId: 'cus_1', paymentMethodId: 'pm_2' }] });
     return handle.result();
   });
-  expect(result.status).toBe('ended');
+  expect(result.status).toBe('closed');
   expect(world.attempts.filter((a) => a.startsWith('2:'))).toEqual(['2:1', '2:2']);
+  expect(world.settlement()).toEqual({ applied: 0, refunded: 150_000 }); // no move-out report: settled without deductions
   expect(world.openMinor()).toBe(0);
   expect(world.charges.filter((c) => c.kind === 'late_fee')).toEqual([]);
 });
@@ -296,7 +315,7 @@ test('a renewal accepted starts a second term at the offered rent (continuing as
     await handle.executeUpdate(renewalDecisionUpdate, { args: [{ accept: true, by: tenant.userId }] });
     return handle.result(); // follows the continued runs to the last one
   });
-  expect(result.status).toBe('ended');
+  expect(result.status).toBe('closed');
   expect(result.term).toBe(2);
   expect(result.decisions.map((d) => d.decision)).toEqual(['renewal accepted']);
   const rent = world.charges.filter((c) => c.kind === 'rent');
