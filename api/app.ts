@@ -12,6 +12,7 @@ import { requestContext } from './middleware/request-context';
 import { ApiProblem, issuesToProblem, problemResponse } from './problem';
 import { adminRouter, MAX_IMPORT_BYTES } from './routes/admin';
 import { healthRouter } from './routes/health';
+import { leasesRouter } from './routes/leases';
 import { listingsRouter } from './routes/listings';
 import { propertiesRouter } from './routes/properties';
 import { searchRouter } from './routes/search';
@@ -43,6 +44,7 @@ export function createApp(deps: ApiDeps) {
   v1.route('/', propertiesRouter);
   v1.route('/', listingsRouter);
   v1.route('/', searchRouter);
+  v1.route('/', leasesRouter);
   v1.route('/', adminRouter);
   app.route('/v1', v1);
   app.route('/', healthRouter);

@@ -15,6 +15,8 @@ export interface ApiDeps {
   logger: Logger;
   /** Task queue the API starts search workflows on (tests use their own). */
   searchTaskQueue: string;
+  /** Task queue the API starts lease workflows on (default: the configured leases queue; tests use their own). */
+  leaseTaskQueue?: string;
 }
 
 export interface Principal {

@@ -14,12 +14,17 @@ import {
   errorFields,
   expectProblem,
   finishedImport,
+  leaseBody,
+  leaseWhen,
   newUserBody,
   operationsOf,
   problemKind,
   propertyBody,
   refusedToken,
   reindexSandbox,
+  startLease,
+  startLeaseWorker,
+  terminateLeases,
   type OpenApiDoc,
   type ProblemBody,
 } from './support/api-scenarios';
@@ -42,6 +47,11 @@ let property: { id: string }, otherProperty: { id: string };
 let activeListing: { id: string }, draftListing: { id: string };
 let importId: string;
 let reindex: Awaited<ReturnType<typeof reindexSandbox>>;
+let leaseWorker: Awaited<ReturnType<typeof startLeaseWorker>>;
+/** Leases on `property` with leaseTenant as tenant: two awaiting a screening decision, one awaiting signatures. */
+let leaseTenant: User;
+let reviewLease: string, decisionLease: string, signingLease: string;
+let agreementId: string;
 const importLocations: string[] = [];
 let seq = 0;
 const RUN = `${Date.now()}-${randomUUID().slice(0, 6)}`;
@@ -88,6 +98,17 @@ beforeAll(async () => {
     expect((await reindex.request('/v1/admin/search/reindex', { method: 'POST', token: as.admin.token })).status).toBe(202);
   }
 
+  leaseWorker = await startLeaseWorker(h);
+  leaseTenant = await h.user(['tenant'], 'lease-tenant');
+  [reviewLease, decisionLease, signingLease] = await Promise.all([
+    startLease(h, propertyOwner.token, leaseBody(property.id, [leaseTenant.id], { incomeTimesRent: 2 })),
+    startLease(h, propertyOwner.token, leaseBody(property.id, [leaseTenant.id], { incomeTimesRent: 2 })),
+    startLease(h, propertyOwner.token, leaseBody(property.id, [leaseTenant.id])),
+  ]);
+  await leaseWhen(h, leaseTenant.token, reviewLease, (s) => s.status === 'awaiting_decision', 'the review lease');
+  await leaseWhen(h, leaseTenant.token, decisionLease, (s) => s.status === 'awaiting_decision', 'the lease to decide');
+  agreementId = (await leaseWhen(h, leaseTenant.token, signingLease, (s) => s.status === 'awaiting_signatures', 'the agreement')).document!.documentId;
+
   doc = (await (await h.request('/openapi.json')).json()) as OpenApiDoc;
 });
 
@@ -98,6 +119,8 @@ afterAll(async () => {
       await reindex.settle().catch(() => undefined);
       await reindex.stopWorker();
     }
+    await terminateLeases(h).catch(() => undefined);
+    await leaseWorker?.stop();
     await h.close();
   }
 });
@@ -115,7 +138,11 @@ interface Row {
   expect: readonly number[];
   /** The field a 422 in this row names. */
   field?: string;
+  /** The media type of its 2xx, when not JSON. */
+  contentType?: RegExp;
 }
+
+const today = () => new Date().toISOString().slice(0, 10);
 
 const ROWS: Row[] = [
   {
@@ -235,6 +262,52 @@ const ROWS: Row[] = [
     expect: [200, 403, 403, 403, 403, 403, 403, 403, 200, 401, 401, 401],
   },
   {
+    route: 'POST /v1/leases (on someone else\'s property)',
+    call: (t) => req('/v1/leases', t, { method: 'POST', json: leaseBody(property.id, [leaseTenant.id], { incomeTimesRent: 2 }) }),
+    expect: [202, 422, 422, 403, 403, 403, 403, 403, 403, 401, 401, 401],
+    field: 'propertyId',
+  },
+  {
+    route: 'GET /v1/leases/{id} (someone else\'s)',
+    call: (t) => req(`/v1/leases/${reviewLease}`, t),
+    expect: [200, 404, 404, 404, 404, 404, 404, 404, 200, 401, 401, 401],
+  },
+  {
+    route: 'POST /v1/leases/{id}/screening-decision (someone else\'s)',
+    call: (t) => req(`/v1/leases/${decisionLease}/screening-decision`, t, { method: 'POST', json: { decision: 'reject', reason: 'matrix' } }),
+    expect: [200, 404, 404, 403, 403, 403, 403, 403, 403, 401, 401, 401],
+  },
+  {
+    route: 'POST /v1/leases/{id}/signatures (a lease the caller is no party to)',
+    call: (t) => req(`/v1/leases/${signingLease}/signatures`, t, { method: 'POST', json: { documentSha256: '0'.repeat(64) } }),
+    expect: [403, 404, 404, 404, 404, 404, 404, 404, 403, 401, 401, 401],
+  },
+  {
+    route: 'POST /v1/leases/{id}/payments (someone else\'s, not active yet)',
+    call: (t) => req(`/v1/leases/${reviewLease}/payments`, t, {
+      method: 'POST',
+      json: { amountMinor: 1_000, method: 'cash', receivedOn: today() },
+      headers: { 'idempotency-key': `matrix-${++seq}` },
+    }),
+    expect: [409, 404, 404, 403, 403, 403, 403, 403, 403, 401, 401, 401],
+  },
+  {
+    route: 'GET /v1/leases/{id}/ledger (someone else\'s)',
+    call: (t) => req(`/v1/leases/${reviewLease}/ledger`, t),
+    expect: [200, 404, 404, 404, 404, 404, 404, 404, 200, 401, 401, 401],
+  },
+  {
+    route: 'GET /v1/leases/{id}/documents (someone else\'s)',
+    call: (t) => req(`/v1/leases/${signingLease}/documents`, t),
+    expect: [200, 404, 404, 404, 404, 404, 404, 404, 200, 401, 401, 401],
+  },
+  {
+    route: 'GET /v1/documents/{id} (someone else\'s lease agreement)',
+    call: (t) => req(`/v1/documents/${agreementId}`, t),
+    expect: [200, 404, 404, 404, 404, 404, 404, 404, 200, 401, 401, 401],
+    contentType: /^application\/pdf/,
+  },
+  {
     route: 'GET /healthz',
     call: (t) => req('/healthz', t),
     expect: [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
@@ -263,13 +336,13 @@ describe('the role matrix', () => {
     if (res.status !== status) throw new Error(`expected ${status}, got ${res.status}: ${text.slice(0, 400)}`);
     const contentType = res.headers.get('content-type') ?? '';
     if (status < 300) {
-      expect(contentType).toMatch(/^application\/json/);
+      expect(contentType).toMatch(row.contentType ?? /^application\/json/);
       return;
     }
     expect(contentType).toMatch(/^application\/problem\+json/);
     const p = JSON.parse(text) as ProblemBody;
     expect(p.status).toBe(status);
-    const kinds: Record<number, string> = { 401: 'unauthorized', 403: 'forbidden', 404: 'not-found', 422: 'validation-error' };
+    const kinds: Record<number, string> = { 401: 'unauthorized', 403: 'forbidden', 404: 'not-found', 409: 'invalid-state', 422: 'validation-error' };
     expect(problemKind(p)).toBe(kinds[status]);
     if (status === 401) expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/);
     if (status === 422) expect(errorFields(p)).toEqual([row.field]);
@@ -425,5 +498,38 @@ describe('resource ownership', () => {
       'property',
     );
     expect(p.ownerId).toBe(both.id);
+  });
+});
+
+describe('lease ownership', () => {
+  const pay = () => ({ method: 'POST', json: { amountMinor: 1_000, method: 'cash', receivedOn: today() }, headers: { 'idempotency-key': `own-${++seq}` } });
+  test.each<[string, () => User, () => { path: string; method?: string; json?: unknown; headers?: Record<string, string> }, number]>([
+    ['the lease\'s tenant reads it', () => leaseTenant, () => ({ path: `/v1/leases/${reviewLease}` }), 200],
+    ['the lease\'s tenant reads its ledger', () => leaseTenant, () => ({ path: `/v1/leases/${reviewLease}/ledger` }), 200],
+    ['the lease\'s tenant lists its documents', () => leaseTenant, () => ({ path: `/v1/leases/${signingLease}/documents` }), 200],
+    ['the lease\'s tenant downloads its agreement', () => leaseTenant, () => ({ path: `/v1/documents/${agreementId}` }), 200],
+    ['the property\'s owner reads it', () => propertyOwner, () => ({ path: `/v1/leases/${reviewLease}` }), 200],
+    ['the property\'s manager reads it', () => propertyManager, () => ({ path: `/v1/leases/${reviewLease}` }), 200],
+    ['the property\'s manager records a payment (not active yet: 409)', () => propertyManager, () => ({ path: `/v1/leases/${reviewLease}/payments`, ...pay() }), 409],
+    ['another owner reads it', () => otherOwner, () => ({ path: `/v1/leases/${reviewLease}` }), 404],
+    ['another manager records a payment', () => otherManager, () => ({ path: `/v1/leases/${reviewLease}/payments`, ...pay() }), 404],
+    ['another owner downloads its agreement', () => otherOwner, () => ({ path: `/v1/documents/${agreementId}` }), 404],
+    ['another owner offers a lease on the property', () => otherOwner, () => ({ path: '/v1/leases', method: 'POST', json: leaseBody(property.id, [leaseTenant.id]) }), 422],
+    ['the property\'s manager offers a lease to a non-tenant', () => propertyManager, () => ({ path: '/v1/leases', method: 'POST', json: leaseBody(property.id, [as.buyer.id]) }), 422],
+  ])('%s → %i', async (_what, who, what, status) => {
+    const { path, method, json: body, headers } = what();
+    const res = await h.request(path, { method, json: body, headers, token: who().token });
+    const text = await res.text();
+    if (res.status !== status) throw new Error(`expected ${status}, got ${res.status}: ${text.slice(0, 400)}`);
+  });
+
+  test('staff reading is not managing: ops + owner may read someone else\'s lease but not decide on it (403)', async () => {
+    const dual = await h.user(['ops', 'owner'], 'ops-and-owner-lease');
+    expect((await h.request(`/v1/leases/${reviewLease}`, { token: dual.token })).status).toBe(200);
+    await expectProblem(
+      await h.request(`/v1/leases/${reviewLease}/screening-decision`, { method: 'POST', token: dual.token, json: { decision: 'approve', reason: 'x' } }),
+      403,
+      'forbidden',
+    );
   });
 });

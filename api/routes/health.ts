@@ -8,11 +8,14 @@ const ReadySchema = z
 
 async function timed(fn: () => Promise<unknown>) {
   const started = performance.now();
+  let timer: NodeJS.Timeout | undefined;
   try {
-    await Promise.race([fn(), new Promise((_, reject) => setTimeout(() => reject(new Error('timed out after 2s')), 2000))]);
+    await Promise.race([fn(), new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('timed out after 2s')), 2000)))]);
     return { ok: true, ms: Math.round(performance.now() - started) };
   } catch (err) {
     return { ok: false, ms: Math.round(performance.now() - started), error: (err as Error).message.split('\n')[0] };
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -15,6 +15,9 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { createApp } from '../../api/app';
 import type { Role } from '../../domain/roles';
 import { createSearchWorker } from '../../workers/search-worker';
+import { createLeaseWorker } from '../../workers/lease-worker';
+import { createStripe } from '../../lib/stripe';
+import { QueryTypes } from 'sequelize';
 import { searchReindexWorkflowId } from '../../workflows/search-reindex';
 import { eventually, requestVia, workflowBundle, type Harness } from './harness';
 
@@ -292,3 +295,104 @@ export async function reindexSandbox(h: Harness) {
 
 /** A stack-trace fragment ("at fn (/x/y.ts:12:3)") in a response body. */
 export const STACK_TRACE = /\bat\s+\S.*\.(ts|js|mjs|cjs):\d+|"stack"\s*:/;
+
+// ---------------------------------------------------------------- leases
+
+/** A lease worker on the harness's lease task queue (localstripe for cards). */
+export async function startLeaseWorker(h: Harness) {
+  const worker = await createLeaseWorker({
+    connection: h.nativeConnection,
+    namespace: h.config.temporal.namespace,
+    taskQueue: h.deps.leaseTaskQueue!,
+    deps: { db: h.db, stripe: createStripe(h.config), offSessionConfirm: !h.config.stripe.embedded },
+    workflowBundle: await workflowBundle(),
+    shutdownGraceSeconds: 5,
+  });
+  const running = worker.run();
+  return {
+    worker,
+    async stop() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+    },
+  };
+}
+
+/** A localstripe customer with a card that pays. */
+export async function stripeCard(h: Harness): Promise<{ customerId: string; paymentMethodId: string }> {
+  const stripe = createStripe(h.config);
+  const customer = await stripe.customers.create({ email: `tenant-${randomUUID()}@example.com` });
+  const pm = await stripe.paymentMethods.create({ type: 'card', card: { number: '4242424242424242', exp_month: 12, exp_year: 2030, cvc: '123' } } as never);
+  await stripe.paymentMethods.attach(pm.id, { customer: customer.id });
+  return { customerId: customer.id, paymentMethodId: pm.id };
+}
+
+export const MONTHLY_RENT = 150_000;
+
+/**
+ * A lease offer on `propertyId` to these tenants, starting today. `incomeTimesRent` sets the
+ * applicant's income: 4× is approved at once; 2× goes to a person for a decision.
+ */
+export const leaseBody = (
+  propertyId: string,
+  tenantIds: string[],
+  options: { incomeTimesRent?: number; paymentMethod?: { customerId: string; paymentMethodId: string } } & Record<string, unknown> = {},
+) => {
+  const { incomeTimesRent = 4, paymentMethod = { customerId: 'cus_none', paymentMethodId: 'pm_none' }, ...extra } = options;
+  return {
+    propertyId,
+    tenants: tenantIds.map((userId) => ({ userId })),
+    startDate: new Date().toISOString().slice(0, 10),
+    termMonths: 12,
+    monthlyRent: { amountMinor: MONTHLY_RENT, currency: 'USD' },
+    deposit: { amountMinor: 200_000, currency: 'USD' },
+    application: {
+      monthlyIncomeMinor: MONTHLY_RENT * incomeTimesRent,
+      employment: { status: 'employed' },
+      references: [{ name: 'Previous landlord', contact: 'landlord@example.com' }],
+      householdSize: 1,
+      bedrooms: 1,
+    },
+    paymentMethod,
+    ...extra,
+  };
+};
+
+export interface LeaseStateBody {
+  leaseId: string;
+  status: string;
+  source: string;
+  document: { documentId: string; sha256: string } | null;
+  signatures: { userId: string }[];
+  paidMinor: number;
+}
+
+/** Starts a lease through the API (202) and returns its id. */
+export async function startLease(h: Harness, token: string, body: unknown): Promise<string> {
+  const res = await h.request('/v1/leases', { method: 'POST', token, json: body });
+  const text = await res.text();
+  if (res.status !== 202) throw new Error(`starting a lease: ${res.status} ${text.slice(0, 500)}`);
+  return (JSON.parse(text) as { leaseId: string }).leaseId;
+}
+
+/** Polls GET /v1/leases/{id} until `ready` holds for its state. */
+export function leaseWhen(h: Harness, token: string, leaseId: string, ready: (s: LeaseStateBody) => boolean, what: string, timeoutMs = 60_000) {
+  return eventually(
+    async () => {
+      const res = await h.request(`/v1/leases/${leaseId}`, { token });
+      if (res.status !== 200) throw new Error(`GET lease: ${res.status}`);
+      const s = (await res.json()) as LeaseStateBody;
+      return s.source === 'workflow' && ready(s) ? s : undefined;
+    },
+    timeoutMs,
+    what,
+  );
+}
+
+/** Terminates every lease workflow this file's database knows of. */
+export async function terminateLeases(h: Harness) {
+  const rows = await h.db.query<{ workflow_id: string | null }>('select workflow_id from leases', { type: QueryTypes.SELECT });
+  await Promise.allSettled(
+    rows.filter((r) => r.workflow_id).map((r) => h.client.workflow.getHandle(r.workflow_id!).terminate('test finished')),
+  );
+}

@@ -110,6 +110,7 @@ export async function createHarness(name: string): Promise<Harness> {
     temporalConnection: connection,
     logger: createLogger(config, { test: name }),
     searchTaskQueue: taskQueue,
+    leaseTaskQueue: `${taskQueue}-leases`,
   };
   const app = createApp(deps);
   const workers: { stop: () => Promise<void> }[] = [];
