@@ -13,10 +13,15 @@ import type { RentPeriod } from '../domain/rent-schedule';
 import { renderDepositStatement } from '../lib/documents/deposit-statement';
 import { appendSignaturePage, renderLeaseAgreement } from '../lib/documents/lease-agreement';
 import { postToLedger } from '../lib/ledger';
+import type { Mailer } from '../lib/mail';
+import { renderNotification } from '../domain/notifications';
 import type { CollectionOutcome, Deduction, LeaseActivities, ManualPayment } from '../workflows/lease';
 import { createPaymentActivities, type PaymentsDeps } from './payments';
 
-export type LeaseDeps = PaymentsDeps;
+export type LeaseDeps = PaymentsDeps & {
+  /** Without one, notifications are recorded in the outbox but not sent. */
+  mailer?: Mailer;
+};
 
 interface OpenCharge {
   id: string;
@@ -346,14 +351,24 @@ export function createLeaseActivities(deps: LeaseDeps): LeaseActivities {
       return { appliedMinor, refundedMinor: refundMinor, documentId };
     },
 
-    async notify(leaseId: string, template: string, data: Record<string, string | number>) {
-      // Queued once per activity invocation; sending is the notification sender's job.
+    async notify(leaseId: string, template: string, data: Record<string, string | number>, to: string[]) {
+      // Recorded once per activity invocation, then sent; a failed send fails the
+      // activity, whose retry sends again: at least once, never lost.
       const info = activityInfo();
+      const dedupeKey = `${info.workflowExecution?.runId ?? 'standalone'}:${info.activityId}`;
       await db.query(
-        `insert into notification_outbox (id, lease_id, template, data, dedupe_key, created_at)
-         values (gen_random_uuid(), $1, $2, $3::jsonb, $4, now()) on conflict (dedupe_key) do nothing`,
-        { bind: [leaseId, template, JSON.stringify(data), `${info.workflowExecution?.runId ?? 'standalone'}:${info.activityId}`] },
+        `insert into notification_outbox (id, lease_id, template, data, recipients, dedupe_key, created_at)
+         values (gen_random_uuid(), $1, $2, $3::jsonb, $4::text[], $5, now()) on conflict (dedupe_key) do nothing`,
+        { bind: [leaseId, template, JSON.stringify(data), to, dedupeKey] },
       );
+      const [row] = await db.query<{ id: string; sent_at: Date | null }>('select id, sent_at from notification_outbox where dedupe_key = $1', {
+        bind: [dedupeKey],
+        type: QueryTypes.SELECT,
+      });
+      if (!row || row.sent_at || !to.length || !deps.mailer) return;
+      const { subject, text } = renderNotification(template, data);
+      await deps.mailer.send({ to, subject, text, messageId: row.id });
+      await db.query('update notification_outbox set sent_at = now() where id = $1', { bind: [row.id] });
     },
   };
 }

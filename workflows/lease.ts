@@ -48,7 +48,7 @@ export interface LeaseActivities {
   applyLateFees(leaseId: string, currency: string, periodIndex: number, fees: { forDay: IsoDate; kind: string; amountMinor: number }[]): Promise<{ addedMinor: number }>;
   recordManualPayment(leaseId: string, currency: string, payment: ManualPayment): Promise<{ paymentId: string; allocatedMinor: number }>;
   periodOpenMinor(leaseId: string, periodIndex: number): Promise<number>;
-  notify(leaseId: string, template: string, data: Record<string, string | number>): Promise<void>;
+  notify(leaseId: string, template: string, data: Record<string, string | number>, to: string[]): Promise<void>;
   /** Move-out: charges the deductions, applies the deposit to what is owed, refunds the rest, issues the statement. */
   settleDeposit(input: LeaseInput, deductions: Deduction[], today: IsoDate): Promise<{ appliedMinor: number; refundedMinor: number; documentId: string }>;
 }
@@ -127,6 +127,11 @@ export async function leaseWorkflow(input: LeaseInput): Promise<LeaseState> {
   let paymentMethod = input.paymentMethod;
   let paymentMethodChanged = false;
   const log = (event: string) => state.history.push({ at: new Date(Date.now()).toISOString(), event });
+  // E-mails go to the tenants; the agreement and its outcome to every party.
+  const tenantEmails = tenants.map((t) => t.email);
+  const partyEmails = terms.parties.map((p) => p.email);
+  const notify = (template: string, data: Record<string, string | number> = {}, to = tenantEmails) =>
+    act.notify(terms.leaseId, template, { currency: terms.monthlyRent.currency, ...data }, to);
   const setStatus = async (status: LeaseStatus) => {
     state.status = status;
     upsertSearchAttributes([{ key: LeaseStatusKey, value: status }]);
@@ -261,7 +266,7 @@ export async function leaseWorkflow(input: LeaseInput): Promise<LeaseState> {
     await condition(() => screeningOverride !== undefined);
     if (screeningOverride === 'reject') {
       await setStatus('rejected');
-      await act.notify(terms.leaseId, 'application_rejected', {});
+      await notify('application_rejected');
       return state;
     }
   }
@@ -272,11 +277,11 @@ export async function leaseWorkflow(input: LeaseInput): Promise<LeaseState> {
   const signingDays = input.signingDays ?? 7;
   state.signingDeadline = addDays(today(), signingDays);
   await setStatus('awaiting_signatures');
-  await act.notify(terms.leaseId, 'signature_requested', { deadline: state.signingDeadline });
+  await notify('signature_requested', { deadline: state.signingDeadline }, partyEmails);
   const allSigned = await condition(() => state.signatures.length === terms.parties.length, `${signingDays} days`);
   if (!allSigned) {
     await setStatus('expired');
-    await act.notify(terms.leaseId, 'offer_expired', {});
+    await notify('offer_expired', {}, partyEmails);
     return state;
   }
   const signed = await act.storeSignedAgreement(terms.leaseId, agreement.documentId, state.signatures, state.history);
@@ -287,7 +292,7 @@ export async function leaseWorkflow(input: LeaseInput): Promise<LeaseState> {
   const deposit = await act.chargeDeposit(input, today());
   if (deposit.status !== 'succeeded') {
     log(`deposit charge failed: ${deposit.message ?? ''}`);
-    await act.notify(terms.leaseId, 'payment_failed', { what: 'deposit' });
+    await notify('payment_failed', { what: 'deposit' });
     await condition(() => paymentMethodChanged || paymentRecorded);
     if (paymentMethodChanged) {
       const retry = await act.chargeDeposit({ ...input, paymentMethod }, today());
@@ -359,7 +364,7 @@ export async function leaseWorkflow(input: LeaseInput): Promise<LeaseState> {
     if (!recorded) log(`no move-out deductions within ${MOVE_OUT_DAYS} days: the deposit is settled without any`);
     const settled = await act.settleDeposit(input, moveOut?.deductions ?? [], today());
     log(`deposit settled: ${settled.appliedMinor} applied to amounts owed, ${settled.refundedMinor} refunded`);
-    await act.notify(terms.leaseId, 'deposit_statement', { documentId: settled.documentId, refundedMinor: settled.refundedMinor });
+    await notify('deposit_statement', { documentId: settled.documentId, refundedMinor: settled.refundedMinor });
     await setStatus('closed');
     return state;
   }
@@ -374,7 +379,7 @@ export async function leaseWorkflow(input: LeaseInput): Promise<LeaseState> {
       answer: null,
     };
     log(`renewal offered: ${state.renewalOffer.monthlyRentMinor} a month for ${termMonths} months, answer by ${state.renewalOffer.respondBy}`);
-    await act.notify(terms.leaseId, 'renewal_offer', {
+    await notify('renewal_offer', {
       monthlyRentMinor: state.renewalOffer.monthlyRentMinor,
       termMonths,
       respondBy: state.renewalOffer.respondBy,
@@ -422,13 +427,13 @@ export async function leaseWorkflow(input: LeaseInput): Promise<LeaseState> {
         if (outcome.status === 'succeeded') {
           state.paidMinor += outcome.amountMinor;
           log(`period ${period.index} paid (attempt ${attempt})`);
-          await act.notify(terms.leaseId, 'payment_received', { amountMinor: outcome.amountMinor });
+          await notify('payment_received', { amountMinor: outcome.amountMinor });
         }
         return;
       }
       needNewCard = outcome.declineKind === 'hard';
       log(`period ${period.index} attempt ${attempt} declined (${outcome.declineKind}): ${outcome.message}`);
-      await act.notify(terms.leaseId, needNewCard ? 'payment_method_needed' : 'payment_failed', { period: period.index });
+      await notify(needNewCard ? 'payment_method_needed' : 'payment_failed', { period: period.index });
     }
   }
 
@@ -453,7 +458,7 @@ export async function leaseWorkflow(input: LeaseInput): Promise<LeaseState> {
     if (addedMinor > 0) {
       state.feesMinor += addedMinor;
       log(`late fees of ${addedMinor} applied to period ${period.index}`);
-      await act.notify(terms.leaseId, 'late_fee_applied', { period: period.index, amountMinor: addedMinor });
+      await notify('late_fee_applied', { period: period.index, amountMinor: addedMinor });
     }
   }
 }

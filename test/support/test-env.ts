@@ -12,6 +12,7 @@ const TEST_ENV: Record<string, string> = {
   EMBEDDED_ELASTICSEARCH_PORT: '9210',
   EMBEDDED_ELASTICSEARCH_HEAP: '768m',
   EMBEDDED_STRIPE_PORT: '8430',
+  EMBEDDED_SMTP_PORT: '2535',
 };
 
 /** Migrated once per run; every test file gets a copy of it as its own database. */

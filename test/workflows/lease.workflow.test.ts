@@ -115,7 +115,8 @@ function fakeWorld(script: (periodIndex: number, attempt: number, paymentMethodI
     async periodOpenMinor(_id, periodIndex) {
       return charges.filter((c) => c.periodIndex === periodIndex).reduce((n, c) => n + c.openMinor, 0);
     },
-    async notify(_id, template) {
+    async notify(_id, template, _data, to) {
+      expect(to.length).toBeGreaterThan(0);
       notices.push(template);
     },
     async settleDeposit(_input, deductions) {

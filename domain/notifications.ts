@@ -1,0 +1,40 @@
+/** The e-mails a lease sends, rendered from a template name and its data. */
+import { formatMoney } from './money';
+
+export type NotificationData = Record<string, string | number>;
+
+const money = (data: NotificationData, key: string) =>
+  typeof data[key] === 'number' ? formatMoney(data[key] as number, String(data.currency ?? 'USD')) : '';
+
+const TEMPLATES: Record<string, (d: NotificationData) => { subject: string; text: string }> = {
+  signature_requested: (d) => ({
+    subject: 'Your lease is ready to sign',
+    text: `Your lease agreement is ready. Please review and sign it by ${d.deadline}.`,
+  }),
+  offer_expired: () => ({ subject: 'Your lease offer has expired', text: 'The lease was not signed by every party before the deadline, so the offer has expired.' }),
+  application_rejected: () => ({ subject: 'Your rental application', text: 'We are sorry: your application was not approved.' }),
+  payment_received: (d) => ({ subject: 'Payment received', text: `Thank you: we received your payment of ${money(d, 'amountMinor')}.` }),
+  payment_failed: (d) => ({
+    subject: 'Your payment did not go through',
+    text: `We could not collect your payment${d.period ? ` for period ${d.period}` : ''}. We will try again; you can also update your card.`,
+  }),
+  payment_method_needed: (d) => ({
+    subject: 'Please update your payment method',
+    text: `Your card was declined${d.period ? ` for period ${d.period}` : ''} and cannot be charged again. Please add a new payment method.`,
+  }),
+  late_fee_applied: (d) => ({ subject: 'A late fee was applied', text: `A late fee of ${money(d, 'amountMinor')} was added for period ${d.period}.` }),
+  renewal_offer: (d) => ({
+    subject: 'Your lease renewal offer',
+    text: `We would like to renew your lease: ${money(d, 'monthlyRentMinor')} a month for ${d.termMonths} months. Please answer by ${d.respondBy}.`,
+  }),
+  deposit_statement: (d) => ({
+    subject: 'Your security deposit statement',
+    text: `Your deposit has been settled; ${money(d, 'refundedMinor')} is being refunded to your card. The itemized statement is available in your documents.`,
+  }),
+};
+
+export function renderNotification(template: string, data: NotificationData): { subject: string; text: string } {
+  const render = TEMPLATES[template];
+  if (!render) throw new Error(`no e-mail template named ${template}`);
+  return render(data);
+}
