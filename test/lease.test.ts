@@ -132,10 +132,14 @@ test('from application to the first rent paid, on Postgres, localstripe and the 
 
     const [lease] = await h.db.query<{ status: string }>('select status from leases where id = $1', { bind: [leaseId], type: QueryTypes.SELECT });
     expect(lease!.status).toBe('active');
-    const notices = await h.db.query<{ id: string; template: string; sent_at: Date | null; recipients: string[] }>(
-      'select id, template, sent_at, recipients from notification_outbox where lease_id = $1 order by created_at',
-      { bind: [leaseId], type: QueryTypes.SELECT },
-    );
+    // The payment notice is sent by an activity that may still be running when the state says paid.
+    const notices = await eventually(async () => {
+      const rows = await h.db.query<{ id: string; template: string; sent_at: Date | null; recipients: string[] }>(
+        'select id, template, sent_at, recipients from notification_outbox where lease_id = $1 order by created_at',
+        { bind: [leaseId], type: QueryTypes.SELECT },
+      );
+      return rows.length === 2 && rows.every((r) => r.sent_at !== null) ? rows : undefined;
+    }, 30_000, 'both notices to be sent');
     expect(notices.map((n) => n.template)).toEqual(['signature_requested', 'payment_received']);
     expect(notices.every((n) => n.sent_at !== null)).toBe(true);
     expect(notices[0]!.recipients.sort()).toEqual(['nikos@example.com', 'zoe@example.com']);

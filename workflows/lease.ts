@@ -26,7 +26,8 @@ import {
 } from '@temporalio/workflow';
 import { addDays, daysBetween, type IsoDate } from '../domain/calendar';
 import { DEFAULT_DUNNING_DAYS, retryDates } from '../domain/collection';
-import { DEFAULT_RENEWAL, type LeaseInput, type LeaseState, type LeaseStatus, type Signature } from '../domain/lease';
+import type { LeaseInput } from '../domain/lease';
+import { DEFAULT_RENEWAL, initialLeaseState, type LeaseState, type LeaseStatus, type Signature } from '../domain/lease-state';
 import { lateFeesDue } from '../domain/late-fee-rules';
 import { leaseEndDate, rentSchedule, type RentPeriod } from '../domain/rent-schedule';
 import { DEFAULT_SCREENING_THRESHOLDS, screenApplication } from '../domain/screening-rules';
@@ -107,23 +108,8 @@ export async function leaseWorkflow(input: LeaseInput): Promise<LeaseState> {
   const { terms } = input;
   const tenants = terms.parties.filter((p) => p.role === 'tenant');
   const continuation = input.continuation;
-  const state: LeaseState = continuation?.state ?? {
-    leaseId: terms.leaseId,
-    status: 'screening',
-    screening: null,
-    decisions: [],
-    document: null,
-    signatures: [],
-    signingDeadline: null,
-    periodsBilled: 0,
-    term: 1,
-    termEnd: null,
-    renewalOffer: null,
-    nextDue: null,
-    paidMinor: 0,
-    feesMinor: 0,
-    history: [],
-  };
+  const state: LeaseState = continuation?.state ?? initialLeaseState(terms.leaseId);
+
   let paymentMethod = input.paymentMethod;
   let paymentMethodChanged = false;
   const log = (event: string) => state.history.push({ at: new Date(Date.now()).toISOString(), event });

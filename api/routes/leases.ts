@@ -13,6 +13,7 @@ import type { Context } from 'hono';
 import { QueryTypes } from 'sequelize';
 import { addDays, isValidDate } from '../../domain/calendar';
 import { LateFeePolicySchema } from '../../domain/late-fees';
+import { initialLeaseState } from '../../domain/lease-state';
 import { LEASE_STATUSES, LeaseApplicationSchema, LeaseTermsSchema, type LeaseInput, type LeaseParty, type LeaseState, type LeaseStatus } from '../../domain/lease';
 import { MoneySchema } from '../../domain/money';
 import { ledgerBalances } from '../../lib/ledger';
@@ -105,6 +106,17 @@ const LeaseStateSchema = z
     signatures: z.array(SignatureSchema),
     signingDeadline: z.string().nullable(),
     periodsBilled: z.number().int(),
+    term: z.number().int().describe('1 for the original term, then one more per renewal'),
+    termEnd: z.string().nullable(),
+    renewalOffer: z
+      .object({
+        monthlyRentMinor: z.number().int(),
+        termMonths: z.number().int(),
+        offeredOn: z.string(),
+        respondBy: z.string(),
+        answer: z.enum(['accepted', 'declined']).nullable(),
+      })
+      .nullable(),
     nextDue: z.object({ dueOn: z.string(), amountMinor: z.number().int() }).nullable(),
     paidMinor: z.number().int(),
     feesMinor: z.number().int(),
@@ -226,21 +238,7 @@ function stateToApi(state: LeaseState) {
 }
 
 function fallbackState(row: LeaseRow) {
-  return {
-    leaseId: row.id,
-    status: row.status,
-    source: 'database' as const,
-    screening: null,
-    decisions: [],
-    document: null,
-    signatures: [],
-    signingDeadline: null,
-    periodsBilled: 0,
-    nextDue: null,
-    paidMinor: 0,
-    feesMinor: 0,
-    history: [],
-  };
+  return { ...initialLeaseState(row.id, row.status), source: 'database' as const };
 }
 
 /** Printable ASCII only, bounded: these end up on the signed PDF's audit page. */
