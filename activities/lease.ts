@@ -42,6 +42,34 @@ export function createLeaseActivities(deps: LeaseDeps): LeaseActivities {
     return row!.id;
   }
 
+  /** What is still owed on the lease, or on one of its periods. */
+  async function openMinor(leaseId: string, periodIndex?: number, transaction?: Transaction): Promise<number> {
+    const [row] = await db.query<{ total: number | null }>(
+      'select sum(open_minor)::bigint as total from lease_charges where lease_id = $1 and ($2::int is null or period_index = $2)',
+      { bind: [leaseId, periodIndex ?? null], type: QueryTypes.SELECT, transaction },
+    );
+    return row?.total ?? 0;
+  }
+
+  /** Records money received outside Stripe (by hand, or the deposit applied) once per key; returns the payment's id. */
+  async function recordReceivedPayment(
+    p: { key: string; leaseId: string; reference: string; method: 'cash' | 'check' | 'bank_transfer' | 'deposit'; amountMinor: number; currency: string },
+    transaction: Transaction,
+  ): Promise<string> {
+    await db.query(
+      `insert into payments (id, idempotency_key, lease_id, reference, method, amount_minor, currency, status, created_at, updated_at)
+       values (gen_random_uuid(), $1, $2, $3, $4, $5, $6, 'succeeded', now(), now())
+       on conflict (idempotency_key) do nothing`,
+      { bind: [p.key, p.leaseId, p.reference, p.method, p.amountMinor, p.currency], transaction },
+    );
+    const [row] = await db.query<{ id: string }>('select id from payments where idempotency_key = $1', {
+      bind: [p.key],
+      type: QueryTypes.SELECT,
+      transaction,
+    });
+    return row!.id;
+  }
+
   /** Applies a payment to the lease's open charges, oldest first, once per payment. */
   async function allocate(leaseId: string, paymentId: string, amountMinor: number, transaction: Transaction): Promise<number> {
     const [done] = await db.query<{ total: number | null }>(
@@ -146,11 +174,7 @@ export function createLeaseActivities(deps: LeaseDeps): LeaseActivities {
         bind: [key],
         type: QueryTypes.SELECT,
       });
-      const [open] = await db.query<{ total: number | null }>(
-        'select sum(open_minor)::bigint as total from lease_charges where lease_id = $1',
-        { bind: [leaseId], type: QueryTypes.SELECT },
-      );
-      const amountMinor = existing?.amount_minor ?? open?.total ?? 0;
+      const amountMinor = existing?.amount_minor ?? (await openMinor(leaseId));
       if (amountMinor <= 0) return { status: 'nothing_due' };
       const outcome = await payments.chargeCard({
         idempotencyKey: key,
@@ -199,17 +223,17 @@ export function createLeaseActivities(deps: LeaseDeps): LeaseActivities {
 
     async recordManualPayment(leaseId: string, currency: string, payment: ManualPayment) {
       return db.transaction(async (transaction) => {
-        await db.query(
-          `insert into payments (id, idempotency_key, lease_id, reference, method, amount_minor, currency, status, created_at, updated_at)
-           values (gen_random_uuid(), $1, $2, $3, $4, $5, $6, 'succeeded', now(), now())
-           on conflict (idempotency_key) do nothing`,
-          { bind: [payment.idempotencyKey, leaseId, `Manual payment recorded by ${payment.recordedBy}`, payment.method, payment.amountMinor, currency], transaction },
-        );
-        const [row] = await db.query<{ id: string }>('select id from payments where idempotency_key = $1', {
-          bind: [payment.idempotencyKey],
-          type: QueryTypes.SELECT,
+        const paymentId = await recordReceivedPayment(
+          {
+            key: payment.idempotencyKey,
+            leaseId,
+            reference: `Manual payment recorded by ${payment.recordedBy}`,
+            method: payment.method,
+            amountMinor: payment.amountMinor,
+            currency,
+          },
           transaction,
-        });
+        );
         await postToLedger(
           db,
           {
@@ -223,18 +247,12 @@ export function createLeaseActivities(deps: LeaseDeps): LeaseActivities {
           },
           transaction,
         );
-        const allocatedMinor = await allocate(leaseId, row!.id, payment.amountMinor, transaction);
-        return { paymentId: row!.id, allocatedMinor };
+        const allocatedMinor = await allocate(leaseId, paymentId, payment.amountMinor, transaction);
+        return { paymentId, allocatedMinor };
       });
     },
 
-    async periodOpenMinor(leaseId: string, periodIndex: number) {
-      const [row] = await db.query<{ total: number | null }>(
-        'select sum(open_minor)::bigint as total from lease_charges where lease_id = $1 and period_index = $2',
-        { bind: [leaseId, periodIndex], type: QueryTypes.SELECT },
-      );
-      return row?.total ?? 0;
-    },
+    periodOpenMinor: (leaseId: string, periodIndex: number) => openMinor(leaseId, periodIndex),
 
     async settleDeposit(input: LeaseInput, deductions: Deduction[], today: string) {
       const leaseId = input.terms.leaseId;
@@ -277,25 +295,14 @@ export function createLeaseActivities(deps: LeaseDeps): LeaseActivities {
           transaction,
         });
         if (applied) return { heldMinor, appliedMinor: applied.amount_minor };
-        const [owed] = await db.query<{ total: number | null }>(
-          'select sum(open_minor)::bigint as total from lease_charges where lease_id = $1',
-          { bind: [leaseId], type: QueryTypes.SELECT, transaction },
-        );
-        const apply = Math.min(heldMinor, owed?.total ?? 0);
+        const apply = Math.min(heldMinor, await openMinor(leaseId, undefined, transaction));
         if (apply > 0) {
-          await db.query(
-            `insert into payments (id, idempotency_key, lease_id, reference, method, amount_minor, currency, status, created_at, updated_at)
-             values (gen_random_uuid(), $1, $2, 'Security deposit applied at move-out', 'deposit', $3, $4, 'succeeded', now(), now())
-             on conflict (idempotency_key) do nothing`,
-            { bind: [key, leaseId, apply, currency], transaction },
-          );
-          const [row] = await db.query<{ id: string }>('select id from payments where idempotency_key = $1', {
-            bind: [key],
-            type: QueryTypes.SELECT,
+          const paymentId = await recordReceivedPayment(
+            { key, leaseId, reference: 'Security deposit applied at move-out', method: 'deposit', amountMinor: apply, currency },
             transaction,
-          });
+          );
           await postToLedger(db, { leaseId, kind: 'deposit_applied', amountMinor: apply, currency, occurredOn: today, idempotencyKey: key }, transaction);
-          await allocate(leaseId, row!.id, apply, transaction);
+          await allocate(leaseId, paymentId, apply, transaction);
         }
         return { heldMinor, appliedMinor: apply };
       });

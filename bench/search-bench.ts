@@ -35,10 +35,10 @@ import { createApp } from '../api/app';
 import { parseBatch } from '../activities/listing-import';
 import type { ApiDeps } from '../api/deps';
 import { signToken } from '../lib/auth-token';
-import { parseConfig, PROJECT_ROOT, type Config } from '../lib/config';
+import { parseConfig, type Config } from '../lib/config';
 import { createSequelize } from '../lib/db';
 import { createElasticsearch } from '../lib/elasticsearch';
-import { startListingImport } from '../lib/listing-imports';
+import { AMES_CSV_PATH, startListingImport } from '../lib/listing-imports';
 import { ensureListingsIndex, listingsAlias } from '../lib/search/listing-index';
 import { connectionOptions, ensureSearchAttributes } from '../lib/temporal';
 import { ImportBatch, initModels, User } from '../models';
@@ -63,7 +63,6 @@ const QUIET_WAIT_MS = envInt('BENCH_QUIET_WAIT_MS', 90_000);
 const FOREIGN_LIMIT = 0.25;
 const SEED = envInt('BENCH_SEED', 20061);
 const SEARCHABLE_WAIT_MS = 120_000;
-const AMES_CSV = path.resolve(PROJECT_ROOT, '../shared/data/ames.csv');
 
 const GOALS = { importPerSec: 2000, apiP95Ms: 25, apiOverEsP95: 2 };
 
@@ -537,7 +536,7 @@ async function machineFacts(config: Config, db: Sequelize, es: ReturnType<typeof
 
 async function importPhase(ctx: Awaited<ReturnType<typeof setup>>) {
   const { client, es } = ctx;
-  const content = fs.readFileSync(AMES_CSV, 'utf8');
+  const content = fs.readFileSync(AMES_CSV_PATH, 'utf8');
   const rowsPerCopy = (parseCsv(content, { columns: true, skip_empty_lines: true }) as unknown[]).length;
   const f = figures.imports;
   f.expected = rowsPerCopy * COPIES;
@@ -811,7 +810,7 @@ function startClientThread(base: string, token: string) {
 }
 
 async function searchPhase(ctx: Awaited<ReturnType<typeof setup>>) {
-  const rows = parseCsv(fs.readFileSync(AMES_CSV, 'utf8'), { columns: true, skip_empty_lines: true }) as Record<string, string>[];
+  const rows = parseCsv(fs.readFileSync(AMES_CSV_PATH, 'utf8'), { columns: true, skip_empty_lines: true }) as Record<string, string>[];
   const sales = rows.map((r) => ({ lat: Number(r.Latitude), lon: Number(r.Longitude) }));
   const byCount = new Map<string, number>();
   for (const r of rows) {

@@ -1,10 +1,15 @@
 /** Starting a listing import and reporting on it: shared by the API, the CLI, the run command and the benchmark. */
+import path from 'node:path';
 import type { Client, WorkflowHandle } from '@temporalio/client';
+import { PROJECT_ROOT } from './config';
 import type { ImportFormat, ImportReport } from '../domain/listing-import';
 import { ImportBatchIdKey, ProcessStatusKey } from '../domain/search-attributes';
 import { ImportBatch, User } from '../models';
 import { importOwner } from '../models/import-owner';
 import { listingImportWorkflowId, type listingImportWorkflow } from '../workflows/listing-import';
+
+/** The Ames sales in the shared data folder beside the checkout (demo data, tests, benchmark). */
+export const AMES_CSV_PATH = path.resolve(PROJECT_ROOT, '../shared/data/ames.csv');
 
 export interface ImportRequest {
   source: string;

@@ -6,20 +6,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig, PROJECT_ROOT } from '../lib/config';
+import { loadConfig } from '../lib/config';
 import { createSequelize } from '../lib/db';
 import { connectTemporal } from '../lib/temporal';
 import { initModels } from '../models';
-import { runListingImport } from '../lib/listing-imports';
+import { AMES_CSV_PATH, runListingImport } from '../lib/listing-imports';
 import { ImportSourceSchema, type ImportFormat } from '../domain/listing-import';
 
-export const AMES_CSV = path.resolve(PROJECT_ROOT, '../shared/data/ames.csv');
 
 async function main() {
   const { values } = parseArgs({
     options: { file: { type: 'string' }, source: { type: 'string' }, format: { type: 'string' } },
   });
-  const file = path.resolve(values.file ?? AMES_CSV);
+  const file = path.resolve(values.file ?? AMES_CSV_PATH);
   if (!fs.existsSync(file)) throw new Error(`no such file: ${file}`);
   const source = ImportSourceSchema.parse(values.source ?? 'ames');
   const format = (values.format ?? (file.endsWith('.csv') ? 'csv' : 'ndjson')) as ImportFormat;

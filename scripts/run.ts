@@ -6,16 +6,14 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import path from 'node:path';
 import { loadConfig, PROJECT_ROOT } from '../lib/config';
 import { createSequelize } from '../lib/db';
-import { runListingImport } from '../lib/listing-imports';
+import { AMES_CSV_PATH, runListingImport } from '../lib/listing-imports';
 import { connectTemporal } from '../lib/temporal';
 import { migrateUp } from '../models/migrator';
 import { ImportBatch, initModels } from '../models';
 import { smtpSinkDir, startServices, stopServices } from './services';
 
-const AMES_CSV = path.resolve(PROJECT_ROOT, '../shared/data/ames.csv');
 const children: { name: string; proc: ChildProcess }[] = [];
 let stopping = false;
 
@@ -51,8 +49,8 @@ async function waitForApi(url: string, timeoutMs = 60_000) {
 
 async function loadDemoData() {
   const config = loadConfig();
-  if (!fs.existsSync(AMES_CSV)) {
-    log(`no demo data at ${AMES_CSV}; skipping`);
+  if (!fs.existsSync(AMES_CSV_PATH)) {
+    log(`no demo data at ${AMES_CSV_PATH}; skipping`);
     return;
   }
   const db = createSequelize(config, { poolMax: 2 });
@@ -67,7 +65,7 @@ async function loadDemoData() {
     log('loading the Ames sales (2,930 sold listings) as demo data');
     const report = await runListingImport(
       { client, taskQueue: config.temporal.taskQueues.search },
-      { source: 'ames', format: 'csv', content: fs.readFileSync(AMES_CSV, 'utf8') },
+      { source: 'ames', format: 'csv', content: fs.readFileSync(AMES_CSV_PATH, 'utf8') },
     );
     log(`demo data: ${report.created} created, ${report.unchanged} unchanged, ${report.rejected} rejected`);
   } finally {

@@ -1,9 +1,9 @@
 /** The real Ames sales, read from the shared data folder for tests to compare against. */
 import fs from 'node:fs';
-import path from 'node:path';
 import { parse } from 'csv-parse/sync';
+import { AMES_CSV_PATH } from '../../lib/listing-imports';
 
-export const AMES_CSV_PATH = path.resolve(__dirname, '../../../shared/data/ames.csv');
+export { AMES_CSV_PATH };
 
 export interface AmesSale {
   id: string;
