@@ -19,6 +19,11 @@ function fromDays(days: number): IsoDate {
   return new Date(days * DAY_MS).toISOString().slice(0, 10);
 }
 
+/** Today's date in UTC. In workflow code Date is the SDK's deterministic clock, so this is safe there too. */
+export function todayUtc(): IsoDate {
+  return new Date(Date.now()).toISOString().slice(0, 10);
+}
+
 export function addDays(date: IsoDate, n: number): IsoDate {
   return fromDays(toDays(date) + n);
 }

@@ -16,6 +16,15 @@ export const LateFeePolicySchema = z.object({
   returnedPaymentFeeMinor: z.number().int().min(0).default(0),
 });
 export type LateFeePolicy = z.infer<typeof LateFeePolicySchema>;
+
+/** The organisation's policy unless a property or lease says otherwise: 5 grace days, then 5% of the overdue rent. */
+export const DEFAULT_LATE_FEE_POLICY: LateFeePolicy = {
+  graceDays: 5,
+  oneTime: { type: 'percent', basisPoints: 500 },
+  dailyMinor: 0,
+  capMinor: null,
+  returnedPaymentFeeMinor: 0,
+};
 export type LateFeePolicyOverride = Partial<LateFeePolicy>;
 
 /** The organisation's policy, refined by the property's and then the lease's overrides. */

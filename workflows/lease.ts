@@ -24,7 +24,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { addDays, daysBetween, type IsoDate } from '../domain/calendar';
+import { addDays, daysBetween, todayUtc, type IsoDate } from '../domain/calendar';
 import { DEFAULT_DUNNING_DAYS, retryDates } from '../domain/collection';
 import type { LeaseInput } from '../domain/lease';
 import { DEFAULT_RENEWAL, initialLeaseState, type LeaseState, type LeaseStatus, type Signature } from '../domain/lease-state';
@@ -86,9 +86,7 @@ const act = proxyActivities<LeaseActivities>({
 });
 
 /** Today in the workflow's deterministic clock, as a calendar date (UTC). */
-function today(): IsoDate {
-  return new Date(Date.now()).toISOString().slice(0, 10);
-}
+const today = todayUtc;
 
 /** Days after the end of the lease within which the deposit is settled (statutes commonly allow 14-30). */
 const MOVE_OUT_DAYS = 21;

@@ -11,8 +11,8 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTime
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
 import { QueryTypes } from 'sequelize';
-import { addDays, isValidDate } from '../../domain/calendar';
-import { LateFeePolicySchema } from '../../domain/late-fees';
+import { addDays, isValidDate, todayUtc } from '../../domain/calendar';
+import { DEFAULT_LATE_FEE_POLICY, LateFeePolicySchema } from '../../domain/late-fees';
 import { initialLeaseState } from '../../domain/lease-state';
 import { LEASE_STATUSES, LeaseApplicationSchema, LeaseTermsSchema, type LeaseInput, type LeaseParty, type LeaseState, type LeaseStatus } from '../../domain/lease';
 import { MoneySchema } from '../../domain/money';
@@ -32,7 +32,7 @@ import { ApiProblem, fieldError, forbidden, issuesToProblem, notFound } from '..
 import { json, problems, route } from '../route';
 
 const IdParams = z.object({ id: z.uuid() });
-const today = () => new Date().toISOString().slice(0, 10);
+const today = todayUtc;
 
 /** Lease offers start at most this long ago (back rent is not billed through the API) and at most this far ahead. */
 const MAX_START_DAYS_AGO = 31;
@@ -40,8 +40,6 @@ const MAX_START_DAYS_AHEAD = 730;
 /** How long a request waits for the lease worker to answer an update or a query. */
 const UPDATE_TIMEOUT_MS = 30_000;
 const QUERY_TIMEOUT_MS = 3_000;
-
-const DEFAULT_LATE_FEE_POLICY = { graceDays: 5, oneTime: { type: 'percent' as const, basisPoints: 500 }, dailyMinor: 0, capMinor: null, returnedPaymentFeeMinor: 0 };
 
 const CalendarDate = z.string().refine(isValidDate, 'must be a calendar date YYYY-MM-DD');
 

@@ -9,6 +9,7 @@ import {
   statusChangeProblem,
   type Listing as ListingApi,
 } from '../../domain/listing';
+import { todayUtc } from '../../domain/calendar';
 import { Listing, Property, Unit } from '../../models';
 import { canManage, canRead, isStaff } from '../access';
 import type { AppEnv, Principal } from '../deps';
@@ -52,7 +53,7 @@ async function visibleListing(p: Principal, id: string) {
   return listing;
 }
 
-const today = () => new Date().toISOString().slice(0, 10);
+const today = todayUtc;
 
 export const listingsRouter = new OpenAPIHono<AppEnv>()
   .openapi(
