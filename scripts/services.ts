@@ -343,8 +343,11 @@ function stripe(config: Config): Service {
       fs.mkdirSync(dir, { recursive: true });
       // Tests start from an empty Stripe; a development run keeps its customers.
       const fresh = config.env === 'test' ? ['--from-scratch'] : [];
-      launchDetached(path.join(PY_BIN, 'localstripe'), ['--port', String(config.stripe.embeddedPort), ...fresh], svc, {
+      // Our launcher: state in this data folder, saved once a second (see the script).
+      const launcher = path.join(PROJECT_ROOT, 'scripts/localstripe-server.py');
+      launchDetached(path.join(PY_BIN, 'python'), [launcher, '--port', String(config.stripe.embeddedPort), ...fresh], svc, {
         cwd: dir,
+        env: { ...process.env, LOCALSTRIPE_STATE_FILE: path.join(dir, 'localstripe.pickle') },
       });
     },
     halt: () => haltByPid(svc),
