@@ -6,7 +6,6 @@
  */
 import { activityInfo } from '@temporalio/activity';
 import { QueryTypes, type Transaction } from 'sequelize';
-import { allocateOldestFirst } from '../domain/collection';
 import type { LeaseInput, LeaseStatus, Signature } from '../domain/lease';
 import type { Currency } from '../domain/money';
 import type { RentPeriod } from '../domain/rent-schedule';
@@ -15,23 +14,22 @@ import { appendSignaturePage, renderLeaseAgreement } from '../lib/documents/leas
 import { postToLedger } from '../lib/ledger';
 import type { Mailer } from '../lib/mail';
 import { renderNotification } from '../domain/notifications';
-import type { CollectionOutcome, Deduction, LeaseActivities, ManualPayment } from '../workflows/lease';
+import type { Deduction, LeaseActivities, ManualPayment } from '../workflows/lease';
 import { createPaymentActivities, type PaymentsDeps } from './payments';
+import { createRentCollection } from './rent-collection';
+import { createRentPeriods } from './rent';
 
 export type LeaseDeps = PaymentsDeps & {
   /** Without one, notifications are recorded in the outbox but not sent. */
   mailer?: Mailer;
 };
 
-interface OpenCharge {
-  id: string;
-  dueOn: string;
-  openMinor: number;
-}
-
 export function createLeaseActivities(deps: LeaseDeps): LeaseActivities {
   const { db } = deps;
   const payments = createPaymentActivities(deps);
+  const rent = createRentCollection(deps);
+  const { openMinor, allocate } = rent;
+  const rentPeriods = createRentPeriods(deps);
 
   async function storeDocument(leaseId: string, kind: string, bytes: Uint8Array, sha256: string, pages: number) {
     const [row] = await db.query<{ id: string }>(
@@ -40,15 +38,6 @@ export function createLeaseActivities(deps: LeaseDeps): LeaseActivities {
       { bind: [leaseId, kind, sha256, pages, Buffer.from(bytes)], type: QueryTypes.SELECT },
     );
     return row!.id;
-  }
-
-  /** What is still owed on the lease, or on one of its periods. */
-  async function openMinor(leaseId: string, periodIndex?: number, transaction?: Transaction): Promise<number> {
-    const [row] = await db.query<{ total: number | null }>(
-      'select sum(open_minor)::bigint as total from lease_charges where lease_id = $1 and ($2::int is null or period_index = $2)',
-      { bind: [leaseId, periodIndex ?? null], type: QueryTypes.SELECT, transaction },
-    );
-    return row?.total ?? 0;
   }
 
   /** Records money received outside Stripe (by hand, or the deposit applied) once per key; returns the payment's id. */
@@ -68,30 +57,6 @@ export function createLeaseActivities(deps: LeaseDeps): LeaseActivities {
       transaction,
     });
     return row!.id;
-  }
-
-  /** Applies a payment to the lease's open charges, oldest first, once per payment. */
-  async function allocate(leaseId: string, paymentId: string, amountMinor: number, transaction: Transaction): Promise<number> {
-    const [done] = await db.query<{ total: number | null }>(
-      'select sum(amount_minor)::bigint as total from payment_allocations where payment_id = $1',
-      { bind: [paymentId], type: QueryTypes.SELECT, transaction },
-    );
-    if (done?.total) return done.total;
-    const open = await db.query<{ id: string; due_on: string; open_minor: number }>(
-      `select id, to_char(due_on, 'YYYY-MM-DD') as due_on, open_minor from lease_charges
-        where lease_id = $1 and open_minor > 0 order by due_on, id for update`,
-      { bind: [leaseId], type: QueryTypes.SELECT, transaction },
-    );
-    const charges: OpenCharge[] = open.map((c) => ({ id: c.id, dueOn: c.due_on, openMinor: c.open_minor }));
-    const { allocations } = allocateOldestFirst(charges, amountMinor);
-    for (const a of allocations) {
-      await db.query('update lease_charges set open_minor = open_minor - $2 where id = $1', { bind: [a.chargeId, a.amountMinor], transaction });
-      await db.query('insert into payment_allocations (payment_id, charge_id, amount_minor) values ($1, $2, $3)', {
-        bind: [paymentId, a.chargeId, a.amountMinor],
-        transaction,
-      });
-    }
-    return allocations.reduce((n, a) => n + a.amountMinor, 0);
   }
 
   return {
@@ -137,58 +102,45 @@ export function createLeaseActivities(deps: LeaseDeps): LeaseActivities {
         : { status: 'failed' as const, declineKind: outcome.declineKind, message: outcome.message };
     },
 
-    async billRentPeriod(leaseId: string, currency: string, period: RentPeriod) {
-      return db.transaction(async (transaction) => {
-        await db.query(
+    billRentPeriod: (leaseId: string, currency: string, period: RentPeriod) => rent.billPeriod(leaseId, currency as Currency, period),
+
+    collectBalance: (input: LeaseInput, periodIndex: number, attempt: number, today: string) =>
+      rent.collectOpen({
+        leaseId: input.terms.leaseId,
+        currency: input.terms.monthlyRent.currency,
+        paymentMethod: input.paymentMethod,
+        periodIndex,
+        attempt,
+        today,
+      }),
+
+    scheduleRentPeriods: (leaseId, currency, paymentMethod, periods, replace) => rentPeriods.schedule(leaseId, currency, paymentMethod, periods, replace),
+    savePaymentMethod: (leaseId, paymentMethod) => rentPeriods.savePaymentMethod(leaseId, paymentMethod),
+    collectRentPeriod: (leaseId, periodIndex, today) => rentPeriods.collect(leaseId, periodIndex, today),
+
+    async chargeEarlyTerminationFee(leaseId: string, currency: string, amountMinor: number, today: string) {
+      await db.transaction(async (transaction) => {
+        const inserted = await db.query<{ id: string }>(
           `insert into lease_charges (id, lease_id, kind, period_index, for_day, due_on, amount_minor, open_minor, currency, created_at)
-           values (gen_random_uuid(), $1, 'rent', $2, $3, $3, $4, $4, $5, now())
-           on conflict on constraint lease_charges_once do nothing`,
-          { bind: [leaseId, period.index, period.dueOn, period.amountMinor, currency], transaction },
+           values (gen_random_uuid(), $1, 'early_termination_fee', 0, $2, $2, $3, $3, $4, now())
+           on conflict on constraint lease_charges_once do nothing returning id`,
+          { bind: [leaseId, today, amountMinor, currency], type: QueryTypes.SELECT, transaction },
         );
-        const [charge] = await db.query<{ id: string }>(
-          `select id from lease_charges where lease_id = $1 and kind = 'rent' and period_index = $2`,
-          { bind: [leaseId, period.index], type: QueryTypes.SELECT, transaction },
-        );
+        if (!inserted.length) return;
         await postToLedger(
           db,
           {
             leaseId,
-            kind: 'rent_charged',
-            amountMinor: period.amountMinor,
+            kind: 'fee_charged',
+            amountMinor,
             currency: currency as Currency,
-            occurredOn: period.dueOn,
-            reference: `rent ${period.from}..${period.to}`,
-            idempotencyKey: `rent:${leaseId}:${period.index}`,
+            occurredOn: today,
+            reference: 'early termination fee',
+            idempotencyKey: `early-termination:${leaseId}`,
           },
           transaction,
         );
-        return { chargeId: charge!.id };
       });
-    },
-
-    async collectBalance(input: LeaseInput, periodIndex: number, attempt: number, today: string): Promise<CollectionOutcome> {
-      const leaseId = input.terms.leaseId;
-      const key = `rent:${leaseId}:${periodIndex}:attempt:${attempt}`;
-      // A retried activity charges the amount it first decided on (the payment row keeps it).
-      const [existing] = await db.query<{ amount_minor: number }>('select amount_minor from payments where idempotency_key = $1', {
-        bind: [key],
-        type: QueryTypes.SELECT,
-      });
-      const amountMinor = existing?.amount_minor ?? (await openMinor(leaseId));
-      if (amountMinor <= 0) return { status: 'nothing_due' };
-      const outcome = await payments.chargeCard({
-        idempotencyKey: key,
-        leaseId,
-        reference: `Rent, period ${periodIndex}`,
-        amountMinor,
-        currency: input.terms.monthlyRent.currency,
-        customerId: input.paymentMethod.customerId,
-        paymentMethodId: input.paymentMethod.paymentMethodId,
-        occurredOn: today,
-      });
-      if (outcome.status === 'failed') return { status: 'failed', declineKind: outcome.declineKind, message: outcome.message };
-      await db.transaction((t) => allocate(leaseId, outcome.paymentId, amountMinor, t));
-      return { status: 'succeeded', amountMinor };
     },
 
     async applyLateFees(leaseId: string, currency: string, periodIndex: number, fees: { forDay: string; kind: string; amountMinor: number }[]) {

@@ -93,6 +93,10 @@ export interface LeaseState {
   nextDue: { dueOn: string; amountMinor: number } | null;
   paidMinor: number;
   feesMinor: number;
+  /** An early termination: who asked, the move-out day and the fee charged. */
+  termination?: { requestedBy: string; requestedOn: string; moveOutOn: string; reason: string; feeMinor: number } | null;
+  /** Payments reversed after they succeeded (disputes, bank returns, refunds). */
+  reversals?: { paymentId: string; amountMinor: number; feeMinor: number; reason: 'returned' | 'refunded' }[];
   history: { at: string; event: string }[];
 }
 
@@ -113,6 +117,8 @@ export function initialLeaseState(leaseId: string, status: LeaseStatus = 'screen
     nextDue: null,
     paidMinor: 0,
     feesMinor: 0,
+    termination: null,
+    reversals: [],
     history: [],
   };
 }

@@ -28,11 +28,16 @@ export const LeaseTermsSchema = z
     dueDay: z.number().int().min(1).max(28).default(1),
     deposit: MoneySchema,
     lateFeePolicy: LateFeePolicySchema,
+    earlyTerminationFee: MoneySchema.optional().describe('Charged when the lease is ended early; one month of rent if not set'),
     clauses: z.array(z.string().trim().min(1).max(4000)).max(50).default([]),
   })
   .refine((t) => t.parties.some((p) => p.role === 'tenant'), { path: ['parties'], message: 'needs at least one tenant' })
   .refine((t) => t.parties.some((p) => p.role !== 'tenant'), { path: ['parties'], message: 'needs a landlord or manager' })
-  .refine((t) => t.deposit.currency === t.monthlyRent.currency, { path: ['deposit', 'currency'], message: 'must be the rent currency' });
+  .refine((t) => t.deposit.currency === t.monthlyRent.currency, { path: ['deposit', 'currency'], message: 'must be the rent currency' })
+  .refine((t) => !t.earlyTerminationFee || t.earlyTerminationFee.currency === t.monthlyRent.currency, {
+    path: ['earlyTerminationFee', 'currency'],
+    message: 'must be the rent currency',
+  });
 export type LeaseTerms = z.infer<typeof LeaseTermsSchema>;
 
 

@@ -13,7 +13,26 @@ export const ProcessStatusKey = defineSearchAttributeKey('ProcessStatus', Search
 export const LeaseStatusKey = defineSearchAttributeKey('LeaseStatus', SearchAttributeType.KEYWORD);
 export const TenantIdsKey = defineSearchAttributeKey('TenantIds', SearchAttributeType.KEYWORD_LIST);
 
-export const CUSTOM_SEARCH_ATTRIBUTES = [PropertyIdKey, ListingIdKey, ImportBatchIdKey, ProcessStatusKey, LeaseStatusKey, TenantIdsKey];
+export const RentRunDateKey = defineSearchAttributeKey('RentRunDate', SearchAttributeType.KEYWORD);
+export const RentRunProcessedKey = defineSearchAttributeKey('RentRunProcessed', SearchAttributeType.INT);
+export const RentRunChargedKey = defineSearchAttributeKey('RentRunCharged', SearchAttributeType.INT);
+export const RentRunFailedKey = defineSearchAttributeKey('RentRunFailed', SearchAttributeType.INT);
+// The dev server's SQLite visibility store allows three Int attributes per namespace: the fourth count is a Double.
+export const RentRunRetryingKey = defineSearchAttributeKey('RentRunRetrying', SearchAttributeType.DOUBLE);
+
+export const CUSTOM_SEARCH_ATTRIBUTES = [
+  PropertyIdKey,
+  ListingIdKey,
+  ImportBatchIdKey,
+  ProcessStatusKey,
+  LeaseStatusKey,
+  TenantIdsKey,
+  RentRunDateKey,
+  RentRunProcessedKey,
+  RentRunChargedKey,
+  RentRunFailedKey,
+  RentRunRetryingKey,
+];
 
 /** The `Name=Type` spelling that `temporal server start-dev --search-attribute` takes. */
 export function searchAttributeFlags(): string[] {

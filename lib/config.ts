@@ -66,6 +66,26 @@ const envSchema = z.object({
   STRIPE_SECRET_KEY: z.string().regex(/^sk_(test|live)_/, 'must start with sk_test_ or sk_live_').optional(),
   STRIPE_API_BASE: z.url().optional(),
   EMBEDDED_STRIPE_PORT: port.default(8420),
+  /** Stripe allows 25 requests a second in test mode (100 live); 0 lifts our limit. */
+  STRIPE_MAX_REQUESTS_PER_SECOND: z.coerce.number().min(0).max(10_000).default(25),
+  /** The signing secret of our webhook endpoint (whsec_…); a fixed one serves localstripe. */
+  STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_\S+$/, 'must start with whsec_').optional(),
+
+  // The daily rent run (a Temporal Schedule)
+  RENT_RUN_TIME: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24-hour)').default('06:00'),
+  RENT_RUN_TIME_ZONE: z
+    .string()
+    .refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en-US', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be an IANA time zone such as America/New_York')
+    .default('UTC'),
+  /** Charges in flight at once within a rent run (Stripe's rate limit still applies). */
+  RENT_RUN_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
 
   // E-mail
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
@@ -92,6 +112,7 @@ export const EXTERNAL_SERVICE_VARIABLES = {
 
 const DEV_JWT_SECRET = 'trilight-local-development-secret-do-not-use-in-production';
 const LOCAL_STRIPE_KEY = 'sk_test_trilight_localstripe';
+const LOCAL_WEBHOOK_SECRET = 'whsec_trilight_local_development_only';
 
 export class ConfigError extends Error {
   constructor(readonly problems: { variable: string; message: string }[]) {
@@ -153,6 +174,13 @@ function buildConfig(env: Env) {
       host: stripeBase.hostname,
       port: Number(stripeBase.port || (stripeBase.protocol === 'https:' ? 443 : 80)),
       embeddedPort: env.EMBEDDED_STRIPE_PORT,
+      maxRequestsPerSecond: env.STRIPE_MAX_REQUESTS_PER_SECOND,
+      webhookSecret: env.STRIPE_WEBHOOK_SECRET ?? LOCAL_WEBHOOK_SECRET,
+    },
+    rentRun: {
+      time: env.RENT_RUN_TIME,
+      timeZone: env.RENT_RUN_TIME_ZONE,
+      concurrency: env.RENT_RUN_CONCURRENCY,
     },
     smtp: {
       embedded: env.SMTP_URL === undefined,
@@ -186,6 +214,9 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
   const problems: { variable: string; message: string }[] = [];
   if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {
     problems.push({ variable: 'JWT_SECRET', message: 'is required when NODE_ENV=production' });
+  }
+  if (env.NODE_ENV === 'production' && env.STRIPE_SECRET_KEY && !env.STRIPE_WEBHOOK_SECRET) {
+    problems.push({ variable: 'STRIPE_WEBHOOK_SECRET', message: 'is required in production with STRIPE_SECRET_KEY (the endpoint secret of /v1/webhooks/stripe)' });
   }
   if (env.TEMPORAL_TLS_CERT_PATH && !env.TEMPORAL_TLS_KEY_PATH) {
     problems.push({ variable: 'TEMPORAL_TLS_KEY_PATH', message: 'is required with TEMPORAL_TLS_CERT_PATH' });

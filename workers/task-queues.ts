@@ -9,5 +9,7 @@ export function taskQueues(prefix: string) {
     search: `${prefix}-search`,
     /** Lease workflows and their activities (Postgres, Stripe, PDF). */
     leases: `${prefix}-leases`,
+    /** The daily rent run: batched Stripe charges under the request-rate limit. */
+    rent: `${prefix}-rent`,
   } as const;
 }

@@ -4,3 +4,4 @@ export { listingImportWorkflow } from './listing-import';
 export { searchReindexWorkflow } from './search-reindex';
 export { searchOutboxSweepWorkflow } from './search-outbox-sweep';
 export { leaseWorkflow } from './lease';
+export { rentRunWorkflow } from './rent-run';

@@ -7,8 +7,16 @@
  *
  * Each renewal continues as new (as does a run whose history grows long), with
  * the state carried over. At the end, move-out deductions (an Update) settle
- * the deposit. Not yet here (see NOTES.md): early termination, cancellation
- * before move-in, webhook-driven reversals.
+ * the deposit.
+ *
+ * Rent: the lease writes each term's periods to `rent_periods`; the daily rent
+ * run (workflows/rent-run.ts) makes the first charge of every period due and
+ * signals the outcome here. If no outcome has come some hours into the due
+ * day (the run is paused or late), the lease collects the period itself, with
+ * the same idempotency keys, so a period is never charged twice. Declines are
+ * retried here on the dunning days; late fees, manual payments, reversed
+ * payments (a dispute or bank return, signalled from the Stripe webhook),
+ * early termination and cancellation before move-in are handled here too.
  */
 import {
   allHandlersFinished,
@@ -16,11 +24,11 @@ import {
   condition,
   continueAsNew,
   defineQuery,
+  defineSignal,
   defineUpdate,
   patched,
   proxyActivities,
   setHandler,
-  sleep,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -30,6 +38,7 @@ import type { LeaseInput } from '../domain/lease';
 import { DEFAULT_RENEWAL, initialLeaseState, type LeaseState, type LeaseStatus, type Signature } from '../domain/lease-state';
 import { lateFeesDue } from '../domain/late-fee-rules';
 import { leaseEndDate, rentSchedule, type RentPeriod } from '../domain/rent-schedule';
+import type { PaymentMethodRef } from '../domain/lease-state';
 import { DEFAULT_SCREENING_THRESHOLDS, screenApplication } from '../domain/screening-rules';
 import { LeaseStatusKey, PropertyIdKey, TenantIdsKey } from '../domain/search-attributes';
 
@@ -44,6 +53,12 @@ export interface LeaseActivities {
   storeSignedAgreement(leaseId: string, documentId: string, signatures: Signature[], audit: { at: string; event: string }[]): Promise<{ documentId: string; sha256: string }>;
   chargeDeposit(input: LeaseInput, today: IsoDate): Promise<{ status: 'succeeded' | 'failed'; declineKind?: 'soft' | 'hard'; message?: string }>;
   billRentPeriod(leaseId: string, currency: string, period: RentPeriod): Promise<{ chargeId: string }>;
+  /** Writes (or, after a termination, rewrites) the periods the rent run collects, and the card it charges. */
+  scheduleRentPeriods(leaseId: string, currency: string, paymentMethod: PaymentMethodRef, periods: RentPeriod[], replace?: boolean): Promise<void>;
+  savePaymentMethod(leaseId: string, paymentMethod: PaymentMethodRef): Promise<void>;
+  /** Bills a scheduled period and makes its first charge, as the rent run would (same keys); returns the recorded outcome. */
+  collectRentPeriod(leaseId: string, periodIndex: number, today: IsoDate): Promise<CollectionOutcome>;
+  chargeEarlyTerminationFee(leaseId: string, currency: string, amountMinor: number, today: IsoDate): Promise<void>;
   /** Charges what is open on the lease (oldest charges first); one key per period and attempt. */
   collectBalance(input: LeaseInput, periodIndex: number, attempt: number, today: IsoDate): Promise<CollectionOutcome>;
   applyLateFees(leaseId: string, currency: string, periodIndex: number, fees: { forDay: IsoDate; kind: string; amountMinor: number }[]): Promise<{ addedMinor: number }>;
@@ -79,6 +94,23 @@ export const manualPaymentUpdate = defineUpdate<{ paymentId: string; allocatedMi
 export const moveOutUpdate = defineUpdate<LeaseState, [{ deductions: Deduction[]; by: string }]>('moveOut');
 export const renewalDecisionUpdate = defineUpdate<LeaseState, [{ accept: boolean; by: string }]>('renewalDecision');
 export const paymentMethodUpdatedUpdate = defineUpdate<LeaseState, [{ customerId: string; paymentMethodId: string }]>('paymentMethodUpdated');
+export const cancelUpdate = defineUpdate<LeaseState, [{ by: string; reason: string }]>('cancel');
+export const terminateUpdate = defineUpdate<LeaseState, [{ by: string; moveOutOn: IsoDate; reason: string }]>('terminate');
+/** The first charge of a period, made by the rent run. */
+export const rentCollectedSignal = defineSignal<[{ periodIndex: number; outcome: CollectionOutcome }]>('rentCollected');
+/** A payment that had succeeded was reversed (dispute, bank return) or refunded: the money is owed again. */
+export const paymentReversedSignal = defineSignal<[PaymentReversal]>('paymentReversed');
+
+export interface PaymentReversal {
+  paymentId: string;
+  periodIndex: number;
+  amountMinor: number;
+  feeMinor: number;
+  reason: 'returned' | 'refunded';
+}
+
+/** Hours into a period's due day (UTC) the lease waits for the rent run before collecting by itself. */
+export const RENT_RUN_WAIT_HOURS = 30;
 
 const act = proxyActivities<LeaseActivities>({
   startToCloseTimeout: '2 minutes',
@@ -96,11 +128,8 @@ function withBps(minor: number, bps: number): number {
   return Number((BigInt(minor) * BigInt(10_000 + bps) + 5_000n) / 10_000n);
 }
 
-/** Sleeps until the start of `date` (UTC); returns at once if it has come. */
-async function sleepUntil(date: IsoDate) {
-  const ms = Date.parse(`${date}T00:00:00.000Z`) - Date.now();
-  if (ms > 0) await sleep(ms);
-}
+/** Statuses from which a lease can still be cancelled: nobody has moved in. */
+const CANCELLABLE: LeaseStatus[] = ['screening', 'awaiting_decision', 'awaiting_signatures', 'awaiting_move_in'];
 
 export async function leaseWorkflow(input: LeaseInput): Promise<LeaseState> {
   const { terms } = input;
@@ -124,6 +153,65 @@ export async function leaseWorkflow(input: LeaseInput): Promise<LeaseState> {
   };
 
   setHandler(leaseStateQuery, () => state);
+
+  const rentOutcomes = new Map<number, CollectionOutcome>();
+  setHandler(rentCollectedSignal, ({ periodIndex, outcome }) => {
+    if (!rentOutcomes.has(periodIndex)) rentOutcomes.set(periodIndex, outcome);
+  });
+  const reversals: PaymentReversal[] = [];
+  setHandler(paymentReversedSignal, (r) => {
+    if (state.reversals?.some((x) => x.paymentId === r.paymentId)) return;
+    state.reversals = [...(state.reversals ?? []), { paymentId: r.paymentId, amountMinor: r.amountMinor, feeMinor: r.feeMinor, reason: r.reason }];
+    state.paidMinor -= r.amountMinor;
+    state.feesMinor += r.feeMinor;
+    log(`payment ${r.paymentId} ${r.reason}: ${r.amountMinor} owed again${r.feeMinor ? `, returned-payment fee ${r.feeMinor}` : ''}`);
+    reversals.push(r);
+  });
+
+  let cancellation: { by: string; reason: string } | undefined;
+  setHandler(
+    cancelUpdate,
+    async (c) => {
+      cancellation = c;
+      state.decisions.push({ at: new Date(Date.now()).toISOString(), by: c.by, decision: 'cancelled', reason: c.reason });
+      log(`cancelled by ${c.by}: ${c.reason}`);
+      return state;
+    },
+    {
+      validator: ({ reason }) => {
+        if (!CANCELLABLE.includes(state.status)) throw new Error(`the lease is ${state.status}; only a lease not yet moved into can be cancelled`);
+        if (cancellation) throw new Error('the lease is already being cancelled');
+        if (!reason?.trim()) throw new Error('give a reason for the cancellation');
+      },
+    },
+  );
+
+  let terminationChanged = false;
+  setHandler(
+    terminateUpdate,
+    async ({ by, moveOutOn, reason }) => {
+      const fee = terms.earlyTerminationFee ?? terms.monthlyRent;
+      state.termination = { requestedBy: by, requestedOn: today(), moveOutOn, reason, feeMinor: fee.amountMinor };
+      state.decisions.push({ at: new Date(Date.now()).toISOString(), by, decision: `early termination on ${moveOutOn}`, reason });
+      log(`early termination requested by ${by}: moving out ${moveOutOn}, fee ${fee.amountMinor}`);
+      if (fee.amountMinor > 0) {
+        await act.chargeEarlyTerminationFee(terms.leaseId, terms.monthlyRent.currency, fee.amountMinor, today());
+        state.feesMinor += fee.amountMinor;
+      }
+      terminationChanged = true;
+      return state;
+    },
+    {
+      validator: ({ moveOutOn, reason }) => {
+        if (state.status !== 'active') throw new Error(`the lease is ${state.status}; only an active lease can be terminated early`);
+        if (state.termination) throw new Error(`the lease is already terminating on ${state.termination.moveOutOn}`);
+        if (!/^\d{4}-\d{2}-\d{2}$/.test(moveOutOn ?? '')) throw new Error('moveOutOn must be a date YYYY-MM-DD');
+        if (daysBetween(today(), moveOutOn) < 0) throw new Error('moveOutOn cannot be in the past');
+        if (state.termEnd && daysBetween(moveOutOn, state.termEnd) <= 0) throw new Error(`moveOutOn must be before the end of the term (${state.termEnd})`);
+        if (!reason?.trim()) throw new Error('give a reason for the termination');
+      },
+    },
+  );
 
   setHandler(
     screeningDecisionUpdate,
@@ -183,6 +271,7 @@ export async function leaseWorkflow(input: LeaseInput): Promise<LeaseState> {
     paymentMethodUpdatedUpdate,
     async (method) => {
       paymentMethod = { customerId: method.customerId, paymentMethodId: method.paymentMethodId };
+      if (patched('rent-run-collection')) await act.savePaymentMethod(terms.leaseId, paymentMethod);
       paymentMethodChanged = true;
       log('payment method updated');
       return state;
@@ -247,7 +336,8 @@ export async function leaseWorkflow(input: LeaseInput): Promise<LeaseState> {
   log(`screening: ${state.screening.decision} (${state.screening.reasons.join('; ')})`);
   if (state.screening.decision !== 'approve') {
     await setStatus('awaiting_decision');
-    await condition(() => screeningOverride !== undefined);
+    await condition(() => screeningOverride !== undefined || cancellation !== undefined);
+    if (cancellation) return cancel();
     if (screeningOverride === 'reject') {
       await setStatus('rejected');
       await notify('application_rejected');
@@ -262,7 +352,8 @@ export async function leaseWorkflow(input: LeaseInput): Promise<LeaseState> {
   state.signingDeadline = addDays(today(), signingDays);
   await setStatus('awaiting_signatures');
   await notify('signature_requested', { deadline: state.signingDeadline }, partyEmails);
-  const allSigned = await condition(() => state.signatures.length === terms.parties.length, `${signingDays} days`);
+  const allSigned = await condition(() => state.signatures.length === terms.parties.length || cancellation !== undefined, `${signingDays} days`);
+  if (cancellation) return cancel();
   if (!allSigned) {
     await setStatus('expired');
     await notify('offer_expired', {}, partyEmails);
@@ -277,7 +368,8 @@ export async function leaseWorkflow(input: LeaseInput): Promise<LeaseState> {
   if (deposit.status !== 'succeeded') {
     log(`deposit charge failed: ${deposit.message ?? ''}`);
     await notify('payment_failed', { what: 'deposit' });
-    await condition(() => paymentMethodChanged || paymentRecorded);
+    await condition(() => paymentMethodChanged || paymentRecorded || cancellation !== undefined);
+    if (cancellation) return cancel();
     if (paymentMethodChanged) {
       const retry = await act.chargeDeposit({ ...input, paymentMethod }, today());
       if (retry.status !== 'succeeded') throw ApplicationFailure.nonRetryable('the deposit could not be collected', 'DepositFailed');
@@ -288,6 +380,13 @@ export async function leaseWorkflow(input: LeaseInput): Promise<LeaseState> {
   await setStatus('active');
   return runTerm();
 
+  /** Cancellation before move-in: nothing was charged but a deposit attempt, which failed. */
+  async function cancel(): Promise<LeaseState> {
+    await setStatus('cancelled');
+    await notify('lease_cancelled', { reason: cancellation!.reason }, partyEmails);
+    return state;
+  }
+
   /** One term of rent; at its end the lease renews (continuing as new), goes month-to-month, or ends. */
   async function runTerm(): Promise<LeaseState> {
     const term = continuation?.term ?? 1;
@@ -297,32 +396,64 @@ export async function leaseWorkflow(input: LeaseInput): Promise<LeaseState> {
     state.termEnd = termEnd;
     const renewal = input.renewal ?? DEFAULT_RENEWAL;
     const offerOn = addDays(termEnd, -renewal.noticeDays);
-    const periods = rentSchedule(terms.startDate, termEnd, terms.monthlyRent.amountMinor, terms.dueDay).map((p) => ({
-      ...p,
-      index: p.index + offset,
-    }));
+    const scheduleUntil = (end: IsoDate) =>
+      rentSchedule(terms.startDate, end, terms.monthlyRent.amountMinor, terms.dueDay).map((p) => ({ ...p, index: p.index + offset }));
+    let periods = scheduleUntil(state.termination?.moveOutOn ?? termEnd);
+    const resumeAt = continuation?.resumeAtPeriod ?? 1;
     const dunning = input.dunningDays ?? [...DEFAULT_DUNNING_DAYS];
-    for (const period of periods) {
-      if (period.index - offset < (continuation?.resumeAtPeriod ?? 1)) continue;
+    const rentRun = patched('rent-run-collection');
+    if (rentRun) {
+      await act.scheduleRentPeriods(terms.leaseId, terms.monthlyRent.currency, paymentMethod, periods.filter((p) => p.index - offset >= resumeAt));
+    }
+    for (let k = 0; k < periods.length; k++) {
+      const period = periods[k]!;
+      if (period.index - offset < resumeAt) continue;
       if (workflowInfo().continueAsNewSuggested) {
         // Keep the history bounded: carry the state into a fresh run at this period.
         await condition(allHandlersFinished);
         return continueAsNew<typeof leaseWorkflow>({
           ...input,
+          paymentMethod,
           continuation: { term, periodOffset: offset, resumeAtPeriod: period.index - offset, state },
         });
       }
       state.nextDue = { dueOn: period.dueOn, amountMinor: period.amountMinor };
-      await sleepUntil(period.dueOn);
-      if (state.renewalOffer === null && terms.termMonths > 1 && daysBetween(offerOn, period.dueOn) >= 0 && patched('lease-renewal-offers')) {
+      await waitUntil(period.dueOn);
+      if (terminationChanged) {
+        // Early termination: the schedule now ends on the move-out day (its last month prorated).
+        terminationChanged = false;
+        periods = scheduleUntil(state.termination!.moveOutOn);
+        await act.scheduleRentPeriods(terms.leaseId, terms.monthlyRent.currency, paymentMethod, periods.slice(k), true);
+        k--;
+        continue;
+      }
+      if (!state.termination && state.renewalOffer === null && terms.termMonths > 1 && daysBetween(offerOn, period.dueOn) >= 0 && patched('lease-renewal-offers')) {
         await offerRenewal(renewal.rentChangeBps, renewal.termMonths, renewal.responseDays);
       }
-      await act.billRentPeriod(terms.leaseId, terms.monthlyRent.currency, period);
-      state.periodsBilled++;
-      await collectPeriod(period, dunning);
+      if (rentRun) {
+        const waitMs = Date.parse(`${period.dueOn}T00:00:00.000Z`) + RENT_RUN_WAIT_HOURS * 3_600_000 - Date.now();
+        if (!rentOutcomes.has(period.index) && waitMs > 0) await condition(() => rentOutcomes.has(period.index), waitMs);
+        let first = rentOutcomes.get(period.index);
+        if (!first) {
+          log(`no rent-run outcome for period ${period.index}: collecting it here`);
+          first = await act.collectRentPeriod(terms.leaseId, period.index, today());
+        }
+        rentOutcomes.delete(period.index);
+        state.periodsBilled++;
+        await collectPeriod(period, dunning, { first, lateFees: true, attemptBase: 0 });
+      } else {
+        await act.billRentPeriod(terms.leaseId, terms.monthlyRent.currency, period);
+        state.periodsBilled++;
+        await collectPeriod(period, dunning);
+      }
     }
     state.nextDue = null;
-    await sleepUntil(addDays(termEnd, 1));
+    const lastDay = state.termination?.moveOutOn ?? termEnd;
+    await waitUntil(addDays(lastDay, 1));
+    if (state.termination) {
+      await setStatus('ended');
+      return closeOut();
+    }
 
     const answer = state.renewalOffer?.answer ?? null;
     const monthToMonth = answer === null && state.renewalOffer !== null && renewal.noAnswer === 'month_to_month';
@@ -340,6 +471,26 @@ export async function leaseWorkflow(input: LeaseInput): Promise<LeaseState> {
     }
     await setStatus('ended');
     return closeOut();
+
+    /**
+     * Sleeps until the start of `date` (UTC). Meanwhile a reversed payment is
+     * collected again at once (and on the dunning days), and an early
+     * termination cuts the wait short so the schedule can be redrawn.
+     */
+    async function waitUntil(date: IsoDate) {
+      for (;;) {
+        while (reversals.length) {
+          const r = reversals.shift()!;
+          await notify('payment_returned', { amountMinor: r.amountMinor, feeMinor: r.feeMinor, reason: r.reason });
+          const reopened: RentPeriod = { index: r.periodIndex, from: today(), to: today(), dueOn: today(), amountMinor: r.amountMinor + r.feeMinor, prorated: false };
+          // Keys of these attempts must never meet the period's earlier ones: they count from 1000 × the reversal's number.
+          await collectPeriod(reopened, dunning, { lateFees: false, attemptBase: 1000 * (state.reversals?.length ?? 1) });
+        }
+        const ms = Date.parse(`${date}T00:00:00.000Z`) - Date.now();
+        if (ms <= 0 || terminationChanged) return;
+        await condition(() => reversals.length > 0 || terminationChanged, ms);
+      }
+    }
   }
 
   /** 8. Move-out: wait for the checklist's deductions (or the deadline), settle the deposit, close. */
@@ -384,16 +535,28 @@ export async function leaseWorkflow(input: LeaseInput): Promise<LeaseState> {
   }
 
   /**
-   * Charges a period on its due date, retries on the dunning days (a hard
-   * decline waits for a new card instead), applies late fees from the end of
-   * the grace days, and charges at once when the tenant gives a new card.
+   * Collects a period: the first charge on its due date (or the one the rent
+   * run made), retries on the dunning days (a hard decline waits for a new card
+   * instead), late fees from the end of the grace days, and a charge at once
+   * when the tenant gives a new card. Attempt n of the period is charge key
+   * `attemptBase + n`.
    */
-  async function collectPeriod(period: RentPeriod, dunningDays: number[]) {
-    const attemptDates = [period.dueOn, ...retryDates(period.dueOn, dunningDays)];
+  async function collectPeriod(
+    period: RentPeriod,
+    dunningDays: number[],
+    o: { first?: CollectionOutcome; lateFees: boolean; attemptBase: number } = { lateFees: true, attemptBase: 0 },
+  ) {
+    const startedOn = o.first ? today() : period.dueOn;
+    const retries = retryDates(startedOn, dunningDays);
+    const attemptDates = o.first ? retries : [period.dueOn, ...retries];
     const graceEnd = addDays(period.dueOn, terms.lateFeePolicy.graceDays + 1);
-    const checkpoints = [...new Set([...attemptDates, graceEnd])].sort();
-    let attempt = 0;
+    const checkpoints = [...new Set(o.lateFees ? [...attemptDates, graceEnd] : attemptDates)].sort();
+    let attempt = o.attemptBase;
     let needNewCard = false;
+    if (o.first) {
+      attempt++;
+      if (await settled(o.first)) return;
+    }
     for (let i = 0; i < checkpoints.length; ) {
       const day = checkpoints[i]!;
       const woke = await waitForDay(day, period.index);
@@ -401,23 +564,29 @@ export async function leaseWorkflow(input: LeaseInput): Promise<LeaseState> {
       if (woke === 'day') {
         i++;
         if ((await act.periodOpenMinor(terms.leaseId, period.index)) === 0) return;
-        if (daysBetween(graceEnd, day) >= 0) await chargeLateFees(period, day);
+        if (o.lateFees && daysBetween(graceEnd, day) >= 0) await chargeLateFees(period, day);
         if (!attemptDates.includes(day) || needNewCard) continue;
       }
       attempt++;
       paymentMethodChanged = false;
       const outcome = await act.collectBalance({ ...input, paymentMethod }, period.index, attempt, today());
+      if (await settled(outcome)) return;
+    }
+
+    /** Handles an attempt's outcome; true when the period needs nothing more. */
+    async function settled(outcome: CollectionOutcome): Promise<boolean> {
       if (outcome.status !== 'failed') {
         if (outcome.status === 'succeeded') {
           state.paidMinor += outcome.amountMinor;
           log(`period ${period.index} paid (attempt ${attempt})`);
           await notify('payment_received', { amountMinor: outcome.amountMinor });
         }
-        return;
+        return true;
       }
       needNewCard = outcome.declineKind === 'hard';
       log(`period ${period.index} attempt ${attempt} declined (${outcome.declineKind}): ${outcome.message}`);
       await notify(needNewCard ? 'payment_method_needed' : 'payment_failed', { period: period.index });
+      return false;
     }
   }
 

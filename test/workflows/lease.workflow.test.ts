@@ -9,6 +9,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowHandle } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { allocateOldestFirst } from '../../domain/collection';
+import type { RentPeriod } from '../../domain/rent-schedule';
 import type { LeaseInput, LeaseState, LeaseStatus } from '../../domain/lease';
 import { DEFAULT_RENEWAL, LeaseTermsSchema } from '../../domain/lease';
 import {
@@ -19,6 +20,10 @@ import {
   renewalDecisionUpdate,
   screeningDecisionUpdate,
   signUpdate,
+  cancelUpdate,
+  terminateUpdate,
+  rentCollectedSignal,
+  paymentReversedSignal,
   type CollectionOutcome,
   type LeaseActivities,
   type leaseWorkflow,
@@ -48,7 +53,7 @@ afterAll(async () => {
 interface Charge {
   id: string;
   periodIndex: number;
-  kind: 'rent' | 'late_fee' | 'damages';
+  kind: 'rent' | 'late_fee' | 'damages' | 'early_termination_fee' | 'returned_payment_fee';
   dueOn: string;
   amountMinor: number;
   openMinor: number;
@@ -63,6 +68,9 @@ function fakeWorld(script: (periodIndex: number, attempt: number, paymentMethodI
   let paid = 0;
   let deposit = 0;
   let settlement: { applied: number; refunded: number } | undefined;
+  const scheduled = new Map<number, RentPeriod>();
+  const savedCards: string[] = [];
+  let card = 'pm_1';
   const open = () => charges.reduce((n, c) => n + c.openMinor, 0);
   const pay = (amount: number) => {
     const { allocations } = allocateOldestFirst(charges, amount);
@@ -70,6 +78,21 @@ function fakeWorld(script: (periodIndex: number, attempt: number, paymentMethodI
     paid += amount;
     return allocations.reduce((n, a) => n + a.amountMinor, 0);
   };
+  function bill(period: RentPeriod) {
+    const existing = charges.find((c) => c.kind === 'rent' && c.periodIndex === period.index);
+    if (existing) return { chargeId: existing.id };
+    const charge = { id: `rent-${period.index}`, periodIndex: period.index, kind: 'rent' as const, dueOn: period.dueOn, amountMinor: period.amountMinor, openMinor: period.amountMinor };
+    charges.push(charge);
+    return { chargeId: charge.id };
+  }
+  function attemptCharge(periodIndex: number, attempt: number, paymentMethodId: string): CollectionOutcome {
+    attempts.push(`${periodIndex}:${attempt}`);
+    const due = open();
+    if (due === 0) return { status: 'nothing_due' };
+    const outcome = script(periodIndex, attempt, paymentMethodId);
+    if (outcome === 'succeeded') return { status: 'succeeded', amountMinor: pay(due) };
+    return { status: 'failed', declineKind: outcome === 'hard' ? 'hard' : 'soft', message: 'Your card was declined.' };
+  }
   const activities: LeaseActivities = {
     async recordLeaseStatus(_id, status) {
       statuses.push(status);
@@ -85,19 +108,28 @@ function fakeWorld(script: (periodIndex: number, attempt: number, paymentMethodI
       return { status: 'succeeded' };
     },
     async billRentPeriod(_id, _currency, period) {
-      const existing = charges.find((c) => c.kind === 'rent' && c.periodIndex === period.index);
-      if (existing) return { chargeId: existing.id };
-      const charge = { id: `rent-${period.index}`, periodIndex: period.index, kind: 'rent' as const, dueOn: period.dueOn, amountMinor: period.amountMinor, openMinor: period.amountMinor };
-      charges.push(charge);
-      return { chargeId: charge.id };
+      return bill(period);
+    },
+    async scheduleRentPeriods(_id, _currency, paymentMethod, periods, replace) {
+      card = paymentMethod.paymentMethodId;
+      if (replace) for (const [i] of scheduled) if (i >= (periods[0]?.index ?? 0) && !periods.some((p) => p.index === i)) scheduled.delete(i);
+      for (const p of periods) scheduled.set(p.index, p);
+    },
+    async savePaymentMethod(_id, paymentMethod) {
+      card = paymentMethod.paymentMethodId;
+      savedCards.push(card);
+    },
+    async collectRentPeriod(_id, periodIndex) {
+      bill(scheduled.get(periodIndex)!);
+      return attemptCharge(periodIndex, 1, card);
+    },
+    async chargeEarlyTerminationFee(_id, _currency, amountMinor) {
+      if (!charges.some((c) => c.id === 'termination')) {
+        charges.push({ id: 'termination', periodIndex: 0, kind: 'early_termination_fee', dueOn: '0000-01-01', amountMinor, openMinor: amountMinor });
+      }
     },
     async collectBalance(input, periodIndex, attempt) {
-      attempts.push(`${periodIndex}:${attempt}`);
-      const due = open();
-      if (due === 0) return { status: 'nothing_due' };
-      const outcome = script(periodIndex, attempt, input.paymentMethod.paymentMethodId);
-      if (outcome === 'succeeded') return { status: 'succeeded', amountMinor: pay(due) };
-      return { status: 'failed', declineKind: outcome === 'hard' ? 'hard' : 'soft', message: 'Your card was declined.' };
+      return attemptCharge(periodIndex, attempt, input.paymentMethod.paymentMethodId);
     },
     async applyLateFees(_id, _currency, periodIndex, fees) {
       let added = 0;
@@ -129,7 +161,7 @@ function fakeWorld(script: (periodIndex: number, attempt: number, paymentMethodI
       return { appliedMinor: applied, refundedMinor: refunded, documentId: 'statement-1' };
     },
   };
-  return { activities, charges, statuses, notices, attempts, paidMinor: () => paid, depositMinor: () => deposit, openMinor: open, settlement: () => settlement };
+  return { activities, charges, scheduled, savedCards, statuses, notices, attempts, paidMinor: () => paid, depositMinor: () => deposit, openMinor: open, settlement: () => settlement };
 }
 
 async function leaseInput(
@@ -327,4 +359,104 @@ test('a renewal accepted starts a second term at the offered rent (continuing as
   expect(world.notices.filter((n) => n === 'renewal_offer')).toHaveLength(2);
   expect(world.openMinor()).toBe(0);
   expect(result.periodsBilled).toBe(7);
+});
+
+test('rent collected by the rent run is signalled to the lease, which does not charge it again', async () => {
+  const world = fakeWorld(() => 'succeeded');
+  const input = await leaseInput({ termMonths: 2, startInDays: 3 });
+  const result = await withWorker(world.activities, async (taskQueue) => {
+    const handle = await env.client.workflow.start<typeof leaseWorkflow>('leaseWorkflow', { workflowId: `lease-${input.terms.leaseId}`, taskQueue, args: [input] });
+    await signAll(handle, input);
+    // Wait until the lease has written its schedule and reached period 2, then play the rent run for it.
+    let state = await handle.query(leaseStateQuery);
+    for (let i = 0; i < 100 && !(state.nextDue && state.nextDue.dueOn === world.scheduled.get(2)?.dueOn); i++) {
+      await env.sleep('1 day');
+      state = await handle.query(leaseStateQuery);
+    }
+    const outcome = await world.activities.collectRentPeriod(input.terms.leaseId, 2, state.nextDue!.dueOn);
+    await handle.signal(rentCollectedSignal, { periodIndex: 2, outcome });
+    return handle.result();
+  });
+  expect(result.status).toBe('closed');
+  expect(world.attempts.filter((a) => a.startsWith('2:'))).toEqual(['2:1']); // the run's charge only
+  expect(world.notices.filter((n) => n === 'payment_received')).toHaveLength(world.scheduled.size);
+  expect(world.openMinor()).toBe(0);
+});
+
+test('early termination charges the lease fee, prorates the last month to the move-out day and closes the lease', async () => {
+  const world = fakeWorld(() => 'succeeded');
+  const input = await leaseInput({ termMonths: 12, startInDays: 1 });
+  const tenant = input.terms.parties.find((p) => p.role === 'tenant')!;
+  const result = await withWorker(world.activities, async (taskQueue) => {
+    const handle = await env.client.workflow.start<typeof leaseWorkflow>('leaseWorkflow', { workflowId: `lease-${input.terms.leaseId}`, taskQueue, args: [input] });
+    await signAll(handle, input);
+    await untilStatus(handle, 'active');
+    for (let i = 0; i < 100 && world.charges.filter((c) => c.kind === 'rent').length < 3; i++) await env.sleep('1 day');
+    const now = new Date(await env.currentTimeMs());
+    const moveOutOn = new Date(now.getTime() + 40 * 86_400_000).toISOString().slice(0, 10);
+    await expect(handle.executeUpdate(terminateUpdate, { args: [{ by: tenant.userId, moveOutOn: '2000-01-01', reason: 'job move' }] })).rejects.toMatchObject({
+      cause: { message: expect.stringMatching(/past/) },
+    });
+    const state = await handle.executeUpdate(terminateUpdate, { args: [{ by: tenant.userId, moveOutOn, reason: 'job move' }] });
+    expect(state.termination).toMatchObject({ moveOutOn, feeMinor: 150_000 });
+    await expect(handle.executeUpdate(terminateUpdate, { args: [{ by: tenant.userId, moveOutOn, reason: 'again' }] })).rejects.toMatchObject({
+      cause: { message: expect.stringMatching(/already terminating/) },
+    });
+    // Drive the clock explicitly: the test server does not skip time by itself after an Update here.
+    for (let i = 0; i < 20 && (await handle.query(leaseStateQuery)).status !== 'closed'; i++) await env.sleep('7 days');
+    return handle.result();
+  });
+  expect(result.status).toBe('closed');
+  expect(world.statuses.slice(-2)).toEqual(['ended', 'closed']);
+  const rent = world.charges.filter((c) => c.kind === 'rent');
+  const last = rent[rent.length - 1]!;
+  const moveOut = result.termination!.moveOutOn;
+  // No rent after the move-out day; the month it falls in is prorated to that day.
+  expect(rent.every((c) => c.dueOn <= moveOut)).toBe(true);
+  const day = Number(moveOut.slice(8, 10));
+  if (day < 28) expect(last.amountMinor).toBeLessThan(150_000);
+  expect([...world.scheduled.values()].every((p) => p.from <= moveOut)).toBe(true);
+  expect(world.charges.filter((c) => c.kind === 'early_termination_fee').map((c) => c.amountMinor)).toEqual([150_000]);
+  expect(world.openMinor()).toBe(0); // the fee and the rent paid (card, then the deposit)
+});
+
+test('a lease can be cancelled before move-in, not after', async () => {
+  const world = fakeWorld(() => 'succeeded');
+  const input = await leaseInput();
+  const result = await withWorker(world.activities, async (taskQueue) => {
+    const handle = await env.client.workflow.start<typeof leaseWorkflow>('leaseWorkflow', { workflowId: `lease-${input.terms.leaseId}`, taskQueue, args: [input] });
+    await untilStatus(handle, 'awaiting_signatures');
+    await expect(handle.executeUpdate(cancelUpdate, { args: [{ by: 'manager-1', reason: ' ' }] })).rejects.toMatchObject({
+      cause: { message: expect.stringMatching(/reason/) },
+    });
+    await handle.executeUpdate(cancelUpdate, { args: [{ by: 'manager-1', reason: 'unit no longer available' }] });
+    return handle.result();
+  });
+  expect(result.status).toBe('cancelled');
+  expect(world.notices).toContain('lease_cancelled');
+  expect(world.depositMinor()).toBe(0);
+  expect(result.decisions).toMatchObject([{ by: 'manager-1', decision: 'cancelled', reason: 'unit no longer available' }]);
+});
+
+test('a payment reversed after it succeeded is collected again, with the returned-payment fee', async () => {
+  const world = fakeWorld(() => 'succeeded');
+  const input = await leaseInput({ termMonths: 3, startInDays: 1 });
+  const result = await withWorker(world.activities, async (taskQueue) => {
+    const handle = await env.client.workflow.start<typeof leaseWorkflow>('leaseWorkflow', { workflowId: `lease-${input.terms.leaseId}`, taskQueue, args: [input] });
+    await signAll(handle, input);
+    for (let i = 0; i < 100 && world.charges.filter((c) => c.kind === 'rent').length < 2; i++) await env.sleep('1 day');
+    // What the webhook's processing does in the ledger: period 2 owed again, plus a fee.
+    const rent2 = world.charges.find((c) => c.kind === 'rent' && c.periodIndex === 2)!;
+    expect(rent2.openMinor).toBe(0);
+    rent2.openMinor = rent2.amountMinor;
+    world.charges.push({ id: 'nsf', periodIndex: 2, kind: 'returned_payment_fee', dueOn: rent2.dueOn, amountMinor: 2_500, openMinor: 2_500 });
+    const reversal = { paymentId: 'pay-2', periodIndex: 2, amountMinor: rent2.amountMinor, feeMinor: 2_500, reason: 'returned' as const };
+    await handle.signal(paymentReversedSignal, reversal);
+    await handle.signal(paymentReversedSignal, reversal); // a redelivered webhook changes nothing
+    return handle.result();
+  });
+  expect(result.reversals).toEqual([{ paymentId: 'pay-2', amountMinor: expect.any(Number), feeMinor: 2_500, reason: 'returned' }]);
+  expect(world.notices.filter((n) => n === 'payment_returned')).toHaveLength(1);
+  expect(world.attempts).toContain('2:1001'); // the re-collection's own key space
+  expect(world.openMinor()).toBe(0);
 });

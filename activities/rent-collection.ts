@@ -1,0 +1,126 @@
+/**
+ * Billing a rent period and collecting what a lease owes: shared by the lease
+ * workflow's activities (dunning retries, a lease collecting by itself) and by
+ * the daily rent run (the first charge of every period due, in batches).
+ *
+ * The invoice of a period is its `rent` row in lease_charges, unique per
+ * (lease, period); a charge attempt is a payment unique per key
+ * `rent:<lease>:<period>:attempt:<n>`, charged exactly once (see payments.ts).
+ * Whoever gets there first, the rent run or the lease, uses the same keys.
+ */
+import { QueryTypes, type Transaction } from 'sequelize';
+import { allocateOldestFirst } from '../domain/collection';
+import type { PaymentMethodRef } from '../domain/lease-state';
+import type { Currency } from '../domain/money';
+import type { RentPeriod } from '../domain/rent-schedule';
+import { postToLedger } from '../lib/ledger';
+import type { CollectionOutcome } from '../workflows/lease';
+import { createPaymentActivities, type PaymentsDeps } from './payments';
+
+export interface CollectRequest {
+  leaseId: string;
+  currency: Currency;
+  paymentMethod: PaymentMethodRef;
+  periodIndex: number;
+  attempt: number;
+  today: string;
+}
+
+export const rentAttemptKey = (leaseId: string, periodIndex: number, attempt: number) =>
+  `rent:${leaseId}:${periodIndex}:attempt:${attempt}`;
+
+export function createRentCollection(deps: PaymentsDeps) {
+  const { db } = deps;
+  const payments = createPaymentActivities(deps);
+
+  /** What is still owed on the lease, or on one of its periods. */
+  async function openMinor(leaseId: string, periodIndex?: number, transaction?: Transaction): Promise<number> {
+    const [row] = await db.query<{ total: number | null }>(
+      'select sum(open_minor)::bigint as total from lease_charges where lease_id = $1 and ($2::int is null or period_index = $2)',
+      { bind: [leaseId, periodIndex ?? null], type: QueryTypes.SELECT, transaction },
+    );
+    return Number(row?.total ?? 0);
+  }
+
+  /** Applies a payment to the lease's open charges, oldest first, once per payment. */
+  async function allocate(leaseId: string, paymentId: string, amountMinor: number, transaction: Transaction): Promise<number> {
+    const [done] = await db.query<{ total: number | null }>(
+      'select sum(amount_minor)::bigint as total from payment_allocations where payment_id = $1',
+      { bind: [paymentId], type: QueryTypes.SELECT, transaction },
+    );
+    if (done?.total) return Number(done.total);
+    const open = await db.query<{ id: string; due_on: string; open_minor: number }>(
+      `select id, to_char(due_on, 'YYYY-MM-DD') as due_on, open_minor from lease_charges
+        where lease_id = $1 and open_minor > 0 order by due_on, id for update`,
+      { bind: [leaseId], type: QueryTypes.SELECT, transaction },
+    );
+    const charges = open.map((c) => ({ id: c.id, dueOn: c.due_on, openMinor: Number(c.open_minor) }));
+    const { allocations } = allocateOldestFirst(charges, amountMinor);
+    for (const a of allocations) {
+      await db.query('update lease_charges set open_minor = open_minor - $2 where id = $1', { bind: [a.chargeId, a.amountMinor], transaction });
+      await db.query('insert into payment_allocations (payment_id, charge_id, amount_minor) values ($1, $2, $3)', {
+        bind: [paymentId, a.chargeId, a.amountMinor],
+        transaction,
+      });
+    }
+    return allocations.reduce((n, a) => n + a.amountMinor, 0);
+  }
+
+  /** The invoice of a period: its rent charge and the ledger posting, once. */
+  async function billPeriod(leaseId: string, currency: Currency, period: RentPeriod) {
+    return db.transaction(async (transaction) => {
+      await db.query(
+        `insert into lease_charges (id, lease_id, kind, period_index, for_day, due_on, amount_minor, open_minor, currency, created_at)
+         values (gen_random_uuid(), $1, 'rent', $2, $3, $3, $4, $4, $5, now())
+         on conflict on constraint lease_charges_once do nothing`,
+        { bind: [leaseId, period.index, period.dueOn, period.amountMinor, currency], transaction },
+      );
+      const [charge] = await db.query<{ id: string }>(`select id from lease_charges where lease_id = $1 and kind = 'rent' and period_index = $2`, {
+        bind: [leaseId, period.index],
+        type: QueryTypes.SELECT,
+        transaction,
+      });
+      await postToLedger(
+        db,
+        {
+          leaseId,
+          kind: 'rent_charged',
+          amountMinor: period.amountMinor,
+          currency,
+          occurredOn: period.dueOn,
+          reference: `rent ${period.from}..${period.to}`,
+          idempotencyKey: `rent:${leaseId}:${period.index}`,
+        },
+        transaction,
+      );
+      return { chargeId: charge!.id };
+    });
+  }
+
+  /** Charges everything open on the lease (oldest charges first) to the saved card, once per key. */
+  async function collectOpen(r: CollectRequest): Promise<CollectionOutcome> {
+    const key = rentAttemptKey(r.leaseId, r.periodIndex, r.attempt);
+    // A retried activity charges the amount it first decided on (the payment row keeps it).
+    const [existing] = await db.query<{ amount_minor: string }>('select amount_minor from payments where idempotency_key = $1', {
+      bind: [key],
+      type: QueryTypes.SELECT,
+    });
+    const amountMinor = existing ? Number(existing.amount_minor) : await openMinor(r.leaseId);
+    if (amountMinor <= 0) return { status: 'nothing_due' };
+    const outcome = await payments.chargeCard({
+      idempotencyKey: key,
+      leaseId: r.leaseId,
+      reference: `Rent, period ${r.periodIndex}`,
+      amountMinor,
+      currency: r.currency,
+      customerId: r.paymentMethod.customerId,
+      paymentMethodId: r.paymentMethod.paymentMethodId,
+      occurredOn: r.today,
+    });
+    if (outcome.status === 'failed') return { status: 'failed', declineKind: outcome.declineKind, message: outcome.message };
+    await db.transaction((t) => allocate(r.leaseId, outcome.paymentId, amountMinor, t));
+    return { status: 'succeeded', amountMinor };
+  }
+
+  return { openMinor, allocate, billPeriod, collectOpen };
+}
