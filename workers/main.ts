@@ -14,6 +14,7 @@ import { initModels } from '../models';
 import { ensureSchedules } from './schedules';
 import { createLeaseWorker } from './lease-worker';
 import { createSearchWorker } from './search-worker';
+import { createRentWorker } from './rent-worker';
 import { createStripe } from '../lib/stripe';
 import { createMailer } from '../lib/mail';
 
@@ -55,7 +56,7 @@ async function main() {
   const { connection: clientConnection, client } = await connectTemporal(config);
   const added = await ensureSearchAttributes(clientConnection, config.temporal.namespace);
   if (added.length) logger.info({ added }, 'registered search attributes');
-  const schedules = await ensureSchedules(client, config.temporal.taskQueues);
+  const schedules = await ensureSchedules(client, config.temporal.taskQueues, config.rentRun);
   if (schedules.length) logger.info({ schedules }, 'created schedules');
   await ensureListingsIndex(es, config.elasticsearch.indexPrefix);
 
@@ -69,14 +70,24 @@ async function main() {
     maxCachedWorkflows: config.worker.maxCachedWorkflows,
     maxConcurrentActivities: config.worker.maxConcurrentActivities,
   });
+  // One Stripe client per process, so its request-rate limit covers every charge this process makes.
+  const stripe = createStripe(config);
+  const offSessionConfirm = !config.stripe.embedded;
   const leaseWorker = await createLeaseWorker({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueues.leases,
-    deps: { db, stripe: createStripe(config), offSessionConfirm: !config.stripe.embedded, mailer: createMailer(config) },
+    deps: { db, stripe, offSessionConfirm, mailer: createMailer(config) },
     shutdownGraceSeconds: config.worker.shutdownGraceSeconds,
   });
-  workers.push(searchWorker, leaseWorker);
+  const rentWorker = await createRentWorker({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueues.rent,
+    deps: { db, stripe, offSessionConfirm, temporal: client, concurrency: config.rentRun.concurrency },
+    shutdownGraceSeconds: config.worker.shutdownGraceSeconds,
+  });
+  workers.push(searchWorker, leaseWorker, rentWorker);
   logger.info({ taskQueues: workers.map((w) => w.options.taskQueue) }, 'worker started');
   try {
     // run() resolves once shutdown() has drained the worker; a signal that

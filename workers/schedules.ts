@@ -1,9 +1,40 @@
 /** Temporal Schedules the platform needs, created idempotently when a worker starts. */
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 import { searchOutboxScheduleId } from '../workflows/search-outbox-sweep';
+import type { RentRunInput } from '../workflows/rent-run';
 
-export async function ensureSchedules(client: Client, queues: { search: string }): Promise<string[]> {
+export function rentRunScheduleId(rentQueue: string) {
+  return `${rentQueue}-daily-rent-run`;
+}
+
+export async function ensureSchedules(
+  client: Client,
+  queues: { search: string; rent: string },
+  rentRun: { time: string; timeZone: string },
+): Promise<string[]> {
   const created: string[] = [];
+  const [hour, minute] = rentRun.time.split(':').map(Number) as [number, number];
+  const rentRunId = rentRunScheduleId(queues.rent);
+  const rentArgs: [RentRunInput] = [{ timeZone: rentRun.timeZone }];
+  try {
+    await client.schedule.create({
+      scheduleId: rentRunId,
+      spec: { calendars: [{ hour, minute }], timezone: rentRun.timeZone },
+      action: { type: 'startWorkflow', workflowType: 'rentRunWorkflow', taskQueue: queues.rent, workflowId: 'rent-run', args: rentArgs },
+      // A run still going at the next day's time is not doubled; the next run catches up on anything missed.
+      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day' },
+      memo: { summary: `Collects the rent due each day at ${rentRun.time} ${rentRun.timeZone}` },
+    });
+    created.push(rentRunId);
+  } catch (err) {
+    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+    // The configured time may have changed since the schedule was made.
+    await client.schedule.getHandle(rentRunId).update((s) => ({
+      ...s,
+      spec: { calendars: [{ hour, minute }], timezone: rentRun.timeZone },
+      action: { ...s.action, args: rentArgs },
+    }));
+  }
   const scheduleId = searchOutboxScheduleId(queues.search);
   try {
     await client.schedule.create({

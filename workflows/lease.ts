@@ -431,11 +431,13 @@ export async function leaseWorkflow(input: LeaseInput): Promise<LeaseState> {
         await offerRenewal(renewal.rentChangeBps, renewal.termMonths, renewal.responseDays);
       }
       if (rentRun) {
+        // The first rent is taken at move-in with the deposit, as is rent already overdue; the rest waits for the rent run.
+        const collectNow = period.index === 1 || daysBetween(period.dueOn, today()) > 0;
         const waitMs = Date.parse(`${period.dueOn}T00:00:00.000Z`) + RENT_RUN_WAIT_HOURS * 3_600_000 - Date.now();
-        if (!rentOutcomes.has(period.index) && waitMs > 0) await condition(() => rentOutcomes.has(period.index), waitMs);
+        if (!rentOutcomes.has(period.index) && !collectNow && waitMs > 0) await condition(() => rentOutcomes.has(period.index), waitMs);
         let first = rentOutcomes.get(period.index);
         if (!first) {
-          log(`no rent-run outcome for period ${period.index}: collecting it here`);
+          if (!collectNow) log(`no rent-run outcome for period ${period.index}: collecting it here`);
           first = await act.collectRentPeriod(terms.leaseId, period.index, today());
         }
         rentOutcomes.delete(period.index);
