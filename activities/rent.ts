@@ -68,10 +68,12 @@ export function createRentPeriods(deps: PaymentsDeps) {
     async schedule(leaseId: string, currency: string, pm: PaymentMethodRef, periods: RentPeriod[], replace = false) {
       if (!periods.length && !replace) return;
       await db.transaction(async (transaction) => {
-        await db.query('update leases set customer_id = $2, payment_method_id = $3, updated_at = now() where id = $1', {
-          bind: [leaseId, pm.customerId, pm.paymentMethodId],
-          transaction,
-        });
+        await db.query(
+          `insert into leases (id, status, tenant_ids, workflow_id, customer_id, payment_method_id, created_at, updated_at)
+           values ($1, 'active', '{}', $4, $2, $3, now(), now())
+           on conflict (id) do update set customer_id = excluded.customer_id, payment_method_id = excluded.payment_method_id, updated_at = now()`,
+          { bind: [leaseId, pm.customerId, pm.paymentMethodId, `lease-${leaseId}`], transaction },
+        );
         if (replace) {
           await db.query(
             `delete from rent_periods where lease_id = $1 and outcome is null and claimed_by is null
