@@ -8,6 +8,7 @@ import path from 'node:path';
 import { QueryTypes } from 'sequelize';
 import { startListingImport } from '../lib/listing-imports';
 import { searchOutboxScheduleId } from '../workflows/search-outbox-sweep';
+import { rentRunScheduleId } from '../workers/schedules';
 import { amesSales, readAmesCsv } from './support/ames';
 import { createHarness, eventually, type Harness } from './support/harness';
 
@@ -47,8 +48,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const proc of spawned) if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
-  // The worker process created its queue's outbox-sweep schedule; it must not outlive the test.
+  // The worker process created its queues' schedules; they must not outlive the test.
   await h?.client.schedule.getHandle(searchOutboxScheduleId(`${queuePrefix}-search`)).delete().catch(() => undefined);
+  await h?.client.schedule.getHandle(rentRunScheduleId(`${queuePrefix}-rent`)).delete().catch(() => undefined);
   await h?.close();
 });
 
