@@ -17,6 +17,7 @@ import { listingsRouter } from './routes/listings';
 import { propertiesRouter } from './routes/properties';
 import { searchRouter } from './routes/search';
 import { usersRouter } from './routes/users';
+import { webhooksRouter } from './routes/webhooks';
 
 export function createApp(deps: ApiDeps) {
   const app = new OpenAPIHono<AppEnv>({
@@ -46,6 +47,7 @@ export function createApp(deps: ApiDeps) {
   v1.route('/', searchRouter);
   v1.route('/', leasesRouter);
   v1.route('/', adminRouter);
+  v1.route('/', webhooksRouter);
   app.route('/v1', v1);
   app.route('/', healthRouter);
 

@@ -37,6 +37,7 @@ export type ProblemKind =
   | 'payload-too-large'
   | 'unsupported-media-type'
   | 'service-unavailable'
+  | 'bad-signature'
   | 'internal-error';
 
 const TITLES: Record<ProblemKind, string> = {
@@ -53,6 +54,7 @@ const TITLES: Record<ProblemKind, string> = {
   'payload-too-large': 'Request body too large',
   'unsupported-media-type': 'Unsupported media type',
   'service-unavailable': 'Service temporarily unavailable',
+  'bad-signature': 'The webhook signature is missing, wrong or stale',
   'internal-error': 'Internal error',
 };
 

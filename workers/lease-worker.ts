@@ -1,6 +1,7 @@
-/** The worker for lease workflows: screening, documents, signatures, deposit and rent. */
+/** The worker for lease workflows (screening, documents, signatures, deposit and rent) and Stripe webhook events. */
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createLeaseActivities, type LeaseDeps } from '../activities/lease';
+import { createStripeEventActivities } from '../activities/stripe-events';
 
 export interface LeaseWorkerOptions {
   connection: NativeConnection;
@@ -17,7 +18,8 @@ export function createLeaseWorker(o: LeaseWorkerOptions) {
     connection: o.connection,
     namespace: o.namespace,
     taskQueue: o.taskQueue,
-    activities: createLeaseActivities(o.deps),
+    // Stripe webhook events are processed here too: they change leases' books and signal their workflows.
+    activities: { ...createLeaseActivities(o.deps), ...createStripeEventActivities(o.deps) },
     ...(o.workflowBundle ? { workflowBundle: o.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
     // Leases wait for weeks between steps: keep many cached, few activities at once.
     maxCachedWorkflows: o.maxCachedWorkflows ?? 2000,

@@ -5,3 +5,4 @@ export { searchReindexWorkflow } from './search-reindex';
 export { searchOutboxSweepWorkflow } from './search-outbox-sweep';
 export { leaseWorkflow } from './lease';
 export { rentRunWorkflow } from './rent-run';
+export { stripeEventWorkflow } from './stripe-event';

@@ -1,0 +1,231 @@
+/**
+ * Crash safety of the rent run, on the real services (the Temporal dev server,
+ * Postgres, localstripe, the SMTP sink) with the real worker process: 40 active
+ * lease workflows wait for today's rent; the rent run starts, the worker process
+ * is killed with SIGKILL in the middle of it and started again. Afterwards
+ * every period due is paid exactly once, counted in localstripe's payment
+ * intents and in the ledger, and each tenant got exactly one "payment received"
+ * e-mail: none lost, none doubled.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { QueryTypes } from 'sequelize';
+import type Stripe from 'stripe';
+import { DEFAULT_RENEWAL, initialLeaseState, LeaseTermsSchema, type LeaseInput } from '../domain/lease';
+import { ledgerBalances, unbalancedTransactions } from '../lib/ledger';
+import { createStripe } from '../lib/stripe';
+import { leaseStateQuery, leaseWorkflowId, type leaseWorkflow } from '../workflows/lease';
+import type { rentRunWorkflow } from '../workflows/rent-run';
+import { searchOutboxScheduleId } from '../workflows/search-outbox-sweep';
+import { rentRunScheduleId } from '../workers/schedules';
+import { createHarness, eventually, type Harness } from './support/harness';
+
+const ROOT = path.resolve(__dirname, '..');
+const LEASES = 40;
+/** The test's calendar day, as the lease workflows and the rent run see it (UTC). */
+const TODAY = new Date().toISOString().slice(0, 10);
+
+let h: Harness;
+let stripe: Stripe;
+let queuePrefix: string;
+/** Every worker process this file starts, so none outlives it whatever fails. */
+const spawned: ChildProcess[] = [];
+const leaseIds: string[] = [];
+
+interface WorkerProcess {
+  proc: ChildProcess;
+  output: () => string;
+  exited: Promise<void>;
+}
+
+function startWorkerProcess(): WorkerProcess {
+  let output = '';
+  // The daily schedule the worker creates fires at RENT_RUN_TIME: keep it twelve hours away, so only our run collects.
+  const scheduleHour = String((new Date().getUTCHours() + 12) % 24).padStart(2, '0');
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'workers/main.ts'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      LOG_LEVEL: 'info',
+      TEMPORAL_TASK_QUEUE_PREFIX: queuePrefix,
+      ELASTICSEARCH_INDEX_PREFIX: h.indexPrefix,
+      DATABASE_URL: h.config.postgres.url,
+      WORKER_SHUTDOWN_GRACE_SECONDS: '20',
+      // Slow enough that the run takes several seconds, so the kill lands in its middle.
+      STRIPE_MAX_REQUESTS_PER_SECOND: '8',
+      RENT_RUN_CONCURRENCY: '4',
+      RENT_RUN_TIME: `${scheduleHour}:00`,
+      RENT_RUN_TIME_ZONE: 'UTC',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  proc.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+  proc.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<void>((resolve) => proc.on('exit', () => resolve()));
+  spawned.push(proc);
+  return { proc, output: () => output, exited };
+}
+
+async function started(worker: WorkerProcess) {
+  await eventually(async () => worker.output().includes('worker started'), 120_000, 'the worker process to start').catch((err: Error) => {
+    throw new Error(`${err.message}\n${worker.output().slice(-3000)}`);
+  });
+}
+
+async function count(sql: string, bind: unknown[]): Promise<number> {
+  const [row] = await h.db.query<{ n: number }>(sql, { bind, type: QueryTypes.SELECT });
+  return Number(row!.n);
+}
+
+/** Periods of our leases that have an outcome recorded. */
+const decided = () => count('select count(*)::int as n from rent_periods where outcome is not null and lease_id = any($1::uuid[])', [leaseIds]);
+
+/** A lease already active (its second term, as after a renewal), waiting for the rent run's charge of the period due today. */
+async function startLease(): Promise<string> {
+  const leaseId = randomUUID();
+  const customer = await stripe.customers.create({ email: `tenant-${leaseId}@example.com` });
+  const pm = await stripe.paymentMethods.create({ type: 'card', card: { number: '4242424242424242', exp_month: 12, exp_year: 2030, cvc: '123' } } as never);
+  await stripe.paymentMethods.attach(pm.id, { customer: customer.id });
+  const input: LeaseInput = {
+    terms: LeaseTermsSchema.parse({
+      leaseId,
+      propertyId: randomUUID(),
+      propertyAddress: '7 Crash Court, Ames, IA',
+      parties: [
+        { userId: randomUUID(), name: 'Tenant', email: `tenant-${leaseId}@example.com`, role: 'tenant' },
+        { userId: randomUUID(), name: 'Landlord', email: `landlord-${leaseId}@example.com`, role: 'landlord' },
+      ],
+      startDate: TODAY,
+      termMonths: 1,
+      monthlyRent: { amountMinor: 150_000, currency: 'USD' },
+      dueDay: 1,
+      deposit: { amountMinor: 150_000, currency: 'USD' },
+      lateFeePolicy: { graceDays: 5, oneTime: { type: 'flat', amountMinor: 7_500 } },
+    }),
+    application: { monthlyIncomeMinor: 600_000, employment: { status: 'employed' }, references: [], householdSize: 1, bedrooms: 1 },
+    paymentMethod: { customerId: customer.id, paymentMethodId: pm.id },
+    renewal: { ...DEFAULT_RENEWAL, noAnswer: 'end' },
+    // Term 2 from today: its first period (index 6, due today) is not the move-in rent and not overdue, so the lease waits for the run.
+    continuation: { term: 2, periodOffset: 5, resumeAtPeriod: 1, state: { ...initialLeaseState(leaseId, 'active') } },
+  };
+  await h.client.workflow.start<typeof leaseWorkflow>('leaseWorkflow', {
+    workflowId: leaseWorkflowId(leaseId),
+    taskQueue: `${queuePrefix}-leases`,
+    args: [input],
+  });
+  return leaseId;
+}
+
+/** What each lease ended up with, from localstripe, Postgres and its workflow. */
+async function outcomeOf(leaseId: string, intents: Stripe.PaymentIntent[]) {
+  const mine = intents.filter((pi) => pi.metadata.leaseId === leaseId);
+  const [invoice] = await h.db.query<{ n: number; open: number }>(
+    `select count(*)::int as n, coalesce(sum(open_minor), 0)::int as open from lease_charges where lease_id = $1 and kind = 'rent'`,
+    { bind: [leaseId], type: QueryTypes.SELECT },
+  );
+  const notifications = await h.db.query<{ template: string; sent: boolean }>(
+    'select template, sent_at is not null as sent from notification_outbox where lease_id = $1 order by created_at',
+    { bind: [leaseId], type: QueryTypes.SELECT },
+  );
+  const balances = await ledgerBalances(h.db, leaseId);
+  const state = await h.client.workflow.getHandle(leaseWorkflowId(leaseId)).query(leaseStateQuery);
+  return {
+    succeededIntents: mine.length,
+    chargedMinor: mine.reduce((n, pi) => n + pi.amount, 0),
+    rentInvoices: invoice!.n,
+    openMinor: invoice!.open,
+    succeededPayments: await count(`select count(*)::int as n from payments where lease_id = $1 and status = 'succeeded'`, [leaseId]),
+    cashMinor: balances.cash,
+    receivableMinor: balances.tenant_receivable,
+    unbalanced: await unbalancedTransactions(h.db, leaseId),
+    notifications,
+    paidMinor: state.paidMinor,
+  };
+}
+
+beforeAll(async () => {
+  h = await createHarness('rent_crash');
+  stripe = createStripe(h.config);
+  queuePrefix = `crash-${h.indexPrefix.slice(-8)}`;
+});
+
+afterAll(async () => {
+  for (const proc of spawned) if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+  // The worker process created its queues' schedules; they must not outlive the test.
+  await h?.client.schedule.getHandle(searchOutboxScheduleId(`${queuePrefix}-search`)).delete().catch(() => undefined);
+  await h?.client.schedule.getHandle(rentRunScheduleId(`${queuePrefix}-rent`)).delete().catch(() => undefined);
+  // The leases would otherwise wait for next month's rent and their move-out.
+  await Promise.all(leaseIds.map((id) => h.client.workflow.getHandle(leaseWorkflowId(id)).terminate().catch(() => undefined)));
+  await h?.close();
+});
+
+test('a worker killed (SIGKILL) mid rent run and started again: every period due is paid exactly once, no notification lost', async () => {
+  const first = startWorkerProcess();
+  leaseIds.push(...(await Promise.all(Array.from({ length: LEASES }, startLease))));
+  await started(first);
+  // Each lease workflow writes its own periods; today's is the one the run collects.
+  await eventually(
+    async () => (await count('select count(*)::int as n from rent_periods where due_on = $2 and lease_id = any($1::uuid[])', [leaseIds, TODAY])) === LEASES,
+    60_000,
+    'every lease to schedule its periods',
+  );
+
+  const run = await h.client.workflow.start<typeof rentRunWorkflow>('rentRunWorkflow', {
+    workflowId: `rent-run-crash-${TODAY}-${randomUUID().slice(0, 6)}`,
+    taskQueue: `${queuePrefix}-rent`,
+    args: [{ runDate: TODAY, batchSize: 10 }],
+  });
+  await eventually(async () => (await decided()) >= 8, 60_000, 'the rent run to collect its first periods');
+  first.proc.kill('SIGKILL');
+  await first.exited;
+  const atCrash = await decided();
+  expect(atCrash).toBeGreaterThanOrEqual(8);
+  expect(atCrash).toBeLessThan(LEASES); // the kill really landed mid-run
+
+  const second = startWorkerProcess();
+  await started(second);
+  // The batch in flight is handed over after its heartbeat timeout (1 minute) and retried on the new process.
+  const result = await run.result();
+  expect(result).toMatchObject({ runDate: TODAY, status: 'completed', processed: LEASES, charged: LEASES, failed: 0, retrying: 0 });
+
+  // Each lease takes the outcome from the run's signal, records the payment and sends its e-mail
+  // (an activity in flight at the kill is retried after its 2-minute start-to-close timeout).
+  await eventually(
+    async () =>
+      (await count(
+        `select count(*)::int as n from notification_outbox where template = 'payment_received' and sent_at is not null and lease_id = any($1::uuid[])`,
+        [leaseIds],
+      )) >= LEASES,
+    240_000,
+    'every lease to send its payment_received e-mail',
+  );
+
+  const allIntents: Stripe.PaymentIntent[] = [];
+  for await (const pi of stripe.paymentIntents.list({ limit: 100 })) if (pi.status === 'succeeded') allIntents.push(pi);
+  const due = await h.db.query<{ lease_id: string; amount_minor: number }>(
+    `select lease_id, amount_minor::int as amount_minor from rent_periods where due_on = $2 and lease_id = any($1::uuid[])`,
+    { bind: [leaseIds, TODAY], type: QueryTypes.SELECT },
+  );
+  const amountDue = new Map(due.map((p) => [p.lease_id, p.amount_minor]));
+
+  const actual: Record<string, Awaited<ReturnType<typeof outcomeOf>>> = {};
+  const expected: typeof actual = {};
+  for (const id of leaseIds) {
+    actual[id] = await outcomeOf(id, allIntents);
+    const amount = amountDue.get(id)!;
+    expected[id] = {
+      succeededIntents: 1,
+      chargedMinor: amount,
+      rentInvoices: 1,
+      openMinor: 0,
+      succeededPayments: 1,
+      cashMinor: amount,
+      receivableMinor: 0,
+      unbalanced: [],
+      notifications: [{ template: 'payment_received', sent: true }],
+      paidMinor: amount,
+    };
+  }
+  expect(actual).toEqual(expected);
+}, 480_000);
