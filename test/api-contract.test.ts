@@ -6,6 +6,7 @@
  * cross-cutting behaviour: problem+json errors, request ids, idempotency
  * keys, the listing lifecycle and the CSV import.
  */
+import Stripe from 'stripe';
 import { randomUUID } from 'node:crypto';
 import { createApp, type App } from '../api/app';
 import { ROLES } from '../domain/roles';
@@ -59,7 +60,7 @@ let activeListing: { id: string }, draftListing: { id: string }, otherDraft: { i
 let importId: string;
 let leaseWorker: Awaited<ReturnType<typeof startLeaseWorker>>;
 /** Leases in known states: waiting for a screening decision, waiting for signatures, active (rent paid). */
-let reviewLease: string, signingLease: string, activeLease: string;
+let reviewLease: string, signingLease: string, activeLease: string, renewalLease: string;
 let agreementId: string;
 const importLocations: string[] = [];
 let importSeq = 0;
@@ -79,7 +80,7 @@ const send = (method: string, path: string, token: string | undefined, json: unk
   call(path, { method, token, json, headers });
 const raw = (method: string, path: string, token: string | undefined, body: string, contentType?: string, headers: Record<string, string> = {}) =>
   call(path, { method, token, body, headers: { ...(contentType ? { 'content-type': contentType } : {}), ...headers } });
-const malformedJson = (method: string, path: string, token: string) => raw(method, path, token, '{"address": {"city": "Ames",', 'application/json');
+const malformedJson = (method: string, path: string, token: string | undefined) => raw(method, path, token, '{"address": {"city": "Ames",', 'application/json');
 
 const csvImport = (token: string | undefined, source = `contract-${RUN}-${++importSeq}`) =>
   raw('POST', `/v1/admin/import/listings?source=${source}`, token, craftedCsv().csv, 'text/csv');
@@ -93,7 +94,7 @@ async function keyInUse(method: string, path: string, token: string, json?: unkn
 }
 
 /** A JSON route sent a body of another type. */
-const wrongType = (method: string, path: string, token: string) => raw(method, path, token, 'bedrooms=3', 'text/plain');
+const wrongType = (method: string, path: string, token: string | undefined) => raw(method, path, token, 'bedrooms=3', 'text/plain');
 
 /** Reading the reindex progress needs one to have run at least once. */
 async function ensureReindexExists() {
@@ -153,6 +154,13 @@ beforeAll(async () => {
     expect(signed.status).toBe(200);
   }
   await leaseWhen(h, tenant.token, activeLease, (s) => s.status === 'active' && s.paidMinor > 0, 'the active lease\'s first rent');
+  // A two-month lease: its renewal offer (60 days' notice) is made as soon as it starts.
+  renewalLease = await startLease(h, owner.token, leaseBody(property.id, [tenant.id], { paymentMethod: card, termMonths: 2 }));
+  const renewalDoc = await leaseWhen(h, tenant.token, renewalLease, (s) => s.status === 'awaiting_signatures', 'the renewal lease\'s agreement');
+  for (const party of [tenant, owner]) {
+    await h.request(`/v1/leases/${renewalLease}/signatures`, { method: 'POST', token: party.token, json: { documentSha256: renewalDoc.document!.sha256 } });
+  }
+  await leaseWhen(h, tenant.token, renewalLease, (s) => s.status === 'active' && s.renewalOffer !== null, 'the renewal offer');
 
   const res = await call('/openapi.json');
   expect(res.status).toBe(200);
@@ -193,8 +201,8 @@ describe('the OpenAPI document', () => {
     expect(doc.components.securitySchemes?.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
   });
 
-  test('every /v1 operation requires bearerAuth and names its roles in x-roles', () => {
-    const v1 = operationsOf(doc).filter((o) => o.path.startsWith('/v1/'));
+  test('every /v1 operation requires bearerAuth and names its roles in x-roles (Stripe webhooks carry a signature instead)', () => {
+    const v1 = operationsOf(doc).filter((o) => o.path.startsWith('/v1/') && !WEBHOOKS.includes(o.key));
     expect(v1.length).toBeGreaterThanOrEqual(19);
     const known = new Set<string>([...ROLES, 'any']);
     const wrong = v1.filter(
@@ -208,7 +216,7 @@ describe('the OpenAPI document', () => {
   });
 
   test('every /v1 operation documents 401, and 403 unless any authenticated user may call it', () => {
-    const v1 = operationsOf(doc).filter((o) => o.path.startsWith('/v1/'));
+    const v1 = operationsOf(doc).filter((o) => o.path.startsWith('/v1/') && !WEBHOOKS.includes(o.key));
     expect(v1.filter(({ op }) => !op.responses['401']).map((o) => o.key)).toEqual([]);
     const restricted = v1.filter(({ op }) => !op['x-roles']?.includes('any'));
     expect(restricted.filter(({ op }) => !op.responses['403']).map((o) => o.key)).toEqual([]);
@@ -255,6 +263,10 @@ interface Scenario {
 }
 
 const SHA_ZERO = '0'.repeat(64);
+/** Operations authenticated by a signature of their own, not a bearer token. */
+const WEBHOOKS = ['POST /v1/webhooks/stripe'];
+const webhookSigner = new Stripe('sk_test_signature_helper');
+const inDays = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
 const payment = (extra: Record<string, unknown> = {}) => ({ amountMinor: 2_500, method: 'check', receivedOn: new Date().toISOString().slice(0, 10), ...extra });
 const paymentKey = () => ({ 'idempotency-key': `pay-${randomUUID()}` });
 
@@ -639,6 +651,105 @@ const SCENARIOS: Record<string, Record<number, Scenario>> = {
       fields: ['amountMinor', 'method', 'receivedOn'],
     },
   },
+  'GET /v1/leases/{id}/invoices': {
+    200: {
+      run: () => get(`/v1/leases/${activeLease}/invoices`, tenant.token),
+      check: (b: { items: { kind: string; periodIndex: number; status: string; openMinor: number }[] }) =>
+        expect(b.items[0]).toMatchObject({ kind: 'rent', periodIndex: 1, status: 'paid', openMinor: 0 }),
+    },
+    401: { run: () => get(`/v1/leases/${activeLease}/invoices`), kind: 'unauthorized' },
+    404: { run: () => get(`/v1/leases/${activeLease}/invoices`, otherOwner.token), kind: 'not-found' },
+    422: { run: () => get('/v1/leases/x/invoices', tenant.token), fields: ['id'] },
+  },
+  'POST /v1/leases/{id}/renewal-decision': {
+    415: { run: () => wrongType('POST', `/v1/leases/${renewalLease}/renewal-decision`, tenant.token), kind: 'unsupported-media-type' },
+    200: {
+      run: () => send('POST', `/v1/leases/${renewalLease}/renewal-decision`, tenant.token, { accept: true }),
+      check: (s: { renewalOffer: { answer: string } }) => expect(s.renewalOffer.answer).toBe('accepted'),
+    },
+    400: { run: () => malformedJson('POST', `/v1/leases/${renewalLease}/renewal-decision`, tenant.token), kind: 'malformed-request' },
+    401: { run: () => send('POST', `/v1/leases/${renewalLease}/renewal-decision`, undefined, { accept: true }), kind: 'unauthorized' },
+    403: { run: () => send('POST', `/v1/leases/${renewalLease}/renewal-decision`, owner.token, { accept: true }), kind: 'forbidden' },
+    404: { run: () => send('POST', `/v1/leases/${renewalLease}/renewal-decision`, otherOwner.token, { accept: true }), kind: 'not-found' },
+    409: {
+      run: () => send('POST', `/v1/leases/${activeLease}/renewal-decision`, tenant.token, { accept: false }),
+      kind: 'invalid-state',
+      check: (p: ProblemBody) => expect(p.detail).toMatch(/no open renewal offer/),
+    },
+    422: { run: () => send('POST', `/v1/leases/${renewalLease}/renewal-decision`, tenant.token, { accept: 'yes' }), fields: ['accept'] },
+  },
+  'POST /v1/leases/{id}/termination': {
+    415: { run: () => wrongType('POST', `/v1/leases/${renewalLease}/termination`, tenant.token), kind: 'unsupported-media-type' },
+    200: {
+      run: () => send('POST', `/v1/leases/${renewalLease}/termination`, tenant.token, { moveOutOn: inDays(10), reason: 'relocating for work' }),
+      check: (s: { termination: { moveOutOn: string; feeMinor: number } }) => expect(s.termination).toMatchObject({ moveOutOn: inDays(10), feeMinor: expect.any(Number) }),
+    },
+    400: { run: () => malformedJson('POST', `/v1/leases/${renewalLease}/termination`, tenant.token), kind: 'malformed-request' },
+    401: { run: () => send('POST', `/v1/leases/${renewalLease}/termination`, undefined, { moveOutOn: inDays(10), reason: 'x' }), kind: 'unauthorized' },
+    403: { run: () => send('POST', `/v1/leases/${renewalLease}/termination`, ops.token, { moveOutOn: inDays(10), reason: 'x' }), kind: 'forbidden' },
+    404: { run: () => send('POST', `/v1/leases/${renewalLease}/termination`, otherOwner.token, { moveOutOn: inDays(10), reason: 'x' }), kind: 'not-found' },
+    409: {
+      run: () => send('POST', `/v1/leases/${reviewLease}/termination`, owner.token, { moveOutOn: inDays(10), reason: 'not needed' }),
+      kind: 'invalid-state',
+      check: (p: ProblemBody) => expect(p.detail).toMatch(/only an active lease/),
+    },
+    422: { run: () => send('POST', `/v1/leases/${renewalLease}/termination`, tenant.token, { moveOutOn: '2031-02-30', reason: '' }), fields: ['moveOutOn', 'reason'] },
+  },
+  'POST /v1/leases/{id}/move-out': {
+    415: { run: () => wrongType('POST', `/v1/leases/${renewalLease}/move-out`, owner.token), kind: 'unsupported-media-type' },
+    200: {
+      run: () => send('POST', `/v1/leases/${renewalLease}/move-out`, owner.token, { deductions: [{ description: 'Wall repainting', amountMinor: 15_000 }] }),
+      check: (s: { history: { event: string }[] }) => expect(s.history.some((e) => /move-out recorded/.test(e.event))).toBe(true),
+    },
+    400: { run: () => malformedJson('POST', `/v1/leases/${renewalLease}/move-out`, owner.token), kind: 'malformed-request' },
+    401: { run: () => send('POST', `/v1/leases/${renewalLease}/move-out`, undefined, { deductions: [] }), kind: 'unauthorized' },
+    403: { run: () => send('POST', `/v1/leases/${renewalLease}/move-out`, tenant.token, { deductions: [] }), kind: 'forbidden' },
+    404: { run: () => send('POST', `/v1/leases/${renewalLease}/move-out`, otherOwner.token, { deductions: [] }), kind: 'not-found' },
+    409: {
+      run: () => send('POST', `/v1/leases/${activeLease}/move-out`, owner.token, { deductions: [] }),
+      kind: 'invalid-state',
+      check: (p: ProblemBody) => expect(p.detail).toMatch(/move-out follows the end of the lease/),
+    },
+    422: { run: () => send('POST', `/v1/leases/${renewalLease}/move-out`, owner.token, { deductions: [{ description: '', amountMinor: 0 }] }), fields: ['deductions.0.description', 'deductions.0.amountMinor'] },
+  },
+  'POST /v1/leases/{id}/cancellation': {
+    415: { run: () => wrongType('POST', `/v1/leases/${reviewLease}/cancellation`, owner.token), kind: 'unsupported-media-type' },
+    200: {
+      run: async () => {
+        const leaseId = await startLease(h, owner.token, leaseBody(property.id, [tenant.id], { incomeTimesRent: 2 }));
+        await leaseWhen(h, owner.token, leaseId, (s) => s.status === 'awaiting_decision', 'a lease to cancel');
+        return send('POST', `/v1/leases/${leaseId}/cancellation`, owner.token, { reason: 'the unit was withdrawn' });
+      },
+      check: (s: { decisions: { decision: string; reason: string }[] }) =>
+        expect(s.decisions).toEqual([expect.objectContaining({ decision: 'cancelled', reason: 'the unit was withdrawn' })]),
+    },
+    400: { run: () => malformedJson('POST', `/v1/leases/${reviewLease}/cancellation`, owner.token), kind: 'malformed-request' },
+    401: { run: () => send('POST', `/v1/leases/${reviewLease}/cancellation`, undefined, { reason: 'x' }), kind: 'unauthorized' },
+    403: { run: () => send('POST', `/v1/leases/${reviewLease}/cancellation`, tenant.token, { reason: 'x' }), kind: 'forbidden' },
+    404: { run: () => send('POST', `/v1/leases/${reviewLease}/cancellation`, otherOwner.token, { reason: 'x' }), kind: 'not-found' },
+    409: {
+      run: () => send('POST', `/v1/leases/${activeLease}/cancellation`, owner.token, { reason: 'too late' }),
+      kind: 'invalid-state',
+      check: (p: ProblemBody) => expect(p.detail).toMatch(/only a lease not yet moved into/),
+    },
+    422: { run: () => send('POST', `/v1/leases/${reviewLease}/cancellation`, owner.token, { reason: ' ' }), fields: ['reason'] },
+  },
+  'POST /v1/webhooks/stripe': {
+    200: {
+      run: () => {
+        const payload = JSON.stringify({ id: `evt_contract_${Date.now()}`, object: 'event', type: 'customer.created', created: Math.floor(Date.now() / 1000), data: { object: { id: 'cus_x' } } });
+        const signature = webhookSigner.webhooks.generateTestHeaderString({ payload, secret: h.config.stripe.webhookSecret });
+        return call('/v1/webhooks/stripe', { method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': signature }, body: payload });
+      },
+      check: (b: { received: boolean; duplicate: boolean }) => expect(b).toMatchObject({ received: true, duplicate: false }),
+    },
+    400: {
+      run: () => send('POST', '/v1/webhooks/stripe', undefined, { id: 'evt_1', type: 'charge.refunded' }, { 'stripe-signature': 't=1,v1=00' }),
+      kind: 'bad-signature',
+    },
+    415: { run: () => wrongType('POST', '/v1/webhooks/stripe', undefined), kind: 'unsupported-media-type' },
+    422: { run: () => send('POST', '/v1/webhooks/stripe', undefined, [1, 2]), fields: ['body'] },
+  },
   'GET /v1/leases/{id}/ledger': {
     200: {
       run: () => get(`/v1/leases/${activeLease}/ledger`, tenant.token),
@@ -692,6 +803,11 @@ const SKIPPED: [string, string][] = [
   ['POST /v1/leases/{id}/screening-decision 503', 'needs no lease worker polling (see test/lease-api.test.ts)'],
   ['POST /v1/leases/{id}/signatures 503', 'needs no lease worker polling (see test/lease-api.test.ts)'],
   ['POST /v1/leases/{id}/payments 503', 'needs no lease worker polling (see test/lease-api.test.ts)'],
+  ['POST /v1/leases/{id}/renewal-decision 503', 'needs no lease worker polling'],
+  ['POST /v1/leases/{id}/termination 503', 'needs no lease worker polling'],
+  ['POST /v1/leases/{id}/cancellation 503', 'needs no lease worker polling'],
+  ['POST /v1/leases/{id}/move-out 503', 'needs no lease worker polling'],
+  ['POST /v1/webhooks/stripe 503', 'needs Temporal to be down'],
 ];
 
 const CASES = Object.entries(SCENARIOS).flatMap(([key, byStatus]) =>

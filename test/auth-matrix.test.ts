@@ -50,7 +50,7 @@ let reindex: Awaited<ReturnType<typeof reindexSandbox>>;
 let leaseWorker: Awaited<ReturnType<typeof startLeaseWorker>>;
 /** Leases on `property` with leaseTenant as tenant: two awaiting a screening decision, one awaiting signatures. */
 let leaseTenant: User;
-let reviewLease: string, decisionLease: string, signingLease: string;
+let reviewLease: string, decisionLease: string, signingLease: string, cancelLease: string;
 let agreementId: string;
 const importLocations: string[] = [];
 let seq = 0;
@@ -100,13 +100,15 @@ beforeAll(async () => {
 
   leaseWorker = await startLeaseWorker(h);
   leaseTenant = await h.user(['tenant'], 'lease-tenant');
-  [reviewLease, decisionLease, signingLease] = await Promise.all([
+  [reviewLease, decisionLease, signingLease, cancelLease] = await Promise.all([
     startLease(h, propertyOwner.token, leaseBody(property.id, [leaseTenant.id], { incomeTimesRent: 2 })),
     startLease(h, propertyOwner.token, leaseBody(property.id, [leaseTenant.id], { incomeTimesRent: 2 })),
     startLease(h, propertyOwner.token, leaseBody(property.id, [leaseTenant.id])),
+    startLease(h, propertyOwner.token, leaseBody(property.id, [leaseTenant.id], { incomeTimesRent: 2 })),
   ]);
   await leaseWhen(h, leaseTenant.token, reviewLease, (s) => s.status === 'awaiting_decision', 'the review lease');
   await leaseWhen(h, leaseTenant.token, decisionLease, (s) => s.status === 'awaiting_decision', 'the lease to decide');
+  await leaseWhen(h, leaseTenant.token, cancelLease, (s) => s.status === 'awaiting_decision', 'the lease to cancel');
   agreementId = (await leaseWhen(h, leaseTenant.token, signingLease, (s) => s.status === 'awaiting_signatures', 'the agreement')).document!.documentId;
 
   doc = (await (await h.request('/openapi.json')).json()) as OpenApiDoc;
@@ -292,6 +294,37 @@ const ROWS: Row[] = [
     expect: [409, 404, 404, 403, 403, 403, 403, 403, 403, 401, 401, 401],
   },
   {
+    route: 'GET /v1/leases/{id}/invoices (someone else\'s)',
+    call: (t) => req(`/v1/leases/${reviewLease}/invoices`, t),
+    expect: [200, 404, 404, 404, 404, 404, 404, 404, 200, 401, 401, 401],
+  },
+  {
+    route: 'POST /v1/leases/{id}/renewal-decision (a lease the caller is no tenant of)',
+    call: (t) => req(`/v1/leases/${reviewLease}/renewal-decision`, t, { method: 'POST', json: { accept: true } }),
+    expect: [403, 404, 404, 404, 404, 404, 404, 404, 403, 401, 401, 401],
+  },
+  {
+    route: 'POST /v1/leases/{id}/termination (someone else\'s, not active)',
+    call: (t) => req(`/v1/leases/${reviewLease}/termination`, t, { method: 'POST', json: { moveOutOn: today(), reason: 'matrix' } }),
+    expect: [409, 404, 404, 404, 404, 404, 404, 404, 403, 401, 401, 401],
+  },
+  {
+    route: 'POST /v1/leases/{id}/cancellation (someone else\'s)',
+    call: (t) => req(`/v1/leases/${cancelLease}/cancellation`, t, { method: 'POST', json: { reason: 'matrix' } }),
+    expect: [200, 404, 404, 403, 403, 403, 403, 403, 403, 401, 401, 401],
+  },
+  {
+    route: 'POST /v1/leases/{id}/move-out (someone else\'s, not ended)',
+    call: (t) => req(`/v1/leases/${reviewLease}/move-out`, t, { method: 'POST', json: { deductions: [] } }),
+    expect: [409, 404, 404, 403, 403, 403, 403, 403, 403, 401, 401, 401],
+  },
+  {
+    // No bearer token here: the Stripe signature is the credential, so every caller alike is refused without one.
+    route: 'POST /v1/webhooks/stripe (unsigned)',
+    call: (t) => req('/v1/webhooks/stripe', t, { method: 'POST', json: { id: 'evt_matrix', type: 'charge.refunded' } }),
+    expect: [400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400],
+  },
+  {
     route: 'GET /v1/leases/{id}/ledger (someone else\'s)',
     call: (t) => req(`/v1/leases/${reviewLease}/ledger`, t),
     expect: [200, 404, 404, 404, 404, 404, 404, 404, 200, 401, 401, 401],
@@ -342,7 +375,7 @@ describe('the role matrix', () => {
     expect(contentType).toMatch(/^application\/problem\+json/);
     const p = JSON.parse(text) as ProblemBody;
     expect(p.status).toBe(status);
-    const kinds: Record<number, string> = { 401: 'unauthorized', 403: 'forbidden', 404: 'not-found', 409: 'invalid-state', 422: 'validation-error' };
+    const kinds: Record<number, string> = { 400: 'bad-signature', 401: 'unauthorized', 403: 'forbidden', 404: 'not-found', 409: 'invalid-state', 422: 'validation-error' };
     expect(problemKind(p)).toBe(kinds[status]);
     if (status === 401) expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/);
     if (status === 422) expect(errorFields(p)).toEqual([row.field]);

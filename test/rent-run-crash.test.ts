@@ -10,6 +10,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
+import type { WorkflowHandle } from '@temporalio/client';
 import { QueryTypes } from 'sequelize';
 import type Stripe from 'stripe';
 import { DEFAULT_RENEWAL, initialLeaseState, LeaseTermsSchema, type LeaseInput } from '../domain/lease';
@@ -144,6 +145,12 @@ async function outcomeOf(leaseId: string, intents: Stripe.PaymentIntent[]) {
   };
 }
 
+/** Activity attempts of a workflow that were retries: a batch the kill interrupted shows as attempt 2 or later. */
+async function retriedAttempts(handle: WorkflowHandle): Promise<number> {
+  const { events } = await handle.fetchHistory();
+  return (events ?? []).filter((e) => (e.activityTaskStartedEventAttributes?.attempt ?? 1) > 1).length;
+}
+
 beforeAll(async () => {
   h = await createHarness('rent_crash');
   stripe = createStripe(h.config);
@@ -161,9 +168,10 @@ afterAll(async () => {
 });
 
 test('a worker killed (SIGKILL) mid rent run and started again: every period due is paid exactly once, no notification lost', async () => {
+  const t0 = Date.now(); const lap = (m: string) => process.stderr.write(`[diag] ${((Date.now()-t0)/1000).toFixed(1)}s ${m}\n`);
   const first = startWorkerProcess();
   leaseIds.push(...(await Promise.all(Array.from({ length: LEASES }, startLease))));
-  await started(first);
+  lap('leases started'); await started(first); lap('worker 1 started');
   // Each lease workflow writes its own periods; today's is the one the run collects.
   await eventually(
     async () => (await count('select count(*)::int as n from rent_periods where due_on = $2 and lease_id = any($1::uuid[])', [leaseIds, TODAY])) === LEASES,
@@ -179,15 +187,16 @@ test('a worker killed (SIGKILL) mid rent run and started again: every period due
   await eventually(async () => (await decided()) >= 8, 60_000, 'the rent run to collect its first periods');
   first.proc.kill('SIGKILL');
   await first.exited;
-  const atCrash = await decided();
+  const atCrash = await decided(); lap(`killed at ${atCrash}`);
   expect(atCrash).toBeGreaterThanOrEqual(8);
   expect(atCrash).toBeLessThan(LEASES); // the kill really landed mid-run
 
   const second = startWorkerProcess();
-  await started(second);
+  await started(second); lap('worker 2 started');
   // The batch in flight is handed over after its heartbeat timeout (1 minute) and retried on the new process.
-  const result = await run.result();
+  const result = await run.result(); lap(`run result ${JSON.stringify(result)}`);
   expect(result).toMatchObject({ runDate: TODAY, status: 'completed', processed: LEASES, charged: LEASES, failed: 0, retrying: 0 });
+  expect(await retriedAttempts(run)).toBeGreaterThan(0); // the batch in flight at the kill ran again
 
   // Each lease takes the outcome from the run's signal, records the payment and sends its e-mail
   // (an activity in flight at the kill is retried after its 2-minute start-to-close timeout).
@@ -201,6 +210,10 @@ test('a worker killed (SIGKILL) mid rent run and started again: every period due
     'every lease to send its payment_received e-mail',
   );
 
+  lap('notifications all sent');
+  { const all: Stripe.PaymentIntent[] = []; for await (const pi of stripe.paymentIntents.list({ limit: 100 })) if (leaseIds.includes(pi.metadata.leaseId ?? '')) all.push(pi);
+    const by: Record<string, number> = {}; for (const pi of all) by[pi.status] = (by[pi.status] ?? 0) + 1; lap(`our PIs by status ${JSON.stringify(by)}`);
+    const hist = await run.fetchHistory(); lap(`retried attempts ${(hist.events ?? []).filter((e) => (e.activityTaskStartedEventAttributes?.attempt ?? 1) > 1).map((e) => e.activityTaskStartedEventAttributes?.attempt).join(',')}`); }
   const allIntents: Stripe.PaymentIntent[] = [];
   for await (const pi of stripe.paymentIntents.list({ limit: 100 })) if (pi.status === 'succeeded') allIntents.push(pi);
   const due = await h.db.query<{ lease_id: string; amount_minor: number }>(

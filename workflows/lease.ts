@@ -307,7 +307,10 @@ export async function leaseWorkflow(input: LeaseInput): Promise<LeaseState> {
     },
     {
       validator: (m) => {
-        if (state.status !== 'ended') throw new Error(`the lease is ${state.status}; move-out follows the end of the lease`);
+        // The checklist may be done on the move-out day of a lease ending early, before its last day has passed.
+        if (state.status !== 'ended' && !(state.status === 'active' && state.termination)) {
+          throw new Error(`the lease is ${state.status}; move-out follows the end of the lease or an early termination`);
+        }
         if (moveOut) throw new Error('the move-out has already been recorded');
         for (const d of m.deductions) {
           if (!d.description?.trim()) throw new Error('each deduction needs a description');

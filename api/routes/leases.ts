@@ -21,8 +21,12 @@ import { Property, Unit, User } from '../../models';
 import {
   leaseStateQuery,
   leaseWorkflowId,
+  cancelUpdate,
   manualPaymentUpdate,
+  moveOutUpdate,
+  renewalDecisionUpdate,
   screeningDecisionUpdate,
+  terminateUpdate,
   signUpdate,
   type leaseWorkflow,
 } from '../../workflows/lease';
@@ -118,6 +122,13 @@ const LeaseStateSchema = z
     nextDue: z.object({ dueOn: z.string(), amountMinor: z.number().int() }).nullable(),
     paidMinor: z.number().int(),
     feesMinor: z.number().int(),
+    termination: z
+      .object({ requestedBy: z.string(), requestedOn: z.string(), moveOutOn: z.string(), reason: z.string(), feeMinor: z.number().int() })
+      .nullable()
+      .optional(),
+    reversals: z
+      .array(z.object({ paymentId: z.string(), amountMinor: z.number().int(), feeMinor: z.number().int(), reason: z.enum(['returned', 'refunded']) }))
+      .optional(),
     history: z.array(z.object({ at: z.string(), event: z.string() })),
   })
   .openapi('LeaseState');
@@ -125,6 +136,39 @@ const LeaseStateSchema = z
 const ScreeningDecisionSchema = z
   .object({ decision: z.enum(['approve', 'reject']), reason: z.string().trim().min(1).max(1000) })
   .openapi('ScreeningDecision');
+
+const RenewalDecisionSchema = z.object({ accept: z.boolean().describe('true accepts the renewal offer, false declines it') }).openapi('RenewalDecision');
+
+const TerminationSchema = z
+  .object({
+    moveOutOn: CalendarDate.describe('The last day of the tenancy; rent is prorated to it'),
+    reason: z.string().trim().min(1).max(1000),
+  })
+  .openapi('Termination');
+
+const CancellationSchema = z.object({ reason: z.string().trim().min(1).max(1000) }).openapi('Cancellation');
+
+const MoveOutSchema = z
+  .object({
+    deductions: z
+      .array(z.object({ description: z.string().trim().min(1).max(300), amountMinor: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER) }))
+      .max(100)
+      .describe('Itemized deductions from the deposit, in the lease currency'),
+  })
+  .openapi('MoveOut');
+
+const InvoiceSchema = z
+  .object({
+    id: z.string(),
+    kind: z.enum(['rent', 'late_fee', 'returned_payment_fee', 'damages', 'early_termination_fee']),
+    periodIndex: z.number().int(),
+    dueOn: z.string(),
+    amountMinor: z.number().int(),
+    openMinor: z.number().int(),
+    currency: z.string(),
+    status: z.enum(['open', 'partially_paid', 'paid']),
+  })
+  .openapi('Invoice');
 
 const SignatureRequestSchema = z
   .object({
@@ -451,6 +495,112 @@ export const leasesRouter = new OpenAPIHono<AppEnv>()
       const payment = { ...body, idempotencyKey: `manual:${row.id}:${p.userId}:${key}`, recordedBy: p.userId };
       const result = await runUpdate(deps, row, () => leaseHandle(deps, row).executeUpdate(manualPaymentUpdate, { args: [payment] }));
       return c.json({ paymentId: result.paymentId, allocatedMinor: Number(result.allocatedMinor) }, 200);
+    },
+  )
+  .openapi(
+    route({
+      method: 'get',
+      path: '/leases/{id}/invoices',
+      tags: ['Leases'],
+      summary: 'What the lease has been charged: rent per period and fees, with what is still open',
+      roles: 'any',
+      request: { params: IdParams },
+      responses: { 200: json(z.object({ items: z.array(InvoiceSchema) }).openapi('InvoiceList'), 'Oldest first'), ...problems(401, 404, 422) },
+    }),
+    async (c) => {
+      const { db } = c.get('deps');
+      const { row } = await visibleLease(db, c.get('principal'), c.req.valid('param').id);
+      const charges = await db.query<{ id: string; kind: z.infer<typeof InvoiceSchema>['kind']; period_index: number; due_on: string; amount_minor: string; open_minor: string; currency: string }>(
+        `select id, kind, period_index, to_char(due_on, 'YYYY-MM-DD') as due_on, amount_minor, open_minor, currency
+           from lease_charges where lease_id = $1 order by due_on, period_index, kind, id`,
+        { bind: [row.id], type: QueryTypes.SELECT },
+      );
+      const items = charges.map((ch) => {
+        const amountMinor = Number(ch.amount_minor);
+        const openMinor = Number(ch.open_minor);
+        const status = openMinor === 0 ? ('paid' as const) : openMinor < amountMinor ? ('partially_paid' as const) : ('open' as const);
+        return { id: ch.id, kind: ch.kind, periodIndex: Number(ch.period_index), dueOn: ch.due_on, amountMinor, openMinor, currency: ch.currency, status };
+      });
+      return c.json({ items }, 200);
+    },
+  )
+  .openapi(
+    route({
+      method: 'post',
+      path: '/leases/{id}/renewal-decision',
+      tags: ['Leases'],
+      summary: 'Accept or decline the renewal offer, as a tenant of the lease',
+      roles: 'any',
+      request: { params: IdParams, body: { content: { 'application/json': { schema: RenewalDecisionSchema } }, required: true } },
+      responses: { 200: json(LeaseStateSchema, 'The answer was recorded'), ...problems(400, 401, 403, 404, 409, 422, 503) },
+    }),
+    async (c) => {
+      const deps = c.get('deps');
+      const p = c.get('principal');
+      const { row } = await visibleLease(deps.db, p, c.req.valid('param').id);
+      if (!row.tenant_ids.includes(p.userId)) throw forbidden('only a tenant of the lease answers its renewal offer');
+      const { accept } = c.req.valid('json');
+      const state = await runUpdate(deps, row, () => leaseHandle(deps, row).executeUpdate(renewalDecisionUpdate, { args: [{ accept, by: p.userId }] }));
+      return c.json(stateToApi(state), 200);
+    },
+  )
+  .openapi(
+    route({
+      method: 'post',
+      path: '/leases/{id}/termination',
+      tags: ['Leases'],
+      summary: 'End an active lease early (the lease\'s early-termination fee is charged)',
+      description: 'A tenant of the lease, or the property\'s owner or manager. Rent after the move-out day is not billed; its month is prorated.',
+      roles: 'any',
+      request: { params: IdParams, body: { content: { 'application/json': { schema: TerminationSchema } }, required: true } },
+      responses: { 200: json(LeaseStateSchema, 'The termination was recorded'), ...problems(400, 401, 403, 404, 409, 422, 503) },
+    }),
+    async (c) => {
+      const deps = c.get('deps');
+      const p = c.get('principal');
+      const { row, property } = await visibleLease(deps.db, p, c.req.valid('param').id);
+      if (!row.tenant_ids.includes(p.userId) && !(property && canManage(p, property))) throw forbidden('only a tenant or the property\'s owner or manager may end the lease');
+      const { moveOutOn, reason } = c.req.valid('json');
+      const state = await runUpdate(deps, row, () => leaseHandle(deps, row).executeUpdate(terminateUpdate, { args: [{ by: p.userId, moveOutOn, reason }] }));
+      return c.json(stateToApi(state), 200);
+    },
+  )
+  .openapi(
+    route({
+      method: 'post',
+      path: '/leases/{id}/cancellation',
+      tags: ['Leases'],
+      summary: 'Cancel a lease before move-in',
+      roles: ['admin', 'manager', 'owner'],
+      request: { params: IdParams, body: { content: { 'application/json': { schema: CancellationSchema } }, required: true } },
+      responses: { 200: json(LeaseStateSchema, 'Cancelled'), ...problems(400, 401, 403, 404, 409, 422, 503) },
+    }),
+    async (c) => {
+      const deps = c.get('deps');
+      const p = c.get('principal');
+      const { row } = await manageableLease(deps.db, p, c.req.valid('param').id);
+      const { reason } = c.req.valid('json');
+      const state = await runUpdate(deps, row, () => leaseHandle(deps, row).executeUpdate(cancelUpdate, { args: [{ by: p.userId, reason }] }));
+      return c.json(stateToApi(state), 200);
+    },
+  )
+  .openapi(
+    route({
+      method: 'post',
+      path: '/leases/{id}/move-out',
+      tags: ['Leases'],
+      summary: 'Record the move-out checklist\'s deductions; the deposit is then settled and refunded',
+      roles: ['admin', 'manager', 'owner'],
+      request: { params: IdParams, body: { content: { 'application/json': { schema: MoveOutSchema } }, required: true } },
+      responses: { 200: json(LeaseStateSchema, 'Recorded'), ...problems(400, 401, 403, 404, 409, 422, 503) },
+    }),
+    async (c) => {
+      const deps = c.get('deps');
+      const p = c.get('principal');
+      const { row } = await manageableLease(deps.db, p, c.req.valid('param').id);
+      const { deductions } = c.req.valid('json');
+      const state = await runUpdate(deps, row, () => leaseHandle(deps, row).executeUpdate(moveOutUpdate, { args: [{ deductions, by: p.userId }] }));
+      return c.json(stateToApi(state), 200);
     },
   )
   .openapi(

@@ -365,6 +365,7 @@ export interface LeaseStateBody {
   document: { documentId: string; sha256: string } | null;
   signatures: { userId: string }[];
   paidMinor: number;
+  renewalOffer: { answer: string | null } | null;
 }
 
 /** Starts a lease through the API (202) and returns its id. */
