@@ -69,9 +69,13 @@ export function createPaymentActivities({ db, stripe, offSessionConfirm }: Payme
     return row;
   }
 
-  /** Creates the intent unconfirmed and records it; a concurrent attempt that recorded first wins. */
-  async function recordedIntent(charge: CardCharge, row: PaymentRow): Promise<string> {
-    if (row.stripe_payment_intent_id) return row.stripe_payment_intent_id;
+  /**
+   * Creates the intent unconfirmed and records it; a concurrent attempt that
+   * recorded first wins. `created` is the intent when this call made the one
+   * recorded (so its state is known without asking Stripe again).
+   */
+  async function recordedIntent(charge: CardCharge, row: PaymentRow): Promise<{ id: string; created?: Stripe.PaymentIntent }> {
+    if (row.stripe_payment_intent_id) return { id: row.stripe_payment_intent_id };
     const intent = await stripe.paymentIntents.create(
       {
         amount: charge.amountMinor,
@@ -87,7 +91,8 @@ export function createPaymentActivities({ db, stripe, offSessionConfirm }: Payme
         where id = $1 returning stripe_payment_intent_id`,
       { bind: [row.id, intent.id], type: QueryTypes.SELECT },
     );
-    return updated!.stripe_payment_intent_id;
+    const id = updated!.stripe_payment_intent_id;
+    return id === intent.id ? { id, created: intent } : { id };
   }
 
   async function settle(charge: CardCharge, row: PaymentRow, intentId: string): Promise<ChargeOutcome> {
@@ -136,8 +141,10 @@ export function createPaymentActivities({ db, stripe, offSessionConfirm }: Payme
      */
     async chargeCard(charge: CardCharge): Promise<ChargeOutcome> {
       const row = await paymentRow(charge);
-      const intentId = await recordedIntent(charge, row);
-      let intent = await stripe.paymentIntents.retrieve(intentId);
+      const recorded = await recordedIntent(charge, row);
+      const intentId = recorded.id;
+      // Two Stripe requests on the happy path (create, confirm): a retry reads the intent's state first.
+      let intent = recorded.created ?? (await stripe.paymentIntents.retrieve(intentId));
       if (intent.status === 'requires_confirmation') {
         try {
           intent = await stripe.paymentIntents.confirm(intentId, offSessionConfirm ? { off_session: true } : {}, {

@@ -21,6 +21,7 @@ import { createLeaseActivities } from '../activities/lease';
 import { createLeaseWorker } from '../workers/lease-worker';
 import { createHarness, eventually, workflowBundle, type Harness } from './support/harness';
 import { readPdf } from './support/pdf-text';
+import { paymentIntentsWhere } from './support/stripe';
 
 let h: Harness;
 let stripe: Stripe;
@@ -116,7 +117,7 @@ test('from application to the first rent paid, on Postgres, localstripe and the 
     expect(balances.rental_income).toBe(firstCharge!.amount_minor);
     expect(await unbalancedTransactions(h.db, leaseId)).toEqual([]);
 
-    const intents = (await stripe.paymentIntents.list({ limit: 100 })).data.filter((pi) => pi.metadata.leaseId === leaseId);
+    const intents = await paymentIntentsWhere(stripe, (pi) => pi.metadata.leaseId === leaseId);
     expect(intents.map((pi) => [pi.status, pi.amount]).sort()).toEqual(
       [['succeeded', 200_000], ['succeeded', firstCharge!.amount_minor]].sort(),
     );

@@ -12,6 +12,7 @@ import { createPaymentActivities, type CardCharge, type ChargeOutcome } from '..
 import { createSequelize } from '../lib/db';
 import { ledgerBalances } from '../lib/ledger';
 import { createStripe } from '../lib/stripe';
+import { paymentIntentsWhere } from './support/stripe';
 import { createTestDatabase } from './support/harness';
 
 let db: Sequelize;
@@ -54,10 +55,7 @@ function charge(card: { customerId: string; paymentMethodId: string }, extra: Pa
 }
 
 /** PaymentIntents localstripe holds for a charge key. */
-async function intentsFor(key: string) {
-  const all = await stripe.paymentIntents.list({ limit: 100 });
-  return all.data.filter((pi) => pi.metadata.paymentKey === key);
-}
+const intentsFor = (key: string) => paymentIntentsWhere(stripe, (pi) => pi.metadata.paymentKey === key);
 
 test('a successful charge is recorded, posted to the ledger, and a second run charges nothing more', async () => {
   const c = charge(await customerWithCard('4242424242424242'));

@@ -14,6 +14,7 @@ import { createStripe } from '../lib/stripe';
 import { rentRunProgressQuery, type rentRunWorkflow } from '../workflows/rent-run';
 import { createRentWorker } from '../workers/rent-worker';
 import { createHarness, workflowBundle, type Harness } from './support/harness';
+import { paymentIntentsWhere } from './support/stripe';
 
 let h: Harness;
 let stripe: Stripe;
@@ -69,11 +70,8 @@ async function runRent(runDate: string, id = `rent-run-${runDate}-${randomUUID()
   return h.client.workflow.execute<typeof rentRunWorkflow>('rentRunWorkflow', { workflowId: id, taskQueue, args: [{ runDate, batchSize: 3 }] });
 }
 
-async function succeededIntents(leaseIds: string[]) {
-  const all: Stripe.PaymentIntent[] = [];
-  for await (const pi of stripe.paymentIntents.list({ limit: 100 })) all.push(pi);
-  return all.filter((pi) => leaseIds.includes(pi.metadata.leaseId ?? '') && pi.status === 'succeeded');
-}
+const succeededIntents = (leaseIds: string[]) =>
+  paymentIntentsWhere(stripe, (pi) => leaseIds.includes(pi.metadata.leaseId ?? '') && pi.status === 'succeeded');
 
 async function invoices(leaseIds: string[]) {
   return h.db.query<{ lease_id: string; n: string }>(
