@@ -8,7 +8,7 @@
  * so it moved no money.
  */
 import { ApplicationFailure } from '@temporalio/activity';
-import { QueryTypes, type Sequelize } from 'sequelize';
+import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import type Stripe from 'stripe';
 import { classifyDecline, type DeclineKind } from '../domain/collection';
 import type { Currency } from '../domain/money';
@@ -38,6 +38,9 @@ export interface CardCharge {
   /** What the money is: rent and fees paid, or a security deposit held for the tenant. */
   postAs?: 'payment_received' | 'deposit_received';
 }
+
+/** Runs in the transaction that records the payment as succeeded (e.g. allocating it to what it pays). */
+export type OnSettled = (paymentId: string, transaction: Transaction) => Promise<unknown>;
 
 export type ChargeOutcome =
   | { status: 'succeeded'; paymentId: string; paymentIntentId: string }
@@ -95,14 +98,17 @@ export function createPaymentActivities({ db, stripe, offSessionConfirm }: Payme
     return id === intent.id ? { id, created: intent } : { id };
   }
 
-  async function settle(charge: CardCharge, row: PaymentRow, intentId: string): Promise<ChargeOutcome> {
+  async function settle(charge: CardCharge, row: PaymentRow, intentId: string, onSettled?: OnSettled): Promise<ChargeOutcome> {
     await db.transaction(async (transaction) => {
       const [locked] = await db.query<{ status: string }>('select status from payments where id = $1 for update', {
         bind: [row.id],
         type: QueryTypes.SELECT,
         transaction,
       });
-      if (locked?.status === 'succeeded') return;
+      if (locked?.status === 'succeeded') {
+        await onSettled?.(row.id, transaction); // idempotent: completes a settlement recorded before it had this step
+        return;
+      }
       await db.query(`update payments set status = 'succeeded', failure_code = null, failure_message = null, updated_at = now() where id = $1`, {
         bind: [row.id],
         transaction,
@@ -120,6 +126,7 @@ export function createPaymentActivities({ db, stripe, offSessionConfirm }: Payme
         },
         transaction,
       );
+      await onSettled?.(row.id, transaction);
     });
     return { status: 'succeeded', paymentId: row.id, paymentIntentId: intentId };
   }
@@ -139,7 +146,7 @@ export function createPaymentActivities({ db, stripe, offSessionConfirm }: Payme
      * workflow decides on dunning); network and Stripe 5xx errors throw, so
      * Temporal retries the activity, which then resumes from what is recorded.
      */
-    async chargeCard(charge: CardCharge): Promise<ChargeOutcome> {
+    async chargeCard(charge: CardCharge, onSettled?: OnSettled): Promise<ChargeOutcome> {
       const row = await paymentRow(charge);
       const recorded = await recordedIntent(charge, row);
       const intentId = recorded.id;
@@ -156,7 +163,7 @@ export function createPaymentActivities({ db, stripe, offSessionConfirm }: Payme
           return fail(row, intentId, e.decline_code || e.code || null, e.message);
         }
       }
-      if (intent.status === 'succeeded') return settle(charge, row, intentId);
+      if (intent.status === 'succeeded') return settle(charge, row, intentId, onSettled);
       const lastError = intent.last_payment_error;
       if (intent.status === 'requires_payment_method' && lastError) {
         return fail(row, intentId, lastError.decline_code || lastError.code || null, lastError.message || 'declined');

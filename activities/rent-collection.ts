@@ -107,18 +107,21 @@ export function createRentCollection(deps: PaymentsDeps) {
     });
     const amountMinor = existing ? Number(existing.amount_minor) : await openMinor(r.leaseId);
     if (amountMinor <= 0) return { status: 'nothing_due' };
-    const outcome = await payments.chargeCard({
-      idempotencyKey: key,
-      leaseId: r.leaseId,
-      reference: `Rent, period ${r.periodIndex}`,
-      amountMinor,
-      currency: r.currency,
-      customerId: r.paymentMethod.customerId,
-      paymentMethodId: r.paymentMethod.paymentMethodId,
-      occurredOn: r.today,
-    });
+    const outcome = await payments.chargeCard(
+      {
+        idempotencyKey: key,
+        leaseId: r.leaseId,
+        reference: `Rent, period ${r.periodIndex}`,
+        amountMinor,
+        currency: r.currency,
+        customerId: r.paymentMethod.customerId,
+        paymentMethodId: r.paymentMethod.paymentMethodId,
+        occurredOn: r.today,
+      },
+      // Paid and allocated in one transaction: the books never show a payment that pays nothing.
+      (paymentId, t) => allocate(r.leaseId, paymentId, amountMinor, t),
+    );
     if (outcome.status === 'failed') return { status: 'failed', declineKind: outcome.declineKind, message: outcome.message };
-    await db.transaction((t) => allocate(r.leaseId, outcome.paymentId, amountMinor, t));
     return { status: 'succeeded', amountMinor };
   }
 
