@@ -10,6 +10,7 @@ import type { LeaseInput, LeaseStatus, Signature } from '../domain/lease';
 import type { Currency } from '../domain/money';
 import type { RentPeriod } from '../domain/rent-schedule';
 import { renderDepositStatement } from '../lib/documents/deposit-statement';
+import { renderReceipt } from '../lib/documents/receipt';
 import { appendSignaturePage, renderLeaseAgreement } from '../lib/documents/lease-agreement';
 import { postToLedger } from '../lib/ledger';
 import type { Mailer } from '../lib/mail';
@@ -31,11 +32,11 @@ export function createLeaseActivities(deps: LeaseDeps): LeaseActivities {
   const { openMinor, allocate } = rent;
   const rentPeriods = createRentPeriods(deps);
 
-  async function storeDocument(leaseId: string, kind: string, bytes: Uint8Array, sha256: string, pages: number) {
+  async function storeDocument(leaseId: string, kind: string, bytes: Uint8Array, sha256: string, pages: number, paymentId: string | null = null) {
     const [row] = await db.query<{ id: string }>(
-      `insert into documents (id, lease_id, kind, content_type, sha256, pages, content, created_at)
-       values (gen_random_uuid(), $1, $2, 'application/pdf', $3, $4, $5, now()) returning id`,
-      { bind: [leaseId, kind, sha256, pages, Buffer.from(bytes)], type: QueryTypes.SELECT },
+      `insert into documents (id, lease_id, kind, content_type, sha256, pages, content, payment_id, created_at)
+       values (gen_random_uuid(), $1, $2, 'application/pdf', $3, $4, $5, $6, now()) returning id`,
+      { bind: [leaseId, kind, sha256, pages, Buffer.from(bytes), paymentId], type: QueryTypes.SELECT },
     );
     return row!.id;
   }
@@ -98,7 +99,7 @@ export function createLeaseActivities(deps: LeaseDeps): LeaseActivities {
         postAs: 'deposit_received',
       });
       return outcome.status === 'succeeded'
-        ? { status: 'succeeded' as const }
+        ? { status: 'succeeded' as const, paymentId: outcome.paymentId }
         : { status: 'failed' as const, declineKind: outcome.declineKind, message: outcome.message };
     },
 
@@ -141,6 +142,52 @@ export function createLeaseActivities(deps: LeaseDeps): LeaseActivities {
           transaction,
         );
       });
+    },
+
+    async issueReceipt(leaseId: string, paymentId: string, header: { propertyAddress: string; payers: string[] }) {
+      const [prior] = await db.query<{ id: string }>('select id from documents where payment_id = $1', { bind: [paymentId], type: QueryTypes.SELECT });
+      if (prior) return { documentId: prior.id };
+      const [payment] = await db.query<{
+        amount_minor: string;
+        currency: string;
+        method: string;
+        reference: string | null;
+        stripe_payment_intent_id: string | null;
+        received_on: string;
+        idempotency_key: string;
+      }>(
+        `select amount_minor, currency, method, reference, stripe_payment_intent_id, to_char(updated_at, 'YYYY-MM-DD') as received_on, idempotency_key
+           from payments where id = $1 and lease_id = $2`,
+        { bind: [paymentId, leaseId], type: QueryTypes.SELECT },
+      );
+      if (!payment) throw new Error(`payment ${paymentId} of lease ${leaseId} is missing`);
+      const applied = await db.query<{ kind: string; period_index: number; due_on: string; amount_minor: string }>(
+        `select c.kind, c.period_index, to_char(c.due_on, 'YYYY-MM-DD') as due_on, a.amount_minor from payment_allocations a
+           join lease_charges c on c.id = a.charge_id where a.payment_id = $1 order by c.due_on, c.id`,
+        { bind: [paymentId], type: QueryTypes.SELECT },
+      );
+      const what: Record<string, string> = { rent: 'Rent', late_fee: 'Late fee', returned_payment_fee: 'Returned-payment fee', damages: 'Damages', early_termination_fee: 'Early termination' };
+      const doc = await renderReceipt({
+        paymentId,
+        leaseId,
+        propertyAddress: header.propertyAddress,
+        payers: header.payers,
+        receivedOn: payment.received_on,
+        method: payment.method,
+        reference: payment.stripe_payment_intent_id ?? payment.reference,
+        currency: payment.currency,
+        amountMinor: Number(payment.amount_minor),
+        isDeposit: payment.idempotency_key === `deposit:${leaseId}`,
+        appliedTo: applied.map((a) => ({ description: `${what[a.kind] ?? a.kind}${a.period_index ? ` ${a.due_on}` : ''}`, amountMinor: Number(a.amount_minor) })),
+      });
+      try {
+        return { documentId: await storeDocument(leaseId, 'receipt', doc.bytes, doc.sha256, doc.pages, paymentId) };
+      } catch (err) {
+        // A concurrent retry stored it first (one receipt per payment).
+        const [again] = await db.query<{ id: string }>('select id from documents where payment_id = $1', { bind: [paymentId], type: QueryTypes.SELECT });
+        if (again) return { documentId: again.id };
+        throw err;
+      }
     },
 
     async applyLateFees(leaseId: string, currency: string, periodIndex: number, fees: { forDay: string; kind: string; amountMinor: number }[]) {

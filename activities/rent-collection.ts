@@ -122,7 +122,7 @@ export function createRentCollection(deps: PaymentsDeps) {
       (paymentId, t) => allocate(r.leaseId, paymentId, amountMinor, t),
     );
     if (outcome.status === 'failed') return { status: 'failed', declineKind: outcome.declineKind, message: outcome.message };
-    return { status: 'succeeded', amountMinor };
+    return { status: 'succeeded', amountMinor, paymentId: outcome.paymentId };
   }
 
   return { openMinor, allocate, billPeriod, collectOpen };

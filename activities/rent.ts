@@ -36,16 +36,17 @@ interface PeriodRow {
   decline_kind: 'soft' | 'hard' | null;
   collected_minor: string | null;
   message: string | null;
+  payment_id: string | null;
   customer_id: string | null;
   payment_method_id: string | null;
 }
 
 const PERIOD_COLUMNS = `rp.lease_id, rp.period_index, to_char(rp.period_from, 'YYYY-MM-DD') as period_from,
   to_char(rp.period_to, 'YYYY-MM-DD') as period_to, to_char(rp.due_on, 'YYYY-MM-DD') as due_on, rp.amount_minor, rp.currency,
-  rp.outcome, rp.decline_kind, rp.collected_minor, rp.message, l.customer_id, l.payment_method_id`;
+  rp.outcome, rp.decline_kind, rp.collected_minor, rp.message, rp.payment_id, l.customer_id, l.payment_method_id`;
 
 function storedOutcome(row: PeriodRow): CollectionOutcome {
-  if (row.outcome === 'succeeded') return { status: 'succeeded', amountMinor: Number(row.collected_minor) };
+  if (row.outcome === 'succeeded') return { status: 'succeeded', amountMinor: Number(row.collected_minor), ...(row.payment_id ? { paymentId: row.payment_id } : {}) };
   if (row.outcome === 'failed') return { status: 'failed', declineKind: row.decline_kind ?? 'soft', message: row.message ?? 'declined' };
   return { status: 'nothing_due' };
 }
@@ -124,7 +125,7 @@ export function createRentPeriods(deps: PaymentsDeps) {
             })
           : { status: 'failed', declineKind: 'hard', message: 'no saved payment method' };
       const [recorded] = await db.query<PeriodRow>(
-        `update rent_periods rp set outcome = $3, decline_kind = $4, collected_minor = $5, message = $6, decided_at = now()
+        `update rent_periods rp set outcome = $3, decline_kind = $4, collected_minor = $5, message = $6, payment_id = $7, decided_at = now()
            from leases l where l.id = rp.lease_id and rp.lease_id = $1 and rp.period_index = $2 and rp.outcome is null
          returning ${PERIOD_COLUMNS}`,
         {
@@ -135,6 +136,7 @@ export function createRentPeriods(deps: PaymentsDeps) {
             outcome.status === 'failed' ? outcome.declineKind : null,
             outcome.status === 'succeeded' ? outcome.amountMinor : null,
             outcome.status === 'failed' ? outcome.message : null,
+            outcome.status === 'succeeded' ? (outcome.paymentId ?? null) : null,
           ],
           type: QueryTypes.SELECT,
         },

@@ -64,6 +64,8 @@ export interface LeaseInput {
   /** Retry days after a soft decline (default +1, +3, +5, +7). */
   dunningDays?: number[];
   renewal?: RenewalPolicy;
+  /** Days before each due date a reminder is sent (default 3; 0 sends none). */
+  reminderDays?: number;
   /** Set when a lease continues as new (a renewal, or a long history): where it resumes. */
   continuation?: LeaseContinuation;
 }

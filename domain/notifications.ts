@@ -13,7 +13,21 @@ const TEMPLATES: Record<string, (d: NotificationData) => { subject: string; text
   }),
   offer_expired: () => ({ subject: 'Your lease offer has expired', text: 'The lease was not signed by every party before the deadline, so the offer has expired.' }),
   application_rejected: () => ({ subject: 'Your rental application', text: 'We are sorry: your application was not approved.' }),
-  payment_received: (d) => ({ subject: 'Payment received', text: `Thank you: we received your payment of ${money(d, 'amountMinor')}.` }),
+  payment_received: (d) => ({
+    subject: 'Payment received',
+    text: `Thank you: we received your payment of ${money(d, 'amountMinor')}.${d.receiptDocumentId ? ' Your receipt is in your lease documents.' : ''}`,
+  }),
+  rent_due_reminder: (d) => ({
+    subject: 'Rent is due soon',
+    text: `A reminder: rent of ${money(d, 'amountMinor')} is due on ${d.dueOn}. It will be charged to your saved card.`,
+  }),
+  payment_returned: (d) => ({
+    subject: 'A payment was returned',
+    text: `Your payment of ${money(d, 'amountMinor')} was ${d.reason === 'refunded' ? 'refunded' : 'returned by your bank or disputed'}, so it is owed again${
+      typeof d.feeMinor === 'number' && d.feeMinor > 0 ? `, with a returned-payment fee of ${money(d, 'feeMinor')}` : ''
+    }. We will charge your saved card.`,
+  }),
+  lease_cancelled: (d) => ({ subject: 'Your lease was cancelled', text: `The lease was cancelled before move-in: ${d.reason}.` }),
   payment_failed: (d) => ({
     subject: 'Your payment did not go through',
     text: `We could not collect your payment${d.period ? ` for period ${d.period}` : ''}. We will try again; you can also update your card.`,

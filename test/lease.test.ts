@@ -122,10 +122,25 @@ test('from application to the first rent paid, on Postgres, localstripe and the 
       [['succeeded', 200_000], ['succeeded', firstCharge!.amount_minor]].sort(),
     );
 
-    const docs = await h.db.query<{ kind: string; sha256: string; pages: number }>(
-      'select kind, sha256, pages from documents where lease_id = $1 order by created_at',
-      { bind: [leaseId], type: QueryTypes.SELECT },
-    );
+    // Receipts (the deposit, the first rent) are written by activities that may still be running.
+    const allDocs = await eventually(async () => {
+      const rows = await h.db.query<{ id: string; kind: string; sha256: string; pages: number; content: Buffer }>(
+        'select id, kind, sha256, pages, content from documents where lease_id = $1 order by created_at',
+        { bind: [leaseId], type: QueryTypes.SELECT },
+      );
+      return rows.filter((r) => r.kind === 'receipt').length === 2 ? rows : undefined;
+    }, 30_000, 'two receipts');
+    const receipts = allDocs.filter((d) => d.kind === 'receipt');
+    const depositReceipt = await readPdf(new Uint8Array(receipts[0]!.content));
+    expect(depositReceipt.pages).toBe(1);
+    expect(depositReceipt.text[0]).toMatch(/Payment Receipt/);
+    expect(depositReceipt.text[0]).toMatch(/USD 2,000\.00/);
+    expect(depositReceipt.text[0]).toMatch(/Held as the security deposit/);
+    expect(depositReceipt.text[0]).toMatch(/Zoë Ångström/);
+    const rentReceipt = (await readPdf(new Uint8Array(receipts[1]!.content))).text[0]!;
+    expect(rentReceipt).toMatch(/Applied to/);
+    expect(rentReceipt).toMatch(/Rent/);
+    const docs = allDocs.filter((d) => d.kind !== 'receipt');
     expect(docs.map((d) => d.kind)).toEqual(['lease_agreement', 'lease_signed']);
     expect(docs[0]!.sha256).toBe(awaiting.document!.sha256);
     expect(docs[1]!.pages).toBe(docs[0]!.pages + 1);
@@ -139,9 +154,10 @@ test('from application to the first rent paid, on Postgres, localstripe and the 
         'select id, template, sent_at, recipients from notification_outbox where lease_id = $1 order by created_at',
         { bind: [leaseId], type: QueryTypes.SELECT },
       );
-      return rows.length === 2 && rows.every((r) => r.sent_at !== null) ? rows : undefined;
-    }, 30_000, 'both notices to be sent');
-    expect(notices.map((n) => n.template)).toEqual(['signature_requested', 'payment_received']);
+      return rows.length === 3 && rows.every((r) => r.sent_at !== null) ? rows : undefined;
+    }, 30_000, 'the notices to be sent');
+    // The signature request, then thanks for the deposit and for the first rent (each with its receipt).
+    expect(notices.map((n) => n.template)).toEqual(['signature_requested', 'payment_received', 'payment_received']);
     expect(notices.every((n) => n.sent_at !== null)).toBe(true);
     expect(notices[0]!.recipients.sort()).toEqual(['nikos@example.com', 'zoe@example.com']);
     // What the local SMTP sink received, found by each notification's Message-ID.
@@ -184,7 +200,7 @@ test('move-out settles the deposit once: deductions and unpaid rent applied, the
     application: { monthlyIncomeMinor: 600_000, employment: { status: 'employed' as const }, references: [], householdSize: 1, bedrooms: 1 },
     paymentMethod: { customerId: customer.id, paymentMethodId: pm.id },
   };
-  expect(await env.run(activities.chargeDeposit, input, '2026-01-01')).toEqual({ status: 'succeeded' });
+  expect(await env.run(activities.chargeDeposit, input, '2026-01-01')).toMatchObject({ status: 'succeeded', paymentId: expect.any(String) });
   await env.run(activities.billRentPeriod, leaseId, 'USD', { index: 1, from: '2026-01-01', to: '2026-01-31', dueOn: '2026-01-01', amountMinor: 150_000, prorated: false });
 
   const deductions = [{ description: 'Carpet cleaning', amountMinor: 12_000 }];

@@ -51,7 +51,9 @@ export interface LeaseActivities {
   recordLeaseStatus(leaseId: string, status: LeaseStatus): Promise<void>;
   createAgreement(input: LeaseInput): Promise<{ documentId: string; sha256: string; pages: number }>;
   storeSignedAgreement(leaseId: string, documentId: string, signatures: Signature[], audit: { at: string; event: string }[]): Promise<{ documentId: string; sha256: string }>;
-  chargeDeposit(input: LeaseInput, today: IsoDate): Promise<{ status: 'succeeded' | 'failed'; declineKind?: 'soft' | 'hard'; message?: string }>;
+  chargeDeposit(input: LeaseInput, today: IsoDate): Promise<{ status: 'succeeded' | 'failed'; declineKind?: 'soft' | 'hard'; message?: string; paymentId?: string }>;
+  /** The receipt PDF of a payment received, stored once; returns its document. */
+  issueReceipt(leaseId: string, paymentId: string, header: { propertyAddress: string; payers: string[] }): Promise<{ documentId: string }>;
   billRentPeriod(leaseId: string, currency: string, period: RentPeriod): Promise<{ chargeId: string }>;
   /** Writes (or, after a termination, rewrites) the periods the rent run collects, and the card it charges. */
   scheduleRentPeriods(leaseId: string, currency: string, paymentMethod: PaymentMethodRef, periods: RentPeriod[], replace?: boolean): Promise<void>;
@@ -76,7 +78,7 @@ export interface Deduction {
 
 export type CollectionOutcome =
   | { status: 'nothing_due' }
-  | { status: 'succeeded'; amountMinor: number }
+  | { status: 'succeeded'; amountMinor: number; paymentId?: string }
   | { status: 'failed'; declineKind: 'soft' | 'hard'; message: string };
 
 export interface ManualPayment {
@@ -108,6 +110,9 @@ export interface PaymentReversal {
   feeMinor: number;
   reason: 'returned' | 'refunded';
 }
+
+/** Days before each due date the tenant is reminded (a lease's input may say otherwise; 0 sends none). */
+export const DEFAULT_REMINDER_DAYS = 3;
 
 /** Hours into a period's due day (UTC) the lease waits for the rent run before collecting by itself. */
 export const RENT_RUN_WAIT_HOURS = 30;
@@ -145,6 +150,11 @@ export async function leaseWorkflow(input: LeaseInput): Promise<LeaseState> {
   const partyEmails = terms.parties.map((p) => p.email);
   const notify = (template: string, data: Record<string, string | number> = {}, to = tenantEmails) =>
     act.notify(terms.leaseId, template, { currency: terms.monthlyRent.currency, ...data }, to);
+  /** A receipt for every payment received, e-mailed with the thanks. */
+  const receipt = async (paymentId: string, amountMinor: number) => {
+    const { documentId } = await act.issueReceipt(terms.leaseId, paymentId, { propertyAddress: terms.propertyAddress, payers: tenants.map((t) => t.name) });
+    await notify('payment_received', { amountMinor, receiptDocumentId: documentId });
+  };
   const setStatus = async (status: LeaseStatus) => {
     state.status = status;
     upsertSearchAttributes([{ key: LeaseStatusKey, value: status }]);
@@ -255,6 +265,7 @@ export async function leaseWorkflow(input: LeaseInput): Promise<LeaseState> {
       const result = await act.recordManualPayment(terms.leaseId, terms.monthlyRent.currency, payment);
       state.paidMinor += result.allocatedMinor;
       log(`manual payment of ${payment.amountMinor} (${payment.method}) recorded by ${payment.recordedBy}`);
+      if (patched('payment-receipts')) await receipt(result.paymentId, payment.amountMinor);
       paymentRecorded = true;
       return result;
     },
@@ -368,6 +379,7 @@ export async function leaseWorkflow(input: LeaseInput): Promise<LeaseState> {
   // 5. Move-in: the deposit, held as a liability.
   await setStatus('awaiting_move_in');
   const deposit = await act.chargeDeposit(input, today());
+  if (deposit.status === 'succeeded' && deposit.paymentId && patched('payment-receipts')) await receipt(deposit.paymentId, terms.deposit.amountMinor);
   if (deposit.status !== 'succeeded') {
     log(`deposit charge failed: ${deposit.message ?? ''}`);
     await notify('payment_failed', { what: 'deposit' });
@@ -421,6 +433,11 @@ export async function leaseWorkflow(input: LeaseInput): Promise<LeaseState> {
         });
       }
       state.nextDue = { dueOn: period.dueOn, amountMinor: period.amountMinor };
+      const remindOn = addDays(period.dueOn, -(input.reminderDays ?? DEFAULT_REMINDER_DAYS));
+      if (period.index !== 1 && remindOn < period.dueOn && daysBetween(today(), remindOn) >= 0 && patched('rent-due-reminders')) {
+        await waitUntil(remindOn);
+        if (!terminationChanged) await notify('rent_due_reminder', { amountMinor: period.amountMinor, dueOn: period.dueOn });
+      }
       await waitUntil(period.dueOn);
       if (terminationChanged) {
         // Early termination: the schedule now ends on the move-out day (its last month prorated).
@@ -584,7 +601,8 @@ export async function leaseWorkflow(input: LeaseInput): Promise<LeaseState> {
         if (outcome.status === 'succeeded') {
           state.paidMinor += outcome.amountMinor;
           log(`period ${period.index} paid (attempt ${attempt})`);
-          await notify('payment_received', { amountMinor: outcome.amountMinor });
+          if (outcome.paymentId && patched('payment-receipts')) await receipt(outcome.paymentId, outcome.amountMinor);
+          else await notify('payment_received', { amountMinor: outcome.amountMinor });
         }
         return true;
       }

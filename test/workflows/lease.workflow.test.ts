@@ -70,6 +70,7 @@ function fakeWorld(script: (periodIndex: number, attempt: number, paymentMethodI
   let settlement: { applied: number; refunded: number } | undefined;
   const scheduled = new Map<number, RentPeriod>();
   const savedCards: string[] = [];
+  const receipts: string[] = [];
   let card = 'pm_1';
   const open = () => charges.reduce((n, c) => n + c.openMinor, 0);
   const pay = (amount: number) => {
@@ -90,7 +91,7 @@ function fakeWorld(script: (periodIndex: number, attempt: number, paymentMethodI
     const due = open();
     if (due === 0) return { status: 'nothing_due' };
     const outcome = script(periodIndex, attempt, paymentMethodId);
-    if (outcome === 'succeeded') return { status: 'succeeded', amountMinor: pay(due) };
+    if (outcome === 'succeeded') return { status: 'succeeded', amountMinor: pay(due), paymentId: `pay-${periodIndex}-${attempt}` };
     return { status: 'failed', declineKind: outcome === 'hard' ? 'hard' : 'soft', message: 'Your card was declined.' };
   }
   const activities: LeaseActivities = {
@@ -122,6 +123,10 @@ function fakeWorld(script: (periodIndex: number, attempt: number, paymentMethodI
     async collectRentPeriod(_id, periodIndex) {
       bill(scheduled.get(periodIndex)!);
       return attemptCharge(periodIndex, 1, card);
+    },
+    async issueReceipt(_id, paymentId) {
+      receipts.push(paymentId);
+      return { documentId: `receipt-${paymentId}` };
     },
     async chargeEarlyTerminationFee(_id, _currency, amountMinor) {
       if (!charges.some((c) => c.id === 'termination')) {
@@ -161,7 +166,7 @@ function fakeWorld(script: (periodIndex: number, attempt: number, paymentMethodI
       return { appliedMinor: applied, refundedMinor: refunded, documentId: 'statement-1' };
     },
   };
-  return { activities, charges, scheduled, savedCards, statuses, notices, attempts, paidMinor: () => paid, depositMinor: () => deposit, openMinor: open, settlement: () => settlement };
+  return { activities, charges, scheduled, savedCards, receipts, statuses, notices, attempts, paidMinor: () => paid, depositMinor: () => deposit, openMinor: open, settlement: () => settlement };
 }
 
 async function leaseInput(
@@ -221,13 +226,14 @@ async function signAll(handle: WorkflowHandle<typeof leaseWorkflow>, input: Leas
   }
 }
 
-test('a whole lease: screening, signatures, deposit, 13 rent periods with a soft decline recovered and one paid late with its fee', async () => {
+test('a whole lease: screening, signatures, deposit, 13 rent periods with a soft decline recovered and one paid late with its fee, renewal accepted, a second term ended early, move-out with deductions and refund', async () => {
   const world = fakeWorld((period, attempt) => {
     if (period === 3 && attempt === 1) return 'failed'; // soft decline, recovered next day
     if (period === 6 && attempt < 3) return 'failed'; // paid on the third try, after the grace days
     return 'succeeded';
   });
-  const input = await leaseInput();
+  const input = await leaseInput({ renewal: { ...DEFAULT_RENEWAL, noAnswer: 'end' } });
+  const tenant = input.terms.parties.find((p) => p.role === 'tenant')!;
   const result = await withWorker(world.activities, async (taskQueue) => {
     const handle = await env.client.workflow.start<typeof leaseWorkflow>('leaseWorkflow', { workflowId: `lease-${input.terms.leaseId}`, taskQueue, args: [input] });
     const state = await untilStatus(handle, 'awaiting_signatures');
@@ -239,31 +245,57 @@ test('a whole lease: screening, signatures, deposit, 13 rent periods with a soft
       handle.executeUpdate(signUpdate, { args: [{ userId: input.terms.parties[0]!.userId, signedAt: 'x', ip: 'x', userAgent: 'x', documentSha256: 'c'.repeat(64) }] }),
     ).rejects.toMatchObject({ cause: { message: expect.stringMatching(/not the current one/) } });
     await signAll(handle, input);
-    for (let i = 0; i < 80 && (await handle.query(leaseStateQuery)).status !== 'ended'; i++) await env.sleep('7 days');
+    // The renewal offer comes 60 days before the end of the first term; the tenant accepts.
+    let s = await handle.query(leaseStateQuery);
+    for (let i = 0; i < 60 && !s.renewalOffer; i++) {
+      await env.sleep('7 days');
+      s = await handle.query(leaseStateQuery);
+    }
+    expect(s.renewalOffer).toMatchObject({ monthlyRentMinor: 154_500, termMonths: 12, answer: null });
+    await handle.executeUpdate(renewalDecisionUpdate, { args: [{ accept: true, by: tenant.userId }] });
+    // Into the second term (a new run, continued as new), then ended early.
+    for (let i = 0; i < 30 && s.term < 2; i++) {
+      await env.sleep('7 days');
+      s = await handle.query(leaseStateQuery);
+    }
+    await env.sleep('40 days');
+    const moveOutOn = new Date((await env.currentTimeMs()) + 20 * 86_400_000).toISOString().slice(0, 10);
+    await handle.executeUpdate(terminateUpdate, { args: [{ by: tenant.userId, moveOutOn, reason: 'bought a house' }] });
     await expect(handle.executeUpdate(moveOutUpdate, { args: [{ deductions: [{ description: 'Carpet', amountMinor: 0 }], by: 'manager-1' }] })).rejects.toMatchObject({
       cause: { message: expect.stringMatching(/positive/) },
     });
     await handle.executeUpdate(moveOutUpdate, { args: [{ deductions: [{ description: 'Carpet cleaning', amountMinor: 12_000 }], by: 'manager-1' }] });
+    for (let i = 0; i < 20 && (await handle.query(leaseStateQuery)).status !== 'closed'; i++) await env.sleep('7 days');
     return handle.result();
   });
 
   expect(result.status).toBe('closed');
+  expect(result.term).toBe(2);
+  expect(result.termination).toMatchObject({ reason: 'bought a house', feeMinor: 154_500 }); // a month at the renewed rent
   expect(world.settlement()).toEqual({ applied: 12_000, refunded: 150_000 - 12_000 });
   expect(world.notices).toContain('deposit_statement');
   expect(result.screening?.decision).toBe('approve');
-  expect(result.signatures.map((s) => s.name).sort()).toEqual(['Zoë Ångström', 'Νίκος Παπαδόπουλος']);
+  expect(result.signatures.map((x) => x.name).sort()).toEqual(['Zoë Ångström', 'Νίκος Παπαδόπουλος']);
   expect(world.statuses).toEqual(['screening', 'awaiting_signatures', 'awaiting_move_in', 'active', 'ended', 'closed']);
   expect(world.depositMinor()).toBe(150_000);
-  // Start on a day other than the 1st: a prorated first and last month around 12 full ones.
+  // The first term: a prorated first and last month around 12 full ones (it starts on a day other than the 1st).
   const rent = world.charges.filter((c) => c.kind === 'rent');
-  expect(rent).toHaveLength(13);
-  expect(result.periodsBilled).toBe(13);
-  expect(rent.slice(1, -1).every((c) => c.amountMinor === 150_000)).toBe(true);
-  expect(rent[0]!.amountMinor + rent[12]!.amountMinor).toBeGreaterThan(140_000);
-  // One late fee, on period 6 only, charged once.
+  const firstTerm = rent.filter((c) => c.periodIndex <= 13);
+  expect(firstTerm).toHaveLength(13);
+  expect(firstTerm.slice(1, -1).every((c) => c.amountMinor === 150_000)).toBe(true);
+  expect(firstTerm[0]!.amountMinor + firstTerm[12]!.amountMinor).toBeGreaterThan(140_000);
+  // The second term at the renewed rent, its last month prorated to the move-out day, nothing after it.
+  const secondTerm = rent.filter((c) => c.periodIndex > 13);
+  expect(secondTerm.length).toBeGreaterThanOrEqual(2);
+  expect(secondTerm.slice(1, -1).every((c) => c.amountMinor === 154_500)).toBe(true);
+  expect(secondTerm[secondTerm.length - 1]!.amountMinor).toBeLessThanOrEqual(154_500);
+  expect(secondTerm.every((c) => c.dueOn <= result.termination!.moveOutOn)).toBe(true);
+  expect(result.periodsBilled).toBe(rent.length);
+  // One late fee, on period 6 only, charged once; the early-termination fee.
   const fees = world.charges.filter((c) => c.kind === 'late_fee');
   expect(fees.map((f) => [f.periodIndex, f.amountMinor])).toEqual([[6, 7_500]]);
-  expect(result.feesMinor).toBe(7_500);
+  expect(world.charges.filter((c) => c.kind === 'early_termination_fee').map((c) => c.amountMinor)).toEqual([154_500]);
+  expect(result.feesMinor).toBe(7_500 + 154_500);
   // Everything billed was paid, and nothing twice.
   expect(world.openMinor()).toBe(0);
   const billed = world.charges.filter((c) => c.kind !== 'damages').reduce((n, c) => n + c.amountMinor, 0);
@@ -273,6 +305,12 @@ test('a whole lease: screening, signatures, deposit, 13 rent periods with a soft
   expect(world.attempts.filter((a) => a.startsWith('6:'))).toEqual(['6:1', '6:2', '6:3']);
   expect(world.notices.filter((n) => n === 'payment_failed')).toHaveLength(3);
   expect(world.notices).toContain('late_fee_applied');
+  // A receipt for every card payment, a reminder before every due date but the first.
+  expect(world.receipts.length).toBeGreaterThanOrEqual(rent.length - 1); // the first term's last month may be paid with the one before
+  expect(new Set(world.receipts).size).toBe(world.receipts.length);
+  expect(world.notices.filter((n) => n === 'payment_received')).toHaveLength(world.receipts.length);
+  // (The first month of each term is due the day the term starts: the renewed term's gets no reminder; see NOTES.md.)
+  expect(world.notices.filter((n) => n === 'rent_due_reminder')).toHaveLength(rent.length - 2);
 });
 
 test('an offer nobody signs expires after the signing deadline', async () => {
