@@ -1,6 +1,7 @@
 /**
  * Workflows are forever: histories recorded from real runs (test/fixtures/histories,
- * exported with `temporal workflow show --output json`) must replay against
+ * exported with `temporal workflow show --output json` from the dev server, or
+ * written by the whole-lease test run with RECORD_HISTORIES=1) must replay against
  * today's workflow code. A change that breaks determinism for a running
  * workflow fails here; guard such changes with patched().
  */
@@ -21,7 +22,15 @@ test('there are recorded histories for every workflow type', () => {
       return events[0]!.workflowExecutionStartedEventAttributes!.workflowType.name;
     }),
   );
-  expect([...types].sort()).toEqual(['leaseWorkflow', 'listingImportWorkflow', 'listingIndexingWorkflow', 'searchOutboxSweepWorkflow', 'searchReindexWorkflow']);
+  expect([...types].sort()).toEqual([
+    'leaseWorkflow',
+    'listingImportWorkflow',
+    'listingIndexingWorkflow',
+    'rentRunWorkflow',
+    'searchOutboxSweepWorkflow',
+    'searchReindexWorkflow',
+    'stripeEventWorkflow',
+  ]);
 });
 
 test.each(files)('%s replays deterministically', async (file) => {

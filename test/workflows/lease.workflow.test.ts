@@ -3,6 +3,7 @@
  * replaced by an in-memory account (the Temporal way: the workflow is what is
  * under test here; the activities have their own tests on real services).
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -29,6 +30,7 @@ import {
   type leaseWorkflow,
 } from '../../workflows/lease';
 import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { CUSTOM_SEARCH_ATTRIBUTES } from '../../domain/search-attributes';
 import { installQuietRuntime, workflowBundle } from '../support/harness';
 
@@ -217,6 +219,22 @@ async function withWorker<T>(activities: LeaseActivities, fn: (taskQueue: string
   return worker.runUntil(fn(taskQueue));
 }
 
+/**
+ * With RECORD_HISTORIES=1, writes every run of a workflow to test/fixtures/histories
+ * (`<name>-run<n>.json`) for the replay test: how the whole-lease fixtures were made.
+ */
+async function recordHistories(workflowId: string, name: string) {
+  if (!process.env.RECORD_HISTORIES) return;
+  // The test server cannot list workflows: follow the chain of runs from the first.
+  const latest = await env.client.workflow.getHandle(workflowId).fetchHistory();
+  let runId: string | null | undefined = latest.events?.[0]?.workflowExecutionStartedEventAttributes?.firstExecutionRunId;
+  for (let i = 1; runId; i++) {
+    const history = await env.client.workflow.getHandle(workflowId, runId).fetchHistory();
+    fs.writeFileSync(path.join(__dirname, `../fixtures/histories/${name}-run${i}.json`), historyToJSON(history));
+    runId = history.events?.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId;
+  }
+}
+
 async function signAll(handle: WorkflowHandle<typeof leaseWorkflow>, input: LeaseInput) {
   const state = await untilStatus(handle, 'awaiting_signatures');
   for (const party of input.terms.parties) {
@@ -266,6 +284,7 @@ test('a whole lease: screening, signatures, deposit, 13 rent periods with a soft
     });
     await handle.executeUpdate(moveOutUpdate, { args: [{ deductions: [{ description: 'Carpet cleaning', amountMinor: 12_000 }], by: 'manager-1' }] });
     for (let i = 0; i < 20 && (await handle.query(leaseStateQuery)).status !== 'closed'; i++) await env.sleep('7 days');
+    await recordHistories(handle.workflowId, 'lease-whole-life');
     return handle.result();
   });
 
