@@ -14,11 +14,11 @@ import { renderReceipt } from '../lib/documents/receipt';
 import { appendSignaturePage, renderLeaseAgreement } from '../lib/documents/lease-agreement';
 import { postToLedger } from '../lib/ledger';
 import type { Mailer } from '../lib/mail';
-import { renderNotification } from '../domain/notifications';
 import type { Deduction, LeaseActivities, ManualPayment } from '../workflows/lease';
 import { createPaymentActivities, type PaymentsDeps } from './payments';
 import { createRentCollection } from './rent-collection';
 import { createRentPeriods } from './rent';
+import { deliverNotification } from './notification-outbox';
 
 export type LeaseDeps = PaymentsDeps & {
   /** Without one, notifications are recorded in the outbox but not sent. */
@@ -367,14 +367,11 @@ export function createLeaseActivities(deps: LeaseDeps): LeaseActivities {
          values (gen_random_uuid(), $1, $2, $3::jsonb, $4::text[], $5, now()) on conflict (dedupe_key) do nothing`,
         { bind: [leaseId, template, JSON.stringify(data), to, dedupeKey] },
       );
-      const [row] = await db.query<{ id: string; sent_at: Date | null }>('select id, sent_at from notification_outbox where dedupe_key = $1', {
+      const [row] = await db.query<{ id: string }>('select id from notification_outbox where dedupe_key = $1', {
         bind: [dedupeKey],
         type: QueryTypes.SELECT,
       });
-      if (!row || row.sent_at || !to.length || !deps.mailer) return;
-      const { subject, text } = renderNotification(template, data);
-      await deps.mailer.send({ to, subject, text, messageId: row.id });
-      await db.query('update notification_outbox set sent_at = now() where id = $1', { bind: [row.id] });
+      if (row) await deliverNotification(db, deps.mailer, row.id);
     },
   };
 }

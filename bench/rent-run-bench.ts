@@ -37,6 +37,7 @@ import { migrateUp } from '../models/migrator';
 import { startServices } from '../scripts/services';
 import { rentRunScheduleId } from '../workers/schedules';
 import { searchOutboxScheduleId } from '../workflows/search-outbox-sweep';
+import { notificationOutboxScheduleId } from '../workflows/notification-outbox-sweep';
 import type { rentRunWorkflow } from '../workflows/rent-run';
 
 const envInt = (name: string, fallback: number) => {
@@ -289,7 +290,7 @@ async function main() {
     }
   } finally {
     for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
-    for (const id of [rentRunScheduleId(`${prefix}-rent`), searchOutboxScheduleId(`${prefix}-search`)]) {
+    for (const id of [rentRunScheduleId(`${prefix}-rent`), searchOutboxScheduleId(`${prefix}-search`), notificationOutboxScheduleId(`${prefix}-leases`)]) {
       await client.schedule.getHandle(id).delete().catch(() => undefined);
     }
     await connection.close();

@@ -20,6 +20,7 @@ import { leaseStateQuery, leaseWorkflowId, type leaseWorkflow } from '../workflo
 import type { rentRunWorkflow } from '../workflows/rent-run';
 import { searchOutboxScheduleId } from '../workflows/search-outbox-sweep';
 import { rentRunScheduleId } from '../workers/schedules';
+import { notificationOutboxScheduleId } from '../workflows/notification-outbox-sweep';
 import { createHarness, eventually, type Harness } from './support/harness';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -68,19 +69,30 @@ function startWorkerProcess(): WorkerProcess {
   return { proc, output: () => output, exited };
 }
 
-async function started(worker: WorkerProcess) {
-  await eventually(async () => worker.output().includes('worker started'), 120_000, 'the worker process to start').catch((err: Error) => {
-    throw new Error(`${err.message}\n${worker.output().slice(-3000)}`);
+/** Waits as `eventually` does; on a timeout the error carries the end of the worker's log, which says why. */
+async function waitFor<T>(worker: WorkerProcess, check: () => Promise<T | undefined | false>, timeoutMs: number, what: string): Promise<T> {
+  return eventually(check, timeoutMs, what).catch((err: Error) => {
+    throw new Error(`${err.message}\n--- worker output (end) ---\n${worker.output().slice(-4000)}`);
   });
 }
+
+const started = (worker: WorkerProcess) => waitFor(worker, async () => worker.output().includes('worker started'), 120_000, 'the worker process to start');
 
 async function count(sql: string, bind: unknown[]): Promise<number> {
   const [row] = await h.db.query<{ n: number }>(sql, { bind, type: QueryTypes.SELECT });
   return Number(row!.n);
 }
 
-/** Periods of our leases that have an outcome recorded. */
-const decided = () => count('select count(*)::int as n from rent_periods where outcome is not null and lease_id = any($1::uuid[])', [leaseIds]);
+/** Our leases' periods with an outcome recorded, and those a batch has claimed and is still working on. */
+async function runProgress(): Promise<{ decided: number; inFlight: number }> {
+  const [row] = await h.db.query<{ decided: number; in_flight: number }>(
+    `select count(*) filter (where outcome is not null)::int as decided,
+            count(*) filter (where outcome is null and claimed_by is not null)::int as in_flight
+       from rent_periods where lease_id = any($1::uuid[])`,
+    { bind: [leaseIds], type: QueryTypes.SELECT },
+  );
+  return { decided: row!.decided, inFlight: row!.in_flight };
+}
 
 /** A lease already active (its second term, as after a renewal), waiting for the rent run's charge of the period due today. */
 async function startLease(): Promise<string> {
@@ -145,7 +157,7 @@ async function outcomeOf(leaseId: string, intents: Stripe.PaymentIntent[]) {
   };
 }
 
-/** Activity attempts of a workflow that were retries: a batch the kill interrupted shows as attempt 2 or later. */
+/** Activity attempts of a workflow that were retries: the batch the kill interrupted shows as attempt 2 or later. */
 async function retriedAttempts(handle: WorkflowHandle): Promise<number> {
   const { events } = await handle.fetchHistory();
   return (events ?? []).filter((e) => (e.activityTaskStartedEventAttributes?.attempt ?? 1) > 1).length;
@@ -162,18 +174,19 @@ afterAll(async () => {
   // The worker process created its queues' schedules; they must not outlive the test.
   await h?.client.schedule.getHandle(searchOutboxScheduleId(`${queuePrefix}-search`)).delete().catch(() => undefined);
   await h?.client.schedule.getHandle(rentRunScheduleId(`${queuePrefix}-rent`)).delete().catch(() => undefined);
+  await h?.client.schedule.getHandle(notificationOutboxScheduleId(`${queuePrefix}-leases`)).delete().catch(() => undefined);
   // The leases would otherwise wait for next month's rent and their move-out.
   await Promise.all(leaseIds.map((id) => h.client.workflow.getHandle(leaseWorkflowId(id)).terminate().catch(() => undefined)));
   await h?.close();
 });
 
 test('a worker killed (SIGKILL) mid rent run and started again: every period due is paid exactly once, no notification lost', async () => {
-  const t0 = Date.now(); const lap = (m: string) => process.stderr.write(`[diag] ${((Date.now()-t0)/1000).toFixed(1)}s ${m}\n`);
   const first = startWorkerProcess();
   leaseIds.push(...(await Promise.all(Array.from({ length: LEASES }, startLease))));
-  lap('leases started'); await started(first); lap('worker 1 started');
+  await started(first);
   // Each lease workflow writes its own periods; today's is the one the run collects.
-  await eventually(
+  await waitFor(
+    first,
     async () => (await count('select count(*)::int as n from rent_periods where due_on = $2 and lease_id = any($1::uuid[])', [leaseIds, TODAY])) === LEASES,
     60_000,
     'every lease to schedule its periods',
@@ -184,23 +197,34 @@ test('a worker killed (SIGKILL) mid rent run and started again: every period due
     taskQueue: `${queuePrefix}-rent`,
     args: [{ runDate: TODAY, batchSize: 10 }],
   });
-  await eventually(async () => (await decided()) >= 8, 60_000, 'the rent run to collect its first periods');
+  // Kill once some periods are done and a batch holds others it has not finished: mid-run and mid-batch.
+  await waitFor(
+    first,
+    async () => {
+      const { decided, inFlight } = await runProgress();
+      return decided >= 8 && inFlight > 0;
+    },
+    60_000,
+    'the rent run to be part-way through a batch',
+  );
   first.proc.kill('SIGKILL');
   await first.exited;
-  const atCrash = await decided(); lap(`killed at ${atCrash}`);
-  expect(atCrash).toBeGreaterThanOrEqual(8);
-  expect(atCrash).toBeLessThan(LEASES); // the kill really landed mid-run
+  const atCrash = await runProgress();
+  expect(atCrash.decided).toBeGreaterThanOrEqual(8);
+  expect(atCrash.decided).toBeLessThan(LEASES);
+  expect(atCrash.inFlight).toBeGreaterThan(0);
 
   const second = startWorkerProcess();
-  await started(second); lap('worker 2 started');
+  await started(second);
   // The batch in flight is handed over after its heartbeat timeout (1 minute) and retried on the new process.
-  const result = await run.result(); lap(`run result ${JSON.stringify(result)}`);
+  const result = await run.result();
   expect(result).toMatchObject({ runDate: TODAY, status: 'completed', processed: LEASES, charged: LEASES, failed: 0, retrying: 0 });
-  expect(await retriedAttempts(run)).toBeGreaterThan(0); // the batch in flight at the kill ran again
+  expect(await retriedAttempts(run)).toBeGreaterThan(0); // the batch the kill interrupted ran again
 
   // Each lease takes the outcome from the run's signal, records the payment and sends its e-mail
   // (an activity in flight at the kill is retried after its 2-minute start-to-close timeout).
-  await eventually(
+  await waitFor(
+    second,
     async () =>
       (await count(
         `select count(*)::int as n from notification_outbox where template = 'payment_received' and sent_at is not null and lease_id = any($1::uuid[])`,
@@ -210,10 +234,6 @@ test('a worker killed (SIGKILL) mid rent run and started again: every period due
     'every lease to send its payment_received e-mail',
   );
 
-  lap('notifications all sent');
-  { const all: Stripe.PaymentIntent[] = []; for await (const pi of stripe.paymentIntents.list({ limit: 100 })) if (leaseIds.includes(pi.metadata.leaseId ?? '')) all.push(pi);
-    const by: Record<string, number> = {}; for (const pi of all) by[pi.status] = (by[pi.status] ?? 0) + 1; lap(`our PIs by status ${JSON.stringify(by)}`);
-    const hist = await run.fetchHistory(); lap(`retried attempts ${(hist.events ?? []).filter((e) => (e.activityTaskStartedEventAttributes?.attempt ?? 1) > 1).map((e) => e.activityTaskStartedEventAttributes?.attempt).join(',')}`); }
   const allIntents: Stripe.PaymentIntent[] = [];
   for await (const pi of stripe.paymentIntents.list({ limit: 100 })) if (pi.status === 'succeeded') allIntents.push(pi);
   const due = await h.db.query<{ lease_id: string; amount_minor: number }>(

@@ -9,6 +9,7 @@ import { QueryTypes } from 'sequelize';
 import { startListingImport } from '../lib/listing-imports';
 import { searchOutboxScheduleId } from '../workflows/search-outbox-sweep';
 import { rentRunScheduleId } from '../workers/schedules';
+import { notificationOutboxScheduleId } from '../workflows/notification-outbox-sweep';
 import { amesSales, readAmesCsv } from './support/ames';
 import { createHarness, eventually, type Harness } from './support/harness';
 
@@ -51,6 +52,7 @@ afterAll(async () => {
   // The worker process created its queues' schedules; they must not outlive the test.
   await h?.client.schedule.getHandle(searchOutboxScheduleId(`${queuePrefix}-search`)).delete().catch(() => undefined);
   await h?.client.schedule.getHandle(rentRunScheduleId(`${queuePrefix}-rent`)).delete().catch(() => undefined);
+  await h?.client.schedule.getHandle(notificationOutboxScheduleId(`${queuePrefix}-leases`)).delete().catch(() => undefined);
   await h?.close();
 });
 

@@ -2,6 +2,7 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createLeaseActivities, type LeaseDeps } from '../activities/lease';
 import { createStripeEventActivities } from '../activities/stripe-events';
+import { createNotificationOutboxActivities } from '../activities/notification-outbox';
 
 export interface LeaseWorkerOptions {
   connection: NativeConnection;
@@ -18,8 +19,8 @@ export function createLeaseWorker(o: LeaseWorkerOptions) {
     connection: o.connection,
     namespace: o.namespace,
     taskQueue: o.taskQueue,
-    // Stripe webhook events are processed here too: they change leases' books and signal their workflows.
-    activities: { ...createLeaseActivities(o.deps), ...createStripeEventActivities(o.deps) },
+    // Stripe webhook events and the notification outbox sweep are here too: they are about leases.
+    activities: { ...createLeaseActivities(o.deps), ...createStripeEventActivities(o.deps), ...createNotificationOutboxActivities(o.deps) },
     ...(o.workflowBundle ? { workflowBundle: o.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
     // Leases wait for weeks between steps: keep many cached, few activities at once.
     maxCachedWorkflows: o.maxCachedWorkflows ?? 2000,

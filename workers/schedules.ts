@@ -2,6 +2,7 @@
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 import { searchOutboxScheduleId } from '../workflows/search-outbox-sweep';
 import type { RentRunInput } from '../workflows/rent-run';
+import { notificationOutboxScheduleId } from '../workflows/notification-outbox-sweep';
 
 export function rentRunScheduleId(rentQueue: string) {
   return `${rentQueue}-daily-rent-run`;
@@ -9,7 +10,7 @@ export function rentRunScheduleId(rentQueue: string) {
 
 export async function ensureSchedules(
   client: Client,
-  queues: { search: string; rent: string },
+  queues: { search: string; rent: string; leases: string },
   rentRun: { time: string; timeZone: string },
 ): Promise<string[]> {
   const created: string[] = [];
@@ -36,6 +37,19 @@ export async function ensureSchedules(
     }));
   }
   const scheduleId = searchOutboxScheduleId(queues.search);
+  const sweepId = notificationOutboxScheduleId(queues.leases);
+  try {
+    await client.schedule.create({
+      scheduleId: sweepId,
+      spec: { intervals: [{ every: '5 minutes' }] },
+      action: { type: 'startWorkflow', workflowType: 'notificationOutboxSweepWorkflow', taskQueue: queues.leases, args: [] },
+      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '5 minutes' },
+      memo: { summary: 'E-mails notifications left unsent in the outbox' },
+    });
+    created.push(sweepId);
+  } catch (err) {
+    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+  }
   try {
     await client.schedule.create({
       scheduleId,

@@ -6,3 +6,4 @@ export { searchOutboxSweepWorkflow } from './search-outbox-sweep';
 export { leaseWorkflow } from './lease';
 export { rentRunWorkflow } from './rent-run';
 export { stripeEventWorkflow } from './stripe-event';
+export { notificationOutboxSweepWorkflow } from './notification-outbox-sweep';
