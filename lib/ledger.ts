@@ -81,3 +81,27 @@ export async function unbalancedTransactions(db: Sequelize, leaseId: string): Pr
   );
   return rows.map((r) => r.transaction_id);
 }
+
+/**
+ * The books' invariants for one lease, as a list of what is wrong (empty when
+ * sound): every transaction balances, and what the ledger says the tenant
+ * owes equals what the lease's own records say: invoices (rent and fees
+ * charged) − payments that stand (not reversed; the deposit held is not a
+ * payment, the deposit applied is) − credits issued. Checked after every
+ * scenario in the tests; usable by operations staff too.
+ */
+export async function ledgerInvariantViolations(db: Sequelize, leaseId: string): Promise<string[]> {
+  const problems = (await unbalancedTransactions(db, leaseId)).map((id) => `transaction ${id} does not balance`);
+  const [row] = await db.query<{ invoices: string; payments: string; credits: string }>(
+    `select (select coalesce(sum(amount_minor), 0) from lease_charges where lease_id = $1) as invoices,
+            (select coalesce(sum(amount_minor), 0) from payments where lease_id = $1 and status = 'succeeded' and idempotency_key <> 'deposit:' || $1) as payments,
+            (select coalesce(sum(amount_minor), 0) from ledger_transactions where lease_id = $1 and kind = 'credit_issued') as credits`,
+    { bind: [leaseId], type: QueryTypes.SELECT },
+  );
+  const expected = Number(row!.invoices) - Number(row!.payments) - Number(row!.credits);
+  const receivable = Number((await ledgerBalances(db, leaseId)).tenant_receivable);
+  if (receivable !== expected) {
+    problems.push(`the ledger says the tenant owes ${receivable}; invoices ${row!.invoices} − payments ${row!.payments} − credits ${row!.credits} = ${expected}`);
+  }
+  return problems;
+}

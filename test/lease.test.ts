@@ -12,7 +12,7 @@ import type { Worker } from '@temporalio/worker';
 import { QueryTypes } from 'sequelize';
 import type Stripe from 'stripe';
 import { LeaseTermsSchema, type LeaseInput } from '../domain/lease';
-import { ledgerBalances, unbalancedTransactions } from '../lib/ledger';
+import { ledgerBalances, ledgerInvariantViolations } from '../lib/ledger';
 import { createStripe } from '../lib/stripe';
 import { createMailer } from '../lib/mail';
 import { smtpSinkDir } from '../scripts/services';
@@ -115,7 +115,7 @@ test('from application to the first rent paid, on Postgres, localstripe and the 
     expect(balances.cash).toBe(200_000 + firstCharge!.amount_minor);
     expect(balances.tenant_receivable).toBe(0);
     expect(balances.rental_income).toBe(firstCharge!.amount_minor);
-    expect(await unbalancedTransactions(h.db, leaseId)).toEqual([]);
+    expect(await ledgerInvariantViolations(h.db, leaseId)).toEqual([]);
 
     const intents = await paymentIntentsWhere(stripe, (pi) => pi.metadata.leaseId === leaseId);
     expect(intents.map((pi) => [pi.status, pi.amount]).sort()).toEqual(
@@ -211,7 +211,7 @@ test('move-out settles the deposit once: deductions and unpaid rent applied, the
 
   const balances = await ledgerBalances(h.db, leaseId);
   expect(balances).toMatchObject({ deposits_held: 0, tenant_receivable: 0, cash: 200_000 - 38_000, damages_income: 12_000, rental_income: 150_000 });
-  expect(await unbalancedTransactions(h.db, leaseId)).toEqual([]);
+  expect(await ledgerInvariantViolations(h.db, leaseId)).toEqual([]);
   const [deposit] = await h.db.query<{ stripe_payment_intent_id: string }>('select stripe_payment_intent_id from payments where idempotency_key = $1', {
     bind: [`deposit:${leaseId}`],
     type: QueryTypes.SELECT,

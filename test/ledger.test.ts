@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Sequelize } from 'sequelize';
 import { postingLines, tenantBalance, type LedgerLine, type PostingKind } from '../domain/ledger';
 import { createSequelize } from '../lib/db';
-import { ledgerBalances, postToLedger, unbalancedTransactions } from '../lib/ledger';
+import { ledgerBalances, ledgerInvariantViolations, postToLedger, unbalancedTransactions } from '../lib/ledger';
 import { createTestDatabase } from './support/harness';
 
 let db: Sequelize;
@@ -104,4 +104,24 @@ test('amounts are whole minor units in any currency, including zero-decimal yen'
   expect(balances.tenant_receivable).toBe(0);
   expect(balances.cash).toBe(98_000);
   await expect(post(lease, 'rent_charged', 0.5)).rejects.toThrow(RangeError);
+});
+
+test('the invariants hold when the ledger and the lease records agree, and name the gap when they do not', async () => {
+  const lease = randomUUID();
+  await db.query(
+    `insert into lease_charges (id, lease_id, kind, period_index, for_day, due_on, amount_minor, open_minor, currency, created_at)
+     values (gen_random_uuid(), $1, 'rent', 1, '2026-01-01', '2026-01-01', 150000, 150000, 'USD', now())`,
+    { bind: [lease] },
+  );
+  // An invoice without its posting: the ledger says nothing is owed.
+  expect(await ledgerInvariantViolations(db, lease)).toEqual([expect.stringMatching(/owes 0; invoices 150000 − payments 0 − credits 0 = 150000/)]);
+  await post(lease, 'rent_charged', 150_000);
+  expect(await ledgerInvariantViolations(db, lease)).toEqual([]);
+  await db.query(
+    `insert into payments (id, idempotency_key, lease_id, reference, method, amount_minor, currency, status, created_at, updated_at)
+     values (gen_random_uuid(), $1, $2, 'cash', 'cash', 150000, 'USD', 'succeeded', now(), now())`,
+    { bind: [randomUUID(), lease] },
+  );
+  await post(lease, 'payment_received', 150_000);
+  expect(await ledgerInvariantViolations(db, lease)).toEqual([]);
 });

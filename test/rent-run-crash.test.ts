@@ -14,7 +14,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { QueryTypes } from 'sequelize';
 import type Stripe from 'stripe';
 import { DEFAULT_RENEWAL, initialLeaseState, LeaseTermsSchema, type LeaseInput } from '../domain/lease';
-import { ledgerBalances, unbalancedTransactions } from '../lib/ledger';
+import { ledgerBalances, ledgerInvariantViolations } from '../lib/ledger';
 import { createStripe } from '../lib/stripe';
 import { leaseStateQuery, leaseWorkflowId, type leaseWorkflow } from '../workflows/lease';
 import type { rentRunWorkflow } from '../workflows/rent-run';
@@ -151,7 +151,7 @@ async function outcomeOf(leaseId: string, intents: Stripe.PaymentIntent[]) {
     succeededPayments: await count(`select count(*)::int as n from payments where lease_id = $1 and status = 'succeeded'`, [leaseId]),
     cashMinor: balances.cash,
     receivableMinor: balances.tenant_receivable,
-    unbalanced: await unbalancedTransactions(h.db, leaseId),
+    ledgerProblems: await ledgerInvariantViolations(h.db, leaseId),
     notifications,
     paidMinor: state.paidMinor,
   };
@@ -255,7 +255,7 @@ test('a worker killed (SIGKILL) mid rent run and started again: every period due
       succeededPayments: 1,
       cashMinor: amount,
       receivableMinor: 0,
-      unbalanced: [],
+      ledgerProblems: [],
       notifications: [{ template: 'payment_received', sent: true }],
       paidMinor: amount,
     };

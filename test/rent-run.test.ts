@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { Worker } from '@temporalio/worker';
 import { QueryTypes } from 'sequelize';
 import type Stripe from 'stripe';
-import { unbalancedTransactions } from '../lib/ledger';
+import { ledgerInvariantViolations } from '../lib/ledger';
 import { createStripe } from '../lib/stripe';
 import { rentRunProgressQuery, type rentRunWorkflow } from '../workflows/rent-run';
 import { createRentWorker } from '../workers/rent-worker';
@@ -107,7 +107,7 @@ test('a run collects every period due (and overdue) in batches, reports progress
     { bind: [declined], type: QueryTypes.SELECT },
   );
   expect(rejected).toEqual({ outcome: 'failed', decline_kind: 'soft' });
-  for (const id of leases) expect(await unbalancedTransactions(h.db, id)).toEqual([]);
+  for (const id of leases) expect(await ledgerInvariantViolations(h.db, id)).toEqual([]);
 });
 
 test('two runs of one day at the same time split the work: one invoice and one charge per period', async () => {
