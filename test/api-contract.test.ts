@@ -580,7 +580,13 @@ const SCENARIOS: Record<string, Record<number, Scenario>> = {
     200: {
       run: () => get(`/v1/leases/${reviewLease}`, tenant.token),
       check: (s: { leaseId: string; status: string; source: string; screening: { decision: string } }) =>
-        expect(s).toMatchObject({ leaseId: reviewLease, status: 'awaiting_decision', source: 'workflow', screening: { decision: 'reject' } }),
+        expect(s).toMatchObject({
+          leaseId: reviewLease,
+          status: 'awaiting_decision',
+          source: 'workflow',
+          screening: { decision: 'reject' },
+          account: { balanceMinor: 0, depositHeldMinor: 0, openInvoices: [], documents: [] },
+        }),
     },
     401: { run: () => get(`/v1/leases/${reviewLease}`), kind: 'unauthorized' },
     404: { run: () => get(`/v1/leases/${reviewLease}`, otherOwner.token), kind: 'not-found' },
@@ -650,6 +656,21 @@ const SCENARIOS: Record<string, Record<number, Scenario>> = {
       run: () => send('POST', `/v1/leases/${activeLease}/payments`, owner.token, payment({ amountMinor: 0, method: 'bitcoin', receivedOn: '2999-01-01' }), paymentKey()),
       fields: ['amountMinor', 'method', 'receivedOn'],
     },
+  },
+  'GET /v1/leases/{id}/payments': {
+    200: {
+      run: () => get(`/v1/leases/${activeLease}/payments`, tenant.token),
+      check: (b: { items: { method: string; status: string; receiptDocumentId: string | null }[] }) => {
+        expect(b.items.length).toBeGreaterThanOrEqual(2); // the deposit and the first rent
+        expect(b.items.slice(0, 2)).toEqual([
+          expect.objectContaining({ method: 'card', status: 'succeeded' }),
+          expect.objectContaining({ method: 'card', status: 'succeeded' }),
+        ]);
+      },
+    },
+    401: { run: () => get(`/v1/leases/${activeLease}/payments`), kind: 'unauthorized' },
+    404: { run: () => get(`/v1/leases/${activeLease}/payments`, otherOwner.token), kind: 'not-found' },
+    422: { run: () => get('/v1/leases/x/payments', tenant.token), fields: ['id'] },
   },
   'GET /v1/leases/{id}/invoices': {
     200: {

@@ -294,6 +294,11 @@ const ROWS: Row[] = [
     expect: [409, 404, 404, 403, 403, 403, 403, 403, 403, 401, 401, 401],
   },
   {
+    route: 'GET /v1/leases/{id}/payments (someone else\'s)',
+    call: (t) => req(`/v1/leases/${reviewLease}/payments`, t),
+    expect: [200, 404, 404, 404, 404, 404, 404, 404, 200, 401, 401, 401],
+  },
+  {
     route: 'GET /v1/leases/{id}/invoices (someone else\'s)',
     call: (t) => req(`/v1/leases/${reviewLease}/invoices`, t),
     expect: [200, 404, 404, 404, 404, 404, 404, 404, 200, 401, 401, 401],

@@ -14,7 +14,7 @@ import {
   stripeCard,
   terminateLeases,
 } from './support/api-scenarios';
-import { createHarness, type Harness } from './support/harness';
+import { createHarness, eventually, type Harness } from './support/harness';
 
 let h: Harness;
 let leaseWorker: Awaited<ReturnType<typeof startLeaseWorker>>;
@@ -110,10 +110,20 @@ test('a lease from offer to the first rent paid, through the API', async () => {
     expect(((await replay.json()) as { paymentId: string }).paymentId).toBe(payment.paymentId);
     await expectProblem(await h.request(`/v1/leases/${leaseId}/payments`, { method: 'POST', token: tenant.token, json: paymentBody }), 403, 'forbidden');
 
-    // The documents: the agreement and the signed agreement, one page longer.
+    // The payments: the deposit, the first rent and the cash, each with its receipt (written as the workflow goes on).
+    const payments = await eventually(async () => {
+      const res = await h.request(`/v1/leases/${leaseId}/payments`, { token: tenant.token });
+      const items = ((await res.json()) as { items: { method: string; status: string; receiptDocumentId: string | null }[] }).items;
+      return items.length === 3 && items.every((p) => p.receiptDocumentId) ? items : undefined;
+    }, 30_000, 'three payments with receipts');
+    expect(payments.map((p) => [p.method, p.status])).toEqual([['card', 'succeeded'], ['card', 'succeeded'], ['cash', 'succeeded']]);
+
+    // The documents: the agreement and the signed agreement, one page longer, and the receipts.
     const docsRes = await h.request(`/v1/leases/${leaseId}/documents`, { token: tenant.token });
     expect(docsRes.status).toBe(200);
-    const docs = ((await docsRes.json()) as { items: { id: string; kind: string; sha256: string; pages: number }[] }).items;
+    const allDocs = ((await docsRes.json()) as { items: { id: string; kind: string; sha256: string; pages: number }[] }).items;
+    expect(allDocs.filter((d) => d.kind === 'receipt')).toHaveLength(3);
+    const docs = allDocs.filter((d) => d.kind !== 'receipt');
     expect(docs.map((d) => d.kind)).toEqual(['lease_agreement', 'lease_signed']);
     expect(docs[0]!.sha256).toBe(sha256);
     expect(docs[1]!.pages).toBe(docs[0]!.pages + 1);

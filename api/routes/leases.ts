@@ -31,6 +31,7 @@ import {
   type leaseWorkflow,
 } from '../../workflows/lease';
 import { canManage, canRead, isStaff } from '../access';
+import { AccountSchema, DocumentSchema, InvoiceSchema, leaseAccount, listDocuments, listInvoices, listPayments, PaymentSchema } from '../lease-reads';
 import type { ApiDeps, AppEnv, Principal } from '../deps';
 import { ApiProblem, fieldError, forbidden, issuesToProblem, notFound } from '../problem';
 import { json, problems, route } from '../route';
@@ -133,6 +134,8 @@ const LeaseStateSchema = z
   })
   .openapi('LeaseState');
 
+const LeaseViewSchema = LeaseStateSchema.extend({ account: AccountSchema }).openapi('LeaseView');
+
 const ScreeningDecisionSchema = z
   .object({ decision: z.enum(['approve', 'reject']), reason: z.string().trim().min(1).max(1000) })
   .openapi('ScreeningDecision');
@@ -156,19 +159,6 @@ const MoveOutSchema = z
       .describe('Itemized deductions from the deposit, in the lease currency'),
   })
   .openapi('MoveOut');
-
-const InvoiceSchema = z
-  .object({
-    id: z.string(),
-    kind: z.enum(['rent', 'late_fee', 'returned_payment_fee', 'damages', 'early_termination_fee']),
-    periodIndex: z.number().int(),
-    dueOn: z.string(),
-    amountMinor: z.number().int(),
-    openMinor: z.number().int(),
-    currency: z.string(),
-    status: z.enum(['open', 'partially_paid', 'paid']),
-  })
-  .openapi('Invoice');
 
 const SignatureRequestSchema = z
   .object({
@@ -209,10 +199,6 @@ const LedgerSchema = z
     ),
   })
   .openapi('LeaseLedger');
-
-const DocumentSchema = z
-  .object({ id: z.uuid(), kind: z.string(), sha256: z.string(), pages: z.number().int(), createdAt: z.string() })
-  .openapi('LeaseDocument');
 
 // ------------------------------------------------------------------------------------------------
 
@@ -399,22 +385,23 @@ export const leasesRouter = new OpenAPIHono<AppEnv>()
       method: 'get',
       path: '/leases/{id}',
       tags: ['Leases'],
-      summary: 'A lease\'s state, from its workflow',
+      summary: 'A lease\'s state, from its workflow, with its account from the books',
       description: 'Visible to staff, the property\'s owner and manager, and the lease\'s tenants. When the workflow cannot answer, the recorded status is returned (`source: database`).',
       roles: 'any',
       request: { params: IdParams },
-      responses: { 200: json(LeaseStateSchema, 'The lease state'), ...problems(401, 404, 422) },
+      responses: { 200: json(LeaseViewSchema, 'The lease state and account'), ...problems(401, 404, 422) },
     }),
     async (c) => {
       const deps = c.get('deps');
       const { row } = await visibleLease(deps.db, c.get('principal'), c.req.valid('param').id);
+      const account = await leaseAccount(deps.db, row.id);
       try {
         const state = await deps.temporalConnection.withDeadline(Date.now() + QUERY_TIMEOUT_MS, () => leaseHandle(deps, row).query(leaseStateQuery));
-        return c.json(stateToApi(state), 200);
+        return c.json({ ...stateToApi(state), account }, 200);
       } catch (err) {
         const reason = err instanceof Error ? err.message : String(err);
         c.get('logger').warn({ leaseId: row.id, reason }, 'lease state query failed; answering from the database');
-        return c.json(fallbackState(row), 200);
+        return c.json({ ...fallbackState(row), account }, 200);
       }
     },
   )
@@ -510,17 +497,7 @@ export const leasesRouter = new OpenAPIHono<AppEnv>()
     async (c) => {
       const { db } = c.get('deps');
       const { row } = await visibleLease(db, c.get('principal'), c.req.valid('param').id);
-      const charges = await db.query<{ id: string; kind: z.infer<typeof InvoiceSchema>['kind']; period_index: number; due_on: string; amount_minor: string; open_minor: string; currency: string }>(
-        `select id, kind, period_index, to_char(due_on, 'YYYY-MM-DD') as due_on, amount_minor, open_minor, currency
-           from lease_charges where lease_id = $1 order by due_on, period_index, kind, id`,
-        { bind: [row.id], type: QueryTypes.SELECT },
-      );
-      const items = charges.map((ch) => {
-        const amountMinor = Number(ch.amount_minor);
-        const openMinor = Number(ch.open_minor);
-        const status = openMinor === 0 ? ('paid' as const) : openMinor < amountMinor ? ('partially_paid' as const) : ('open' as const);
-        return { id: ch.id, kind: ch.kind, periodIndex: Number(ch.period_index), dueOn: ch.due_on, amountMinor, openMinor, currency: ch.currency, status };
-      });
+      const items = await listInvoices(db, row.id);
       return c.json({ items }, 200);
     },
   )
@@ -606,6 +583,23 @@ export const leasesRouter = new OpenAPIHono<AppEnv>()
   .openapi(
     route({
       method: 'get',
+      path: '/leases/{id}/payments',
+      tags: ['Leases'],
+      summary: 'The lease\'s payments and their states: pending, succeeded, failed, refunded, returned',
+      description: 'Each with its receipt once it has one. A payment reversed after it succeeded (a dispute or bank return) shows `returned`.',
+      roles: 'any',
+      request: { params: IdParams },
+      responses: { 200: json(z.object({ items: z.array(PaymentSchema) }).openapi('PaymentList'), 'Oldest first'), ...problems(401, 404, 422) },
+    }),
+    async (c) => {
+      const { db } = c.get('deps');
+      const { row } = await visibleLease(db, c.get('principal'), c.req.valid('param').id);
+      return c.json({ items: await listPayments(db, row.id) }, 200);
+    },
+  )
+  .openapi(
+    route({
+      method: 'get',
       path: '/leases/{id}/ledger',
       tags: ['Leases'],
       summary: 'The lease\'s ledger: balances per account and every transaction',
@@ -663,14 +657,7 @@ export const leasesRouter = new OpenAPIHono<AppEnv>()
     async (c) => {
       const { db } = c.get('deps');
       const { row } = await visibleLease(db, c.get('principal'), c.req.valid('param').id);
-      const docs = await db.query<{ id: string; kind: string; sha256: string; pages: number; created_at: Date }>(
-        'select id, kind, sha256, pages, created_at from documents where lease_id = $1 order by created_at, id',
-        { bind: [row.id], type: QueryTypes.SELECT },
-      );
-      return c.json(
-        { items: docs.map((d) => ({ id: d.id, kind: d.kind, sha256: d.sha256, pages: Number(d.pages), createdAt: new Date(d.created_at).toISOString() })) },
-        200,
-      );
+      return c.json({ items: await listDocuments(db, row.id) }, 200);
     },
   )
   .openapi(
