@@ -56,15 +56,13 @@ interface PaymentRow {
 
 export function createPaymentActivities({ db, stripe, offSessionConfirm }: PaymentsDeps) {
   async function paymentRow(charge: CardCharge): Promise<PaymentRow> {
-    await db.query(
+    // One round trip: the new row, or (the no-op update) the one recorded before.
+    const [row] = await db.query<PaymentRow>(
       `insert into payments (id, idempotency_key, lease_id, reference, method, amount_minor, currency, status, created_at, updated_at)
        values (gen_random_uuid(), $1, $2, $3, 'card', $4, $5, 'pending', now(), now())
-       on conflict (idempotency_key) do nothing`,
-      { bind: [charge.idempotencyKey, charge.leaseId, charge.reference, charge.amountMinor, charge.currency] },
-    );
-    const [row] = await db.query<PaymentRow>(
-      'select id, status, stripe_payment_intent_id, amount_minor, lease_id from payments where idempotency_key = $1',
-      { bind: [charge.idempotencyKey], type: QueryTypes.SELECT },
+       on conflict (idempotency_key) do update set idempotency_key = payments.idempotency_key
+       returning id, status, stripe_payment_intent_id, amount_minor, lease_id`,
+      { bind: [charge.idempotencyKey, charge.leaseId, charge.reference, charge.amountMinor, charge.currency], type: QueryTypes.SELECT },
     );
     if (!row || row.amount_minor !== charge.amountMinor || row.lease_id !== charge.leaseId) {
       throw ApplicationFailure.nonRetryable(`payment key ${charge.idempotencyKey} was used for a different charge`, 'PaymentKeyReused');
@@ -100,19 +98,15 @@ export function createPaymentActivities({ db, stripe, offSessionConfirm }: Payme
 
   async function settle(charge: CardCharge, row: PaymentRow, intentId: string, onSettled?: OnSettled): Promise<ChargeOutcome> {
     await db.transaction(async (transaction) => {
-      const [locked] = await db.query<{ status: string }>('select status from payments where id = $1 for update', {
-        bind: [row.id],
-        type: QueryTypes.SELECT,
-        transaction,
-      });
-      if (locked?.status === 'succeeded') {
+      const changed = await db.query<{ id: string }>(
+        `update payments set status = 'succeeded', failure_code = null, failure_message = null, updated_at = now()
+          where id = $1 and status <> 'succeeded' returning id`,
+        { bind: [row.id], type: QueryTypes.SELECT, transaction },
+      );
+      if (!changed.length) {
         await onSettled?.(row.id, transaction); // idempotent: completes a settlement recorded before it had this step
         return;
       }
-      await db.query(`update payments set status = 'succeeded', failure_code = null, failure_message = null, updated_at = now() where id = $1`, {
-        bind: [row.id],
-        transaction,
-      });
       await postToLedger(
         db,
         {

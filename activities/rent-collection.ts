@@ -69,17 +69,19 @@ export function createRentCollection(deps: PaymentsDeps) {
   /** The invoice of a period: its rent charge and the ledger posting, once. */
   async function billPeriod(leaseId: string, currency: Currency, period: RentPeriod) {
     return db.transaction(async (transaction) => {
-      await db.query(
+      const [inserted] = await db.query<{ id: string }>(
         `insert into lease_charges (id, lease_id, kind, period_index, for_day, due_on, amount_minor, open_minor, currency, created_at)
          values (gen_random_uuid(), $1, 'rent', $2, $3, $3, $4, $4, $5, now())
-         on conflict on constraint lease_charges_once do nothing`,
-        { bind: [leaseId, period.index, period.dueOn, period.amountMinor, currency], transaction },
+         on conflict on constraint lease_charges_once do nothing returning id`,
+        { bind: [leaseId, period.index, period.dueOn, period.amountMinor, currency], type: QueryTypes.SELECT, transaction },
       );
-      const [charge] = await db.query<{ id: string }>(`select id from lease_charges where lease_id = $1 and kind = 'rent' and period_index = $2`, {
-        bind: [leaseId, period.index],
-        type: QueryTypes.SELECT,
-        transaction,
-      });
+      const [charge] = inserted
+        ? [inserted]
+        : await db.query<{ id: string }>(`select id from lease_charges where lease_id = $1 and kind = 'rent' and period_index = $2`, {
+            bind: [leaseId, period.index],
+            type: QueryTypes.SELECT,
+            transaction,
+          });
       await postToLedger(
         db,
         {
@@ -101,11 +103,12 @@ export function createRentCollection(deps: PaymentsDeps) {
   async function collectOpen(r: CollectRequest): Promise<CollectionOutcome> {
     const key = rentAttemptKey(r.leaseId, r.periodIndex, r.attempt);
     // A retried activity charges the amount it first decided on (the payment row keeps it).
-    const [existing] = await db.query<{ amount_minor: string }>('select amount_minor from payments where idempotency_key = $1', {
-      bind: [key],
-      type: QueryTypes.SELECT,
-    });
-    const amountMinor = existing ? Number(existing.amount_minor) : await openMinor(r.leaseId);
+    const [row] = await db.query<{ decided: string | null; open: string | null }>(
+      `select (select amount_minor from payments where idempotency_key = $1) as decided,
+              (select sum(open_minor) from lease_charges where lease_id = $2) as open`,
+      { bind: [key, r.leaseId], type: QueryTypes.SELECT },
+    );
+    const amountMinor = Number(row?.decided ?? row?.open ?? 0);
     if (amountMinor <= 0) return { status: 'nothing_due' };
     const outcome = await payments.chargeCard(
       {

@@ -95,6 +95,11 @@ export interface LeaseState {
   feesMinor: number;
   /** An early termination: who asked, the move-out day and the fee charged. */
   termination?: { requestedBy: string; requestedOn: string; moveOutOn: string; reason: string; feeMinor: number } | null;
+  /** The parties as they sign (no contact details) and the current term's first day. */
+  parties?: { userId: string; name: string; role: LeaseParty['role'] }[];
+  termStart?: string | null;
+  /** Notes by the property's managers, oldest first. */
+  notes?: { at: string; by: string; text: string }[];
   /** Payments reversed after they succeeded (disputes, bank returns, refunds). */
   reversals?: { paymentId: string; amountMinor: number; feeMinor: number; reason: 'returned' | 'refunded' }[];
   history: { at: string; event: string }[];
@@ -119,6 +124,9 @@ export function initialLeaseState(leaseId: string, status: LeaseStatus = 'screen
     feesMinor: 0,
     termination: null,
     reversals: [],
+    parties: [],
+    termStart: null,
+    notes: [],
     history: [],
   };
 }

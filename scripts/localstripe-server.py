@@ -9,13 +9,15 @@ charges/s falling under 20/s after 4,000):
   refunds that way each time it is serialized.
 This launcher keeps localstripe's behaviour (state survives a restart; same API)
 but writes the store to STATE_FILE from the server's own event loop once a
-second when it changed (and on shutdown), and keeps an index of objects by type
+second when it changed (less often once the store is large: saving takes at
+most a tenth of the time) and on shutdown, and keeps an index of objects by type
 for listing. Arguments are localstripe's (--port, --from-scratch).
 """
 import asyncio
 import os
 import pickle
 import sys
+import time
 
 from localstripe import resources, server
 
@@ -84,10 +86,15 @@ def _flush():
 
 
 async def _flush_every_second(_app):
+    # Pickling a large store blocks the server while it runs: wait at least ten
+    # times as long as the last save took, so saving never costs over a tenth of its time.
     async def loop():
+        pause = 1.0
         while True:
-            await asyncio.sleep(1)
+            await asyncio.sleep(pause)
+            started = time.monotonic()
             _flush()
+            pause = max(1.0, 10 * (time.monotonic() - started))
 
     task = asyncio.get_running_loop().create_task(loop())
 

@@ -733,6 +733,31 @@ const SCENARIOS: Record<string, Record<number, Scenario>> = {
     },
     422: { run: () => send('POST', `/v1/leases/${renewalLease}/move-out`, owner.token, { deductions: [{ description: '', amountMinor: 0 }] }), fields: ['deductions.0.description', 'deductions.0.amountMinor'] },
   },
+  'POST /v1/leases/{id}/notes': {
+    415: { run: () => wrongType('POST', `/v1/leases/${reviewLease}/notes`, owner.token), kind: 'unsupported-media-type' },
+    200: {
+      run: () => send('POST', `/v1/leases/${reviewLease}/notes`, owner.token, { text: 'Called the employer: start date confirmed.' }),
+      check: (s: { notes: { by: string; text: string }[] }) =>
+        expect(s.notes).toEqual(expect.arrayContaining([expect.objectContaining({ by: owner.id, text: 'Called the employer: start date confirmed.' })])),
+    },
+    400: { run: () => malformedJson('POST', `/v1/leases/${reviewLease}/notes`, owner.token), kind: 'malformed-request' },
+    401: { run: () => send('POST', `/v1/leases/${reviewLease}/notes`, undefined, { text: 'x' }), kind: 'unauthorized' },
+    403: { run: () => send('POST', `/v1/leases/${reviewLease}/notes`, tenant.token, { text: 'x' }), kind: 'forbidden' },
+    404: { run: () => send('POST', `/v1/leases/${reviewLease}/notes`, otherOwner.token, { text: 'x' }), kind: 'not-found' },
+    409: {
+      run: async () => {
+        // A lease whose workflow has finished (rejected) takes no more changes.
+        const leaseId = await startLease(h, owner.token, leaseBody(property.id, [tenant.id], { incomeTimesRent: 2 }));
+        await leaseWhen(h, owner.token, leaseId, (s) => s.status === 'awaiting_decision', 'a lease to reject');
+        await send('POST', `/v1/leases/${leaseId}/screening-decision`, owner.token, { decision: 'reject', reason: 'incomplete references' });
+        await leaseWhen(h, owner.token, leaseId, (s) => s.status === 'rejected', 'the rejection');
+        return send('POST', `/v1/leases/${leaseId}/notes`, owner.token, { text: 'too late' });
+      },
+      kind: 'invalid-state',
+      check: (p: ProblemBody) => expect(p.detail).toMatch(/rejected; it takes no more/),
+    },
+    422: { run: () => send('POST', `/v1/leases/${reviewLease}/notes`, owner.token, { text: ' ' }), fields: ['text'] },
+  },
   'POST /v1/leases/{id}/cancellation': {
     415: { run: () => wrongType('POST', `/v1/leases/${reviewLease}/cancellation`, owner.token), kind: 'unsupported-media-type' },
     200: {
@@ -827,6 +852,7 @@ const SKIPPED: [string, string][] = [
   ['POST /v1/leases/{id}/renewal-decision 503', 'needs no lease worker polling'],
   ['POST /v1/leases/{id}/termination 503', 'needs no lease worker polling'],
   ['POST /v1/leases/{id}/cancellation 503', 'needs no lease worker polling'],
+  ['POST /v1/leases/{id}/notes 503', 'needs no lease worker polling'],
   ['POST /v1/leases/{id}/move-out 503', 'needs no lease worker polling'],
   ['POST /v1/webhooks/stripe 503', 'needs Temporal to be down'],
 ];

@@ -314,6 +314,11 @@ const ROWS: Row[] = [
     expect: [409, 404, 404, 404, 404, 404, 404, 404, 403, 401, 401, 401],
   },
   {
+    route: 'POST /v1/leases/{id}/notes (someone else\'s)',
+    call: (t) => req(`/v1/leases/${reviewLease}/notes`, t, { method: 'POST', json: { text: 'matrix' } }),
+    expect: [200, 404, 404, 403, 403, 403, 403, 403, 403, 401, 401, 401],
+  },
+  {
     route: 'POST /v1/leases/{id}/cancellation (someone else\'s)',
     call: (t) => req(`/v1/leases/${cancelLease}/cancellation`, t, { method: 'POST', json: { reason: 'matrix' } }),
     expect: [200, 404, 404, 403, 403, 403, 403, 403, 403, 401, 401, 401],

@@ -97,6 +97,7 @@ export const moveOutUpdate = defineUpdate<LeaseState, [{ deductions: Deduction[]
 export const renewalDecisionUpdate = defineUpdate<LeaseState, [{ accept: boolean; by: string }]>('renewalDecision');
 export const paymentMethodUpdatedUpdate = defineUpdate<LeaseState, [{ customerId: string; paymentMethodId: string }]>('paymentMethodUpdated');
 export const cancelUpdate = defineUpdate<LeaseState, [{ by: string; reason: string }]>('cancel');
+export const addNoteUpdate = defineUpdate<LeaseState, [{ by: string; text: string }]>('addNote');
 export const terminateUpdate = defineUpdate<LeaseState, [{ by: string; moveOutOn: IsoDate; reason: string }]>('terminate');
 /** The first charge of a period, made by the rent run. */
 export const rentCollectedSignal = defineSignal<[{ periodIndex: number; outcome: CollectionOutcome }]>('rentCollected');
@@ -138,6 +139,10 @@ function withBps(minor: number, bps: number): number {
   return Number((BigInt(minor) * BigInt(10_000 + bps) + 5_000n) / 10_000n);
 }
 
+const MAX_NOTES = 200;
+/** Statuses after which the workflow ends: nothing more is recorded on it. */
+const FINISHED: LeaseStatus[] = ['rejected', 'expired', 'cancelled', 'closed'];
+
 /** Statuses from which a lease can still be cancelled: nobody has moved in. */
 const CANCELLABLE: LeaseStatus[] = ['screening', 'awaiting_decision', 'awaiting_signatures', 'awaiting_move_in'];
 
@@ -168,6 +173,25 @@ export async function leaseWorkflow(input: LeaseInput): Promise<LeaseState> {
   };
 
   setHandler(leaseStateQuery, () => state);
+  state.parties = terms.parties.map((p) => ({ userId: p.userId, name: p.name, role: p.role }));
+  state.termStart = terms.startDate;
+
+  setHandler(
+    addNoteUpdate,
+    ({ by, text }) => {
+      state.notes = [...(state.notes ?? []), { at: new Date(Date.now()).toISOString(), by, text: text.trim() }];
+      return state;
+    },
+    {
+      validator: ({ text }) => {
+        if (FINISHED.includes(state.status)) throw new Error(`the lease is ${state.status}; it takes no more notes`);
+        if (!text?.trim()) throw new Error('a note needs text');
+        if (text.length > 4000) throw new Error('a note is at most 4000 characters');
+        // Notes live in the workflow's state, carried across continue-as-new: keep them bounded.
+        if ((state.notes?.length ?? 0) >= MAX_NOTES) throw new Error(`a lease keeps at most ${MAX_NOTES} notes`);
+      },
+    },
+  );
 
   const rentOutcomes = new Map<number, CollectionOutcome>();
   setHandler(rentCollectedSignal, ({ periodIndex, outcome }) => {

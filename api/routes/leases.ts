@@ -21,6 +21,7 @@ import { Property, Unit, User } from '../../models';
 import {
   leaseStateQuery,
   leaseWorkflowId,
+  addNoteUpdate,
   cancelUpdate,
   manualPaymentUpdate,
   moveOutUpdate,
@@ -123,6 +124,9 @@ const LeaseStateSchema = z
     nextDue: z.object({ dueOn: z.string(), amountMinor: z.number().int() }).nullable(),
     paidMinor: z.number().int(),
     feesMinor: z.number().int(),
+    parties: z.array(z.object({ userId: z.string(), name: z.string(), role: z.enum(['tenant', 'landlord', 'manager']) })).optional(),
+    termStart: z.string().nullable().optional(),
+    notes: z.array(z.object({ at: z.string(), by: z.string(), text: z.string() })).optional(),
     termination: z
       .object({ requestedBy: z.string(), requestedOn: z.string(), moveOutOn: z.string(), reason: z.string(), feeMinor: z.number().int() })
       .nullable()
@@ -148,6 +152,8 @@ const TerminationSchema = z
     reason: z.string().trim().min(1).max(1000),
   })
   .openapi('Termination');
+
+const NoteSchema = z.object({ text: z.string().trim().min(1).max(4000) }).openapi('LeaseNote');
 
 const CancellationSchema = z.object({ reason: z.string().trim().min(1).max(1000) }).openapi('Cancellation');
 
@@ -539,6 +545,25 @@ export const leasesRouter = new OpenAPIHono<AppEnv>()
       if (!row.tenant_ids.includes(p.userId) && !(property && canManage(p, property))) throw forbidden('only a tenant or the property\'s owner or manager may end the lease');
       const { moveOutOn, reason } = c.req.valid('json');
       const state = await runUpdate(deps, row, () => leaseHandle(deps, row).executeUpdate(terminateUpdate, { args: [{ by: p.userId, moveOutOn, reason }] }));
+      return c.json(stateToApi(state), 200);
+    },
+  )
+  .openapi(
+    route({
+      method: 'post',
+      path: '/leases/{id}/notes',
+      tags: ['Leases'],
+      summary: 'Add a manager\'s note to the lease (shown in its state, with who and when)',
+      roles: ['admin', 'manager', 'owner'],
+      request: { params: IdParams, body: { content: { 'application/json': { schema: NoteSchema } }, required: true } },
+      responses: { 200: json(LeaseStateSchema, 'Noted'), ...problems(400, 401, 403, 404, 409, 422, 503) },
+    }),
+    async (c) => {
+      const deps = c.get('deps');
+      const p = c.get('principal');
+      const { row } = await manageableLease(deps.db, p, c.req.valid('param').id);
+      const { text } = c.req.valid('json');
+      const state = await runUpdate(deps, row, () => leaseHandle(deps, row).executeUpdate(addNoteUpdate, { args: [{ by: p.userId, text }] }));
       return c.json(stateToApi(state), 200);
     },
   )

@@ -21,6 +21,7 @@ import {
   renewalDecisionUpdate,
   screeningDecisionUpdate,
   signUpdate,
+  addNoteUpdate,
   cancelUpdate,
   terminateUpdate,
   rentCollectedSignal,
@@ -482,7 +483,14 @@ test('a lease can be cancelled before move-in, not after', async () => {
   const input = await leaseInput();
   const result = await withWorker(world.activities, async (taskQueue) => {
     const handle = await env.client.workflow.start<typeof leaseWorkflow>('leaseWorkflow', { workflowId: `lease-${input.terms.leaseId}`, taskQueue, args: [input] });
-    await untilStatus(handle, 'awaiting_signatures');
+    const awaiting = await untilStatus(handle, 'awaiting_signatures');
+    expect(awaiting.parties?.map((p) => p.role).sort()).toEqual(['landlord', 'tenant']);
+    expect(awaiting.termStart).toBe(input.terms.startDate);
+    const noted = await handle.executeUpdate(addNoteUpdate, { args: [{ by: 'manager-1', text: 'The unit failed its fire inspection.' }] });
+    expect(noted.notes).toEqual([expect.objectContaining({ by: 'manager-1', text: 'The unit failed its fire inspection.' })]);
+    await expect(handle.executeUpdate(addNoteUpdate, { args: [{ by: 'manager-1', text: '  ' }] })).rejects.toMatchObject({
+      cause: { message: expect.stringMatching(/needs text/) },
+    });
     await expect(handle.executeUpdate(cancelUpdate, { args: [{ by: 'manager-1', reason: ' ' }] })).rejects.toMatchObject({
       cause: { message: expect.stringMatching(/reason/) },
     });
