@@ -7,9 +7,7 @@
  * intents and in the ledger, and each tenant got exactly one "payment received"
  * e-mail: none lost, none doubled.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import { QueryTypes } from 'sequelize';
 import type Stripe from 'stripe';
@@ -22,8 +20,8 @@ import { searchOutboxScheduleId } from '../workflows/search-outbox-sweep';
 import { rentRunScheduleId } from '../workers/schedules';
 import { notificationOutboxScheduleId } from '../workflows/notification-outbox-sweep';
 import { createHarness, eventually, type Harness } from './support/harness';
+import { killAllWorkerProcesses, startWorkerProcess, type WorkerProcess } from './support/worker-process';
 
-const ROOT = path.resolve(__dirname, '..');
 const LEASES = 40;
 /** The test's calendar day, as the lease workflows and the rent run see it (UTC). */
 const TODAY = new Date().toISOString().slice(0, 10);
@@ -31,42 +29,18 @@ const TODAY = new Date().toISOString().slice(0, 10);
 let h: Harness;
 let stripe: Stripe;
 let queuePrefix: string;
-/** Every worker process this file starts, so none outlives it whatever fails. */
-const spawned: ChildProcess[] = [];
 const leaseIds: string[] = [];
 
-interface WorkerProcess {
-  proc: ChildProcess;
-  output: () => string;
-  exited: Promise<void>;
-}
-
-function startWorkerProcess(): WorkerProcess {
-  let output = '';
+function startWorker(): WorkerProcess {
   // The daily schedule the worker creates fires at RENT_RUN_TIME: keep it twelve hours away, so only our run collects.
   const scheduleHour = String((new Date().getUTCHours() + 12) % 24).padStart(2, '0');
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'workers/main.ts'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      LOG_LEVEL: 'info',
-      TEMPORAL_TASK_QUEUE_PREFIX: queuePrefix,
-      ELASTICSEARCH_INDEX_PREFIX: h.indexPrefix,
-      DATABASE_URL: h.config.postgres.url,
-      WORKER_SHUTDOWN_GRACE_SECONDS: '20',
-      // Slow enough that the run takes several seconds, so the kill lands in its middle.
-      STRIPE_MAX_REQUESTS_PER_SECOND: '8',
-      RENT_RUN_CONCURRENCY: '4',
-      RENT_RUN_TIME: `${scheduleHour}:00`,
-      RENT_RUN_TIME_ZONE: 'UTC',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  return startWorkerProcess(h, queuePrefix, {
+    // Slow enough that the run takes several seconds, so the kill lands in its middle.
+    STRIPE_MAX_REQUESTS_PER_SECOND: '8',
+    RENT_RUN_CONCURRENCY: '4',
+    RENT_RUN_TIME: `${scheduleHour}:00`,
+    RENT_RUN_TIME_ZONE: 'UTC',
   });
-  proc.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  proc.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<void>((resolve) => proc.on('exit', () => resolve()));
-  spawned.push(proc);
-  return { proc, output: () => output, exited };
 }
 
 /** Waits as `eventually` does; on a timeout the error carries the end of the worker's log, which says why. */
@@ -170,7 +144,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const proc of spawned) if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+  killAllWorkerProcesses();
   // The worker process created its queues' schedules; they must not outlive the test.
   await h?.client.schedule.getHandle(searchOutboxScheduleId(`${queuePrefix}-search`)).delete().catch(() => undefined);
   await h?.client.schedule.getHandle(rentRunScheduleId(`${queuePrefix}-rent`)).delete().catch(() => undefined);
@@ -181,7 +155,7 @@ afterAll(async () => {
 });
 
 test('a worker killed (SIGKILL) mid rent run and started again: every period due is paid exactly once, no notification lost', async () => {
-  const first = startWorkerProcess();
+  const first = startWorker();
   leaseIds.push(...(await Promise.all(Array.from({ length: LEASES }, startLease))));
   await started(first);
   // Each lease workflow writes its own periods; today's is the one the run collects.
@@ -214,7 +188,7 @@ test('a worker killed (SIGKILL) mid rent run and started again: every period due
   expect(atCrash.decided).toBeLessThan(LEASES);
   expect(atCrash.inFlight).toBeGreaterThan(0);
 
-  const second = startWorkerProcess();
+  const second = startWorker();
   await started(second);
   // The batch in flight is handed over after its heartbeat timeout (1 minute) and retried on the new process.
   const result = await run.result();

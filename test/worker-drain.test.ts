@@ -3,8 +3,6 @@
  * finish or hands it back, and exits 0. A new worker then finishes the job
  * with nothing lost and nothing done twice.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import { QueryTypes } from 'sequelize';
 import { startListingImport } from '../lib/listing-imports';
 import { searchOutboxScheduleId } from '../workflows/search-outbox-sweep';
@@ -12,35 +10,12 @@ import { rentRunScheduleId } from '../workers/schedules';
 import { notificationOutboxScheduleId } from '../workflows/notification-outbox-sweep';
 import { amesSales, readAmesCsv } from './support/ames';
 import { createHarness, eventually, type Harness } from './support/harness';
+import { killAllWorkerProcesses, startWorkerProcess } from './support/worker-process';
 
-const ROOT = path.resolve(__dirname, '..');
 let h: Harness;
 let queuePrefix: string;
-/** Every worker process this file starts, so none outlives it whatever fails. */
-const spawned: ChildProcess[] = [];
 
-function startWorkerProcess(): { proc: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  let output = '';
-  // tsx as a loader in the one process (not the tsx CLI, which supervises a child
-  // and may kill it when a busy event loop answers a relayed signal too slowly).
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'workers/main.ts'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      LOG_LEVEL: 'info',
-      TEMPORAL_TASK_QUEUE_PREFIX: queuePrefix,
-      ELASTICSEARCH_INDEX_PREFIX: h.indexPrefix,
-      DATABASE_URL: h.config.postgres.url,
-      WORKER_SHUTDOWN_GRACE_SECONDS: '20',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  proc.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  proc.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
-  spawned.push(proc);
-  return { proc, output: () => output, exited };
-}
+const startWorker = () => startWorkerProcess(h, queuePrefix);
 
 beforeAll(async () => {
   h = await createHarness('drain');
@@ -48,7 +23,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const proc of spawned) if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+  killAllWorkerProcesses();
   // The worker process created its queues' schedules; they must not outlive the test.
   await h?.client.schedule.getHandle(searchOutboxScheduleId(`${queuePrefix}-search`)).delete().catch(() => undefined);
   await h?.client.schedule.getHandle(rentRunScheduleId(`${queuePrefix}-rent`)).delete().catch(() => undefined);
@@ -57,7 +32,7 @@ afterAll(async () => {
 });
 
 test('a worker stopped with SIGTERM mid-import exits 0 and the import completes exactly once', async () => {
-  const first = startWorkerProcess();
+  const first = startWorker();
   await eventually(async () => first.output().includes('worker started'), 90_000, 'the worker process to start');
 
   const source = `ames-drain-${h.indexPrefix.slice(-8)}`;
@@ -80,7 +55,7 @@ test('a worker stopped with SIGTERM mid-import exits 0 and the import completes 
   expect(code).toBe(0);
   expect(first.output()).toContain('worker stopped');
 
-  const second = startWorkerProcess();
+  const second = startWorker();
   try {
     const result = await handle.result();
     const total = amesSales().length;
