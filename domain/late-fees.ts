@@ -25,7 +25,15 @@ export const DEFAULT_LATE_FEE_POLICY: LateFeePolicy = {
   capMinor: null,
   returnedPaymentFeeMinor: 0,
 };
-export type LateFeePolicyOverride = Partial<LateFeePolicy>;
+/** A property's or a lease's override: only the fields it sets replace the policy above it. */
+export const LateFeePolicyOverrideSchema = z.object({
+  graceDays: z.number().int().min(0).max(60).optional(),
+  oneTime: LateFeePolicySchema.shape.oneTime.optional(),
+  dailyMinor: z.number().int().min(0).optional(),
+  capMinor: z.number().int().min(0).nullable().optional(),
+  returnedPaymentFeeMinor: z.number().int().min(0).optional(),
+});
+export type LateFeePolicyOverride = z.infer<typeof LateFeePolicyOverrideSchema>;
 
 /** The organisation's policy, refined by the property's and then the lease's overrides. */
 export function effectivePolicy(

@@ -1,4 +1,5 @@
 /** Properties and their units: the shared contract of API, activities and models. */
+import { LateFeePolicyOverrideSchema } from './late-fees';
 import { z } from './zod';
 
 export const PROPERTY_TYPES = ['house', 'apartment', 'condo', 'townhouse', 'land', 'commercial'] as const;
@@ -38,6 +39,7 @@ export const PropertyFieldsSchema = z.object({
   yearBuilt: z.number().int().min(1600).max(2100).optional(),
   zoningCode: z.string().trim().min(1).max(60).optional(),
   neighborhood: z.string().trim().min(1).max(100).optional(),
+  lateFeePolicy: LateFeePolicyOverrideSchema.optional().describe('Overrides the organization\'s late-fee policy for leases of this property (set fields only)'),
 });
 
 export const PropertyCreateSchema = PropertyFieldsSchema.extend({

@@ -1,3 +1,4 @@
+import type { LateFeePolicyOverride } from '../domain/late-fees';
 import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
 import type { PropertyType } from '../domain/property';
 
@@ -21,6 +22,8 @@ export class Property extends Model<InferAttributes<Property>, InferCreationAttr
   declare yearBuilt: number | null;
   declare zoningCode: string | null;
   declare neighborhood: string | null;
+  /** This property's late-fee override (fields it sets replace the organization's). */
+  declare lateFeePolicy: LateFeePolicyOverride | null;
   declare externalRef: string | null;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
@@ -54,6 +57,7 @@ export class Property extends Model<InferAttributes<Property>, InferCreationAttr
         yearBuilt: { type: DataTypes.INTEGER },
         zoningCode: { type: DataTypes.TEXT },
         neighborhood: { type: DataTypes.TEXT },
+        lateFeePolicy: { type: DataTypes.JSONB },
         externalRef: { type: DataTypes.TEXT },
         createdAt: DataTypes.DATE,
         updatedAt: DataTypes.DATE,

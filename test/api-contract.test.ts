@@ -576,6 +576,31 @@ const SCENARIOS: Record<string, Record<number, Scenario>> = {
       fields: ['tenants', 'termMonths', 'startDate'],
     },
   },
+  'GET /v1/admin/late-fee-policy': {
+    200: {
+      run: () => get('/v1/admin/late-fee-policy', ops.token),
+      check: (b: { policy: { graceDays: number } }) => expect(b.policy.graceDays).toBeGreaterThanOrEqual(0),
+    },
+    401: { run: () => get('/v1/admin/late-fee-policy'), kind: 'unauthorized' },
+    403: { run: () => get('/v1/admin/late-fee-policy', owner.token), kind: 'forbidden' },
+  },
+  'PUT /v1/admin/late-fee-policy': {
+    200: {
+      run: () => send('PUT', '/v1/admin/late-fee-policy', admin.token, { graceDays: 5, oneTime: { type: 'percent', basisPoints: 500 } }),
+      check: (b: { policy: unknown; updatedBy: string }) => {
+        expect(b.policy).toEqual({ graceDays: 5, oneTime: { type: 'percent', basisPoints: 500 }, dailyMinor: 0, capMinor: null, returnedPaymentFeeMinor: 0 });
+        expect(b.updatedBy).toBe(admin.id);
+      },
+    },
+    400: { run: () => malformedJson('PUT', '/v1/admin/late-fee-policy', admin.token), kind: 'malformed-request' },
+    401: { run: () => send('PUT', '/v1/admin/late-fee-policy', undefined, { graceDays: 5 }), kind: 'unauthorized' },
+    403: { run: () => send('PUT', '/v1/admin/late-fee-policy', ops.token, { graceDays: 5 }), kind: 'forbidden' },
+    415: { run: () => wrongType('PUT', '/v1/admin/late-fee-policy', admin.token), kind: 'unsupported-media-type' },
+    422: {
+      run: () => send('PUT', '/v1/admin/late-fee-policy', admin.token, { graceDays: -1, oneTime: { type: 'flat', amountMinor: 1.5 } }),
+      fields: ['graceDays', 'oneTime.amountMinor'],
+    },
+  },
   'GET /v1/leases/{id}': {
     200: {
       run: () => get(`/v1/leases/${reviewLease}`, tenant.token),

@@ -264,6 +264,16 @@ const ROWS: Row[] = [
     expect: [200, 403, 403, 403, 403, 403, 403, 403, 200, 401, 401, 401],
   },
   {
+    route: 'GET /v1/admin/late-fee-policy',
+    call: (t) => req('/v1/admin/late-fee-policy', t),
+    expect: [200, 403, 403, 403, 403, 403, 403, 403, 200, 401, 401, 401],
+  },
+  {
+    route: 'PUT /v1/admin/late-fee-policy',
+    call: (t) => req('/v1/admin/late-fee-policy', t, { method: 'PUT', json: { graceDays: 5, oneTime: { type: 'percent', basisPoints: 500 } } }),
+    expect: [200, 403, 403, 403, 403, 403, 403, 403, 403, 401, 401, 401],
+  },
+  {
     route: 'POST /v1/leases (on someone else\'s property)',
     call: (t) => req('/v1/leases', t, { method: 'POST', json: leaseBody(property.id, [leaseTenant.id], { incomeTimesRent: 2 }) }),
     expect: [202, 422, 422, 403, 403, 403, 403, 403, 403, 401, 401, 401],

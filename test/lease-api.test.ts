@@ -10,6 +10,7 @@ import {
   createProperty,
   leaseBody,
   leaseWhen,
+  startLease,
   startLeaseWorker,
   stripeCard,
   terminateLeases,
@@ -170,3 +171,35 @@ test('with no worker: GET /v1/leases/{id} answers from the database, an update i
   const decided = await h.request(`/v1/leases/${leaseId}/screening-decision`, { method: 'POST', token: owner.token, json: { decision: 'approve', reason: 'ok' } });
   await expectProblem(decided, 503, 'service-unavailable');
 }, 60_000);
+
+test('the late-fee policy is the organization\'s, refined by the property\'s override, then the lease\'s', async () => {
+  const [owner, tenant, admin] = await Promise.all([h.user(['owner'], 'policy-owner'), h.user(['tenant'], 'policy-tenant'), h.user(['admin'], 'policy-admin')]);
+  const org = { graceDays: 3, oneTime: { type: 'percent', basisPoints: 400 }, dailyMinor: 500, capMinor: 20_000, returnedPaymentFeeMinor: 2_500 };
+  const set = await h.request('/v1/admin/late-fee-policy', { method: 'PUT', token: admin.token, json: org });
+  expect(set.status).toBe(200);
+  expect(await set.json()).toMatchObject({ policy: org, updatedBy: admin.id });
+  const property = await createProperty(h, owner.token);
+  const patched = await h.request(`/v1/properties/${property.id}`, {
+    method: 'PATCH',
+    token: owner.token,
+    json: { lateFeePolicy: { oneTime: { type: 'flat', amountMinor: 7_500 } } },
+  });
+  expect(patched.status).toBe(200);
+  const leaseId = await startLease(h, owner.token, leaseBody(property.id, [tenant.id], { lateFeePolicy: { dailyMinor: 0 }, earlyTerminationFee: { amountMinor: 99_000, currency: 'USD' } }));
+  const view = await eventually(async () => {
+    const res = await h.request(`/v1/leases/${leaseId}`, { token: tenant.token });
+    const body = (await res.json()) as { status: string; terms: { lateFeePolicy: unknown; earlyTerminationFee: unknown } };
+    return body.status !== 'screening' ? body : undefined;
+  }, 30_000, 'the lease to be screened');
+  // Grace days, cap and returned-payment fee from the organization; the one-time fee from the property; no daily fee, from the lease.
+  expect(view.terms.lateFeePolicy).toEqual({ graceDays: 3, oneTime: { type: 'flat', amountMinor: 7_500 }, dailyMinor: 0, capMinor: 20_000, returnedPaymentFeeMinor: 2_500 });
+  expect(view.terms.earlyTerminationFee).toEqual({ amountMinor: 99_000, currency: 'USD' });
+  // A currency other than the rent's is refused, naming the field.
+  const wrong = await h.request('/v1/leases', {
+    method: 'POST',
+    token: owner.token,
+    json: leaseBody(property.id, [tenant.id], { earlyTerminationFee: { amountMinor: 1, currency: 'EUR' } }),
+  });
+  expect(wrong.status).toBe(422);
+  expect(JSON.stringify(await wrong.json())).toContain('earlyTerminationFee.currency');
+});

@@ -1,3 +1,5 @@
+import { LateFeePolicySchema } from '../../domain/late-fees';
+import { organizationLateFeePolicy, setOrganizationLateFeePolicy } from '../../lib/late-fee-policy';
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { WorkflowIdConflictPolicy, WorkflowNotFoundError } from '@temporalio/client';
 import { ImportReportSchema, ImportSourceSchema, type ImportFormat } from '../../domain/listing-import';
@@ -19,7 +21,39 @@ const StartedSchema = z
 
 const ImportDoc = ImportReportSchema.openapi('ImportReport');
 
+const PolicyDoc = LateFeePolicySchema.openapi('LateFeePolicy');
+const OrganizationPolicyDoc = z
+  .object({ policy: PolicyDoc, updatedAt: z.string().nullable(), updatedBy: z.string().nullable() })
+  .openapi('OrganizationLateFeePolicy');
+
 export const adminRouter = new OpenAPIHono<AppEnv>()
+  .openapi(
+    route({
+      method: 'get',
+      path: '/admin/late-fee-policy',
+      tags: ['Admin'],
+      summary: 'The organization\'s late-fee policy (properties and leases may override it)',
+      roles: ['admin', 'ops'],
+      responses: { 200: json(OrganizationPolicyDoc, 'The policy new leases start from'), ...problems(401, 403) },
+    }),
+    async (c) => c.json(await organizationLateFeePolicy(c.get('deps').db), 200),
+  )
+  .openapi(
+    route({
+      method: 'put',
+      path: '/admin/late-fee-policy',
+      tags: ['Admin'],
+      summary: 'Set the organization\'s late-fee policy',
+      description: 'Applies to leases offered from now on; a lease keeps the policy it was signed with.',
+      roles: ['admin'],
+      request: { body: { content: { 'application/json': { schema: PolicyDoc } }, required: true } },
+      responses: { 200: json(OrganizationPolicyDoc, 'Set'), ...problems(400, 401, 403, 415, 422) },
+    }),
+    async (c) => {
+      const deps = c.get('deps');
+      return c.json(await setOrganizationLateFeePolicy(deps.db, c.req.valid('json'), c.get('principal').userId), 200);
+    },
+  )
   .openapi(
     route({
       method: 'post',

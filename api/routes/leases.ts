@@ -12,7 +12,8 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
 import { QueryTypes } from 'sequelize';
 import { addDays, isValidDate, todayUtc } from '../../domain/calendar';
-import { DEFAULT_LATE_FEE_POLICY, LateFeePolicySchema } from '../../domain/late-fees';
+import { effectivePolicy, LateFeePolicyOverrideSchema, LateFeePolicySchema } from '../../domain/late-fees';
+import { organizationLateFeePolicy } from '../../lib/late-fee-policy';
 import { initialLeaseState } from '../../domain/lease-state';
 import { LEASE_STATUSES, LeaseApplicationSchema, LeaseTermsSchema, type LeaseInput, type LeaseParty, type LeaseState, type LeaseStatus } from '../../domain/lease';
 import { MoneySchema } from '../../domain/money';
@@ -63,7 +64,10 @@ export const LeaseCreateSchema = z
     monthlyRent: MoneySchema.refine((m) => m.amountMinor > 0, { path: ['amountMinor'], message: 'must be positive' }),
     deposit: MoneySchema,
     dueDay: z.number().int().min(1).max(28).optional().describe('Day of the month rent is due (default 1)'),
-    lateFeePolicy: LateFeePolicySchema.optional().describe('Default: 5 grace days, then a one-time fee of 5% of the overdue rent'),
+    lateFeePolicy: LateFeePolicyOverrideSchema.optional().describe(
+      'This lease\'s override of the property\'s and the organization\'s late-fee policy (set fields only); see GET /v1/admin/late-fee-policy',
+    ),
+    earlyTerminationFee: MoneySchema.optional().describe('Charged if the lease is ended early; one month of rent if not set'),
     clauses: z.array(z.string().trim().min(1).max(4000)).max(50).optional(),
     application: LeaseApplicationSchema,
     paymentMethod: z.object({
@@ -138,7 +142,34 @@ const LeaseStateSchema = z
   })
   .openapi('LeaseState');
 
-const LeaseViewSchema = LeaseStateSchema.extend({ account: AccountSchema }).openapi('LeaseView');
+const LeaseTermsSummarySchema = z
+  .object({
+    startDate: z.string(),
+    termMonths: z.number().int(),
+    monthlyRent: MoneySchema,
+    deposit: MoneySchema,
+    dueDay: z.number().int(),
+    lateFeePolicy: LateFeePolicySchema.describe('The effective policy: organization, then property, then lease'),
+    earlyTerminationFee: MoneySchema.nullable(),
+  })
+  .openapi('LeaseTermsSummary');
+
+const LeaseViewSchema = LeaseStateSchema.extend({ terms: LeaseTermsSummarySchema.nullable(), account: AccountSchema }).openapi('LeaseView');
+
+/** The terms as offered (a renewal's new rent and term are in the state). */
+function termsSummary(row: LeaseRow): z.infer<typeof LeaseTermsSummarySchema> | null {
+  const t = row.terms;
+  if (!t) return null;
+  return {
+    startDate: t.startDate,
+    termMonths: t.termMonths,
+    monthlyRent: t.monthlyRent,
+    deposit: t.deposit,
+    dueDay: t.dueDay,
+    lateFeePolicy: t.lateFeePolicy,
+    earlyTerminationFee: t.earlyTerminationFee ?? null,
+  };
+}
 
 const ScreeningDecisionSchema = z
   .object({ decision: z.enum(['approve', 'reject']), reason: z.string().trim().min(1).max(1000) })
@@ -357,7 +388,9 @@ export const leasesRouter = new OpenAPIHono<AppEnv>()
         monthlyRent: input.monthlyRent,
         dueDay: input.dueDay ?? 1,
         deposit: input.deposit,
-        lateFeePolicy: input.lateFeePolicy ?? DEFAULT_LATE_FEE_POLICY,
+        // The organization's policy, refined by the property's override, then the lease's.
+        lateFeePolicy: effectivePolicy((await organizationLateFeePolicy(deps.db)).policy, property.lateFeePolicy, input.lateFeePolicy),
+        ...(input.earlyTerminationFee && { earlyTerminationFee: input.earlyTerminationFee }),
         clauses: input.clauses ?? [],
       });
       // What the request gave was valid; what we add from the records may not be (a name, an email).
@@ -403,11 +436,11 @@ export const leasesRouter = new OpenAPIHono<AppEnv>()
       const account = await leaseAccount(deps.db, row.id);
       try {
         const state = await deps.temporalConnection.withDeadline(Date.now() + QUERY_TIMEOUT_MS, () => leaseHandle(deps, row).query(leaseStateQuery));
-        return c.json({ ...stateToApi(state), account }, 200);
+        return c.json({ ...stateToApi(state), terms: termsSummary(row), account }, 200);
       } catch (err) {
         const reason = err instanceof Error ? err.message : String(err);
         c.get('logger').warn({ leaseId: row.id, reason }, 'lease state query failed; answering from the database');
-        return c.json({ ...fallbackState(row), account }, 200);
+        return c.json({ ...fallbackState(row), terms: termsSummary(row), account }, 200);
       }
     },
   )

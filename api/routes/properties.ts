@@ -42,6 +42,7 @@ export function propertyToApi(p: Property): PropertyApi {
     yearBuilt: opt(p.yearBuilt),
     zoningCode: opt(p.zoningCode),
     neighborhood: opt(p.neighborhood),
+    lateFeePolicy: opt(p.lateFeePolicy),
     createdAt: p.createdAt.toISOString(),
     updatedAt: p.updatedAt.toISOString(),
   };
@@ -79,6 +80,7 @@ function columnsOf(input: z.infer<typeof PropertyUpdateSchema>) {
     ...(input.yearBuilt !== undefined && { yearBuilt: input.yearBuilt }),
     ...(input.zoningCode !== undefined && { zoningCode: input.zoningCode }),
     ...(input.neighborhood !== undefined && { neighborhood: input.neighborhood }),
+    ...(input.lateFeePolicy !== undefined && { lateFeePolicy: input.lateFeePolicy }),
     ...(input.managerId !== undefined && { managerId: input.managerId }),
   };
 }
