@@ -86,9 +86,10 @@ export function createLeaseActivities(deps: LeaseDeps): LeaseActivities {
       return { documentId: signedId, sha256: signed.sha256 };
     },
 
-    async chargeDeposit(input: LeaseInput, today: string) {
+    async chargeDeposit(input: LeaseInput, today: string, attempt = 1) {
+      // A retry with a new card is a charge of its own (the first attempt's key keeps its failed outcome).
       const outcome = await payments.chargeCard({
-        idempotencyKey: `deposit:${input.terms.leaseId}`,
+        idempotencyKey: attempt === 1 ? `deposit:${input.terms.leaseId}` : `deposit:${input.terms.leaseId}:attempt:${attempt}`,
         leaseId: input.terms.leaseId,
         reference: 'Security deposit',
         amountMinor: input.terms.deposit.amountMinor,
@@ -177,7 +178,7 @@ export function createLeaseActivities(deps: LeaseDeps): LeaseActivities {
         reference: payment.stripe_payment_intent_id ?? payment.reference,
         currency: payment.currency,
         amountMinor: Number(payment.amount_minor),
-        isDeposit: payment.idempotency_key === `deposit:${leaseId}`,
+        isDeposit: payment.idempotency_key.startsWith(`deposit:${leaseId}`),
         appliedTo: applied.map((a) => ({ description: `${what[a.kind] ?? a.kind}${a.period_index ? ` ${a.due_on}` : ''}`, amountMinor: Number(a.amount_minor) })),
       });
       try {
@@ -280,10 +281,13 @@ export function createLeaseActivities(deps: LeaseDeps): LeaseActivities {
             transaction,
           );
         }
-        // What was held in all (not what is left), so a re-run computes the same settlement.
+        // What was held in all (not what is left), so a re-run computes the same settlement; less a deposit
+        // the tenant's bank took back (a dispute), which we no longer hold.
         const [held] = await db.query<{ total: number | null }>(
-          `select sum(l.credit_minor)::bigint as total from ledger_lines l join ledger_transactions t on t.id = l.transaction_id
-            where t.lease_id = $1 and t.kind = 'deposit_received' and l.account = 'deposits_held'`,
+          `select (select coalesce(sum(l.credit_minor), 0) from ledger_lines l join ledger_transactions t on t.id = l.transaction_id
+                    where t.lease_id = $1 and t.kind = 'deposit_received' and l.account = 'deposits_held')
+                - (select coalesce(sum(amount_minor), 0) from ledger_transactions
+                    where lease_id = $1 and kind = 'deposit_refunded' and idempotency_key like 'reversal:%') as total`,
           { bind: [leaseId], type: QueryTypes.SELECT, transaction },
         );
         const heldMinor = held?.total ?? 0;
@@ -310,8 +314,9 @@ export function createLeaseActivities(deps: LeaseDeps): LeaseActivities {
       const refundMinor = heldMinor - appliedMinor;
       if (refundMinor > 0) {
         const [deposit] = await db.query<{ stripe_payment_intent_id: string }>(
-          'select stripe_payment_intent_id from payments where idempotency_key = $1',
-          { bind: [`deposit:${leaseId}`], type: QueryTypes.SELECT },
+          `select stripe_payment_intent_id from payments
+            where lease_id = $1 and idempotency_key like 'deposit:' || $1 || '%' and status = 'succeeded' order by created_at desc limit 1`,
+          { bind: [leaseId], type: QueryTypes.SELECT },
         );
         if (!deposit?.stripe_payment_intent_id) throw new Error(`no card payment of the deposit of lease ${leaseId} to refund to`);
         const refundKey = `deposit-refund:${leaseId}`;

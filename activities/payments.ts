@@ -125,8 +125,8 @@ export function createPaymentActivities({ db, stripe, offSessionConfirm }: Payme
     return { status: 'succeeded', paymentId: row.id, paymentIntentId: intentId };
   }
 
-  async function fail(row: PaymentRow, intentId: string, code: string | null, message: string): Promise<ChargeOutcome> {
-    const declineKind = classifyDecline(code);
+  async function fail(row: PaymentRow, intentId: string, code: string | null, message: string, kind?: DeclineKind): Promise<ChargeOutcome> {
+    const declineKind = kind ?? classifyDecline(code);
     await db.query(
       `update payments set status = 'failed', failure_code = $2, failure_message = $3, decline_kind = $4, updated_at = now() where id = $1`,
       { bind: [row.id, code, message, declineKind] },
@@ -142,7 +142,16 @@ export function createPaymentActivities({ db, stripe, offSessionConfirm }: Payme
      */
     async chargeCard(charge: CardCharge, onSettled?: OnSettled): Promise<ChargeOutcome> {
       const row = await paymentRow(charge);
-      const recorded = await recordedIntent(charge, row);
+      let recorded: Awaited<ReturnType<typeof recordedIntent>>;
+      try {
+        recorded = await recordedIntent(charge, row);
+      } catch (err) {
+        // Stripe refusing the request itself (the card or customer is gone, detached, unusable) will not
+        // change on a retry: the tenant must give a new card, as after a hard decline.
+        const e = err as { type?: string; code?: string; message: string };
+        if (e.type !== 'StripeInvalidRequestError' && e.type !== 'StripeCardError') throw err;
+        return fail(row, '', e.code ?? null, e.message, 'hard');
+      }
       const intentId = recorded.id;
       // Two Stripe requests on the happy path (create, confirm): a retry reads the intent's state first.
       let intent = recorded.created ?? (await stripe.paymentIntents.retrieve(intentId));

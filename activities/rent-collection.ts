@@ -102,13 +102,15 @@ export function createRentCollection(deps: PaymentsDeps) {
   /** Charges everything open on the lease (oldest charges first) to the saved card, once per key. */
   async function collectOpen(r: CollectRequest): Promise<CollectionOutcome> {
     const key = rentAttemptKey(r.leaseId, r.periodIndex, r.attempt);
-    // A retried activity charges the amount it first decided on (the payment row keeps it).
-    const [row] = await db.query<{ decided: string | null; open: string | null }>(
+    // A retried activity charges the amount it first decided on (the payment row keeps it). Otherwise what is
+    // open, less card payments of this lease still in flight (the rent run and the lease collecting at once).
+    const [row] = await db.query<{ decided: string | null; open: string | null; in_flight: string | null }>(
       `select (select amount_minor from payments where idempotency_key = $1) as decided,
-              (select sum(open_minor) from lease_charges where lease_id = $2) as open`,
+              (select sum(open_minor) from lease_charges where lease_id = $2) as open,
+              (select sum(amount_minor) from payments where lease_id = $2 and status = 'pending' and method = 'card' and idempotency_key <> $1) as in_flight`,
       { bind: [key, r.leaseId], type: QueryTypes.SELECT },
     );
-    const amountMinor = Number(row?.decided ?? row?.open ?? 0);
+    const amountMinor = row?.decided != null ? Number(row.decided) : Number(row?.open ?? 0) - Number(row?.in_flight ?? 0);
     if (amountMinor <= 0) return { status: 'nothing_due' };
     const outcome = await payments.chargeCard(
       {

@@ -56,7 +56,8 @@ export function createStripeEventActivities({ db }: { db: Sequelize }) {
           { bind: [event.paymentIntentId], type: QueryTypes.SELECT, transaction },
         );
         if (!payment) return { leaseId: null, reversal: null, note: `no payment of ours for ${event.paymentIntentId}` };
-        if (payment.idempotency_key.startsWith('deposit:') && reason === 'refunded') {
+        const isDeposit = payment.idempotency_key.startsWith(`deposit:${payment.lease_id}`);
+        if (isDeposit && reason === 'refunded') {
           return { leaseId: payment.lease_id, reversal: null, note: 'refund of the deposit: already in the ledger' };
         }
         if (payment.status !== 'succeeded') {
@@ -64,6 +65,29 @@ export function createStripeEventActivities({ db }: { db: Sequelize }) {
         }
         const paid = Number(payment.amount_minor);
         const amountMinor = Math.min(event.amountMinor ?? paid, paid);
+        if (amountMinor < paid) {
+          // A partial dispute or refund changes only part of a payment: left to staff (the event is recorded) rather than guessed at.
+          return { leaseId: payment.lease_id, reversal: null, note: `partial ${reason === 'refunded' ? 'refund' : 'return'} of ${amountMinor} of ${paid}: recorded for staff, books unchanged` };
+        }
+        if (isDeposit) {
+          // The deposit taken back: we no longer hold it. Nothing the tenant owes changes, so the lease is not asked to collect.
+          await db.query(`update payments set status = 'returned', updated_at = now() where id = $1`, { bind: [payment.id], transaction });
+          await postToLedger(
+            db,
+            {
+              leaseId: payment.lease_id,
+              kind: 'deposit_refunded',
+              amountMinor,
+              currency: payment.currency,
+              occurredOn: event.occurredOn,
+              reference: `${event.type} ${event.id}`,
+              memo: 'security deposit disputed or returned by the bank',
+              idempotencyKey: `reversal:${payment.id}`,
+            },
+            transaction,
+          );
+          return { leaseId: payment.lease_id, reversal: null, note: `deposit payment ${payment.id} returned` };
+        }
         await db.query(`update payments set status = $2, updated_at = now() where id = $1`, { bind: [payment.id, reason], transaction });
         await postToLedger(
           db,
@@ -106,13 +130,18 @@ export function createStripeEventActivities({ db }: { db: Sequelize }) {
             transaction,
           });
           feeMinor = Number(lease?.fee ?? 0);
+          const inserted =
+            feeMinor > 0
+              ? await db.query<{ id: string }>(
+                  `insert into lease_charges (id, lease_id, kind, period_index, for_day, due_on, amount_minor, open_minor, currency, created_at)
+                   values (gen_random_uuid(), $1, 'returned_payment_fee', $2, $3, $3, $4, $4, $5, now())
+                   on conflict on constraint lease_charges_once do nothing returning id`,
+                  { bind: [payment.lease_id, periodIndex, event.occurredOn, feeMinor, payment.currency], type: QueryTypes.SELECT, transaction },
+                )
+              : [];
+          // One fee per period and day (a second return that day adds none): charged only with its invoice row.
+          if (!inserted.length) feeMinor = 0;
           if (feeMinor > 0) {
-            await db.query(
-              `insert into lease_charges (id, lease_id, kind, period_index, for_day, due_on, amount_minor, open_minor, currency, created_at)
-               values (gen_random_uuid(), $1, 'returned_payment_fee', $2, $3, $3, $4, $4, $5, now())
-               on conflict on constraint lease_charges_once do nothing`,
-              { bind: [payment.lease_id, periodIndex, event.occurredOn, feeMinor, payment.currency], transaction },
-            );
             await postToLedger(
               db,
               {

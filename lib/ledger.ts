@@ -94,7 +94,7 @@ export async function ledgerInvariantViolations(db: Sequelize, leaseId: string):
   const problems = (await unbalancedTransactions(db, leaseId)).map((id) => `transaction ${id} does not balance`);
   const [row] = await db.query<{ invoices: string; payments: string; credits: string }>(
     `select (select coalesce(sum(amount_minor), 0) from lease_charges where lease_id = $1) as invoices,
-            (select coalesce(sum(amount_minor), 0) from payments where lease_id = $1 and status = 'succeeded' and idempotency_key <> 'deposit:' || $1) as payments,
+            (select coalesce(sum(amount_minor), 0) from payments where lease_id = $1 and status = 'succeeded' and idempotency_key not like 'deposit:' || $1 || '%') as payments,
             (select coalesce(sum(amount_minor), 0) from ledger_transactions where lease_id = $1 and kind = 'credit_issued') as credits`,
     { bind: [leaseId], type: QueryTypes.SELECT },
   );

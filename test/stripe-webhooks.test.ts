@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { QueryTypes } from 'sequelize';
 import Stripe from 'stripe';
+import { createPaymentActivities } from '../activities/payments';
 import { createRentPeriods } from '../activities/rent';
 import { ledgerBalances, ledgerInvariantViolations } from '../lib/ledger';
 import { createStripe } from '../lib/stripe';
@@ -143,4 +144,52 @@ test('an event about a payment that is not ours is recorded and changes nothing'
   expect((await post(payload, header)).status).toBe(200);
   const result = await h.client.workflow.getHandle(stripeEventWorkflowId(e.id)).result();
   expect(result).toMatchObject({ leaseId: null, reversal: null, note: expect.stringMatching(/no payment of ours/) });
+});
+
+test('a dispute on the deposit: the deposit is no longer held, nothing more is owed, and the lease is not asked to collect', async () => {
+  const leaseId = randomUUID();
+  const pm = await stripeCard(h);
+  await h.db.query(`insert into leases (id, status, tenant_ids, workflow_id, created_at, updated_at) values ($1, 'active', '{}', $2, now(), now())`, {
+    bind: [leaseId, `lease-${leaseId}`],
+  });
+  const deposit = await createPaymentActivities({ db: h.db, stripe: createStripe(h.config), offSessionConfirm: false }).chargeCard({
+    idempotencyKey: `deposit:${leaseId}`,
+    leaseId,
+    reference: 'Security deposit',
+    amountMinor: 200_000,
+    currency: 'USD',
+    ...pm,
+    occurredOn: '2031-06-01',
+    postAs: 'deposit_received',
+  });
+  expect((await ledgerBalances(h.db, leaseId)).deposits_held).toBe(200_000);
+  const dispute = event('charge.dispute.created', { id: 'dp_dep', object: 'dispute', amount: 200_000, payment_intent: deposit.paymentIntentId });
+  const { payload, header } = signed(dispute);
+  expect((await post(payload, header)).status).toBe(200);
+  const result = await h.client.workflow.getHandle(stripeEventWorkflowId(dispute.id)).result();
+  expect(result).toMatchObject({ leaseId, reversal: null, signalled: false, note: expect.stringMatching(/deposit payment .* returned/) });
+  const balances = await ledgerBalances(h.db, leaseId);
+  expect(balances).toMatchObject({ deposits_held: 0, cash: 0, tenant_receivable: 0 });
+  expect(await ledgerInvariantViolations(h.db, leaseId)).toEqual([]);
+});
+
+test('a partial refund is recorded for staff and leaves the books as they were', async () => {
+  const leaseId = randomUUID();
+  const pm = await stripeCard(h);
+  await h.db.query(`insert into leases (id, status, tenant_ids, workflow_id, created_at, updated_at) values ($1, 'active', '{}', $2, now(), now())`, {
+    bind: [leaseId, `lease-${leaseId}`],
+  });
+  const periods = createRentPeriods({ db: h.db, stripe: createStripe(h.config), offSessionConfirm: false });
+  await periods.schedule(leaseId, 'USD', pm, [{ index: 1, from: '2031-06-01', to: '2031-06-30', dueOn: '2031-06-01', amountMinor: 90_000, prorated: false }]);
+  await periods.collect(leaseId, 1, '2031-06-01');
+  const [payment] = await h.db.query<{ stripe_payment_intent_id: string }>('select stripe_payment_intent_id from payments where lease_id = $1', {
+    bind: [leaseId],
+    type: QueryTypes.SELECT,
+  });
+  const refund = event('charge.refunded', { id: 'ch_1', object: 'charge', payment_intent: payment!.stripe_payment_intent_id, amount_refunded: 10_000 });
+  const { payload, header } = signed(refund);
+  expect((await post(payload, header)).status).toBe(200);
+  expect(await h.client.workflow.getHandle(stripeEventWorkflowId(refund.id)).result()).toMatchObject({ reversal: null, note: expect.stringMatching(/partial refund of 10000 of 90000/) });
+  expect((await ledgerBalances(h.db, leaseId)).tenant_receivable).toBe(0);
+  expect(await ledgerInvariantViolations(h.db, leaseId)).toEqual([]);
 });

@@ -51,7 +51,7 @@ export interface LeaseActivities {
   recordLeaseStatus(leaseId: string, status: LeaseStatus): Promise<void>;
   createAgreement(input: LeaseInput): Promise<{ documentId: string; sha256: string; pages: number }>;
   storeSignedAgreement(leaseId: string, documentId: string, signatures: Signature[], audit: { at: string; event: string }[]): Promise<{ documentId: string; sha256: string }>;
-  chargeDeposit(input: LeaseInput, today: IsoDate): Promise<{ status: 'succeeded' | 'failed'; declineKind?: 'soft' | 'hard'; message?: string; paymentId?: string }>;
+  chargeDeposit(input: LeaseInput, today: IsoDate, attempt?: number): Promise<{ status: 'succeeded' | 'failed'; declineKind?: 'soft' | 'hard'; message?: string; paymentId?: string }>;
   /** The receipt PDF of a payment received, stored once; returns its document. */
   issueReceipt(leaseId: string, paymentId: string, header: { propertyAddress: string; payers: string[] }): Promise<{ documentId: string }>;
   billRentPeriod(leaseId: string, currency: string, period: RentPeriod): Promise<{ chargeId: string }>;
@@ -140,6 +140,8 @@ function withBps(minor: number, bps: number): number {
 }
 
 const MAX_NOTES = 200;
+/** Deductions are charged as one amount: keep it far inside exact integers. */
+const MAX_DEDUCTIONS_MINOR = 1_000_000_000_000;
 /** Statuses after which the workflow ends: nothing more is recorded on it. */
 const FINISHED: LeaseStatus[] = ['rejected', 'expired', 'cancelled', 'closed'];
 
@@ -197,17 +199,20 @@ export async function leaseWorkflow(input: LeaseInput): Promise<LeaseState> {
   setHandler(rentCollectedSignal, ({ periodIndex, outcome }) => {
     if (!rentOutcomes.has(periodIndex)) rentOutcomes.set(periodIndex, outcome);
   });
-  const reversals: PaymentReversal[] = [];
+  const reversals: (PaymentReversal & { attemptBase: number })[] = [];
   setHandler(paymentReversedSignal, (r) => {
     if (state.reversals?.some((x) => x.paymentId === r.paymentId)) return;
     state.reversals = [...(state.reversals ?? []), { paymentId: r.paymentId, amountMinor: r.amountMinor, feeMinor: r.feeMinor, reason: r.reason }];
+    // Its collection's charge keys count from 1000 × its number, fixed now: they never meet another's.
+    const attemptBase = 1000 * state.reversals.length;
     state.paidMinor -= r.amountMinor;
     state.feesMinor += r.feeMinor;
     log(`payment ${r.paymentId} ${r.reason}: ${r.amountMinor} owed again${r.feeMinor ? `, returned-payment fee ${r.feeMinor}` : ''}`);
-    reversals.push(r);
+    reversals.push({ ...r, attemptBase });
   });
 
   let cancellation: { by: string; reason: string } | undefined;
+  let waitingForDepositCard = false;
   setHandler(
     cancelUpdate,
     async (c) => {
@@ -218,7 +223,9 @@ export async function leaseWorkflow(input: LeaseInput): Promise<LeaseState> {
     },
     {
       validator: ({ reason }) => {
-        if (!CANCELLABLE.includes(state.status)) throw new Error(`the lease is ${state.status}; only a lease not yet moved into can be cancelled`);
+        // Once the deposit is being charged, only a lease waiting for a new card after a failed deposit can still be cancelled.
+        const open = CANCELLABLE.includes(state.status) && (state.status !== 'awaiting_move_in' || waitingForDepositCard);
+        if (!open) throw new Error(`the lease is ${state.status}; only a lease not yet moved into can be cancelled`);
         if (cancellation) throw new Error('the lease is already being cancelled');
         if (!reason?.trim()) throw new Error('give a reason for the cancellation');
       },
@@ -246,7 +253,7 @@ export async function leaseWorkflow(input: LeaseInput): Promise<LeaseState> {
         if (state.termination) throw new Error(`the lease is already terminating on ${state.termination.moveOutOn}`);
         if (!/^\d{4}-\d{2}-\d{2}$/.test(moveOutOn ?? '')) throw new Error('moveOutOn must be a date YYYY-MM-DD');
         if (daysBetween(today(), moveOutOn) < 0) throw new Error('moveOutOn cannot be in the past');
-        if (state.termEnd && daysBetween(moveOutOn, state.termEnd) <= 0) throw new Error(`moveOutOn must be before the end of the term (${state.termEnd})`);
+        if (state.termEnd && daysBetween(moveOutOn, state.termEnd) < 0) throw new Error(`moveOutOn must be on or before the end of the term (${state.termEnd})`);
         if (!reason?.trim()) throw new Error('give a reason for the termination');
       },
     },
@@ -356,6 +363,8 @@ export async function leaseWorkflow(input: LeaseInput): Promise<LeaseState> {
           if (!d.description?.trim()) throw new Error('each deduction needs a description');
           if (!Number.isSafeInteger(d.amountMinor) || d.amountMinor <= 0) throw new Error('each deduction needs a positive whole amountMinor');
         }
+        const total = m.deductions.reduce((n: number, d: Deduction) => n + d.amountMinor, 0);
+        if (!Number.isSafeInteger(total) || total > MAX_DEDUCTIONS_MINOR) throw new Error('the deductions add up to more than can be charged');
       },
     },
   );
@@ -404,6 +413,7 @@ export async function leaseWorkflow(input: LeaseInput): Promise<LeaseState> {
   }
   const signed = await act.storeSignedAgreement(terms.leaseId, agreement.documentId, state.signatures, state.history);
   state.document = signed;
+  if (cancellation) return cancel(); // cancelled while the signed copy was being made
 
   // 5. Move-in: the deposit, held as a liability.
   await setStatus('awaiting_move_in');
@@ -412,10 +422,12 @@ export async function leaseWorkflow(input: LeaseInput): Promise<LeaseState> {
   if (deposit.status !== 'succeeded') {
     log(`deposit charge failed: ${deposit.message ?? ''}`);
     await notify('payment_failed', { what: 'deposit' });
+    waitingForDepositCard = true;
     await condition(() => paymentMethodChanged || paymentRecorded || cancellation !== undefined);
+    waitingForDepositCard = false;
     if (cancellation) return cancel();
     if (paymentMethodChanged) {
-      const retry = await act.chargeDeposit({ ...input, paymentMethod }, today());
+      const retry = await act.chargeDeposit({ ...input, paymentMethod }, today(), 2);
       if (retry.status !== 'succeeded') throw ApplicationFailure.nonRetryable('the deposit could not be collected', 'DepositFailed');
     }
   }
@@ -499,8 +511,12 @@ export async function leaseWorkflow(input: LeaseInput): Promise<LeaseState> {
       }
     }
     state.nextDue = null;
-    const lastDay = state.termination?.moveOutOn ?? termEnd;
-    await waitUntil(addDays(lastDay, 1));
+    // A termination may come after the last period was billed (always so for month-to-month): wait for its move-out day.
+    for (;;) {
+      terminationChanged = false;
+      await waitUntil(addDays(state.termination?.moveOutOn ?? termEnd, 1));
+      if (!terminationChanged) break;
+    }
     if (state.termination) {
       await setStatus('ended');
       return closeOut();
@@ -534,8 +550,7 @@ export async function leaseWorkflow(input: LeaseInput): Promise<LeaseState> {
           const r = reversals.shift()!;
           await notify('payment_returned', { amountMinor: r.amountMinor, feeMinor: r.feeMinor, reason: r.reason });
           const reopened: RentPeriod = { index: r.periodIndex, from: today(), to: today(), dueOn: today(), amountMinor: r.amountMinor + r.feeMinor, prorated: false };
-          // Keys of these attempts must never meet the period's earlier ones: they count from 1000 × the reversal's number.
-          await collectPeriod(reopened, dunning, { lateFees: false, attemptBase: 1000 * (state.reversals?.length ?? 1) });
+          await collectPeriod(reopened, dunning, { lateFees: false, attemptBase: r.attemptBase });
         }
         const ms = Date.parse(`${date}T00:00:00.000Z`) - Date.now();
         if (ms <= 0 || terminationChanged) return;
@@ -580,6 +595,7 @@ export async function leaseWorkflow(input: LeaseInput): Promise<LeaseState> {
     const carried: LeaseState = { ...state, renewalOffer: null, nextDue: null };
     return continueAsNew<typeof leaseWorkflow>({
       ...input,
+      paymentMethod,
       terms: { ...terms, startDate, termMonths, monthlyRent: { ...terms.monthlyRent, amountMinor: monthlyRentMinor } },
       continuation: { term: term + 1, periodOffset, resumeAtPeriod: 1, state: carried },
     });

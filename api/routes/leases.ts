@@ -193,6 +193,7 @@ const MoveOutSchema = z
     deductions: z
       .array(z.object({ description: z.string().trim().min(1).max(300), amountMinor: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER) }))
       .max(100)
+      .refine((ds) => ds.reduce((n, d) => n + d.amountMinor, 0) <= 1_000_000_000_000, 'the deductions add up to more than can be charged')
       .describe('Itemized deductions from the deposit, in the lease currency'),
   })
   .openapi('MoveOut');
@@ -298,7 +299,14 @@ async function runUpdate<T>(deps: ApiDeps, lease: LeaseRow, run: () => Promise<T
 const isDeadlineExceeded = (err: unknown) =>
   err instanceof Error && (/deadline/i.test(err.message) || (err.cause instanceof Error && /deadline/i.test(err.cause.message)));
 
-function stateToApi(state: LeaseState) {
+/** Managers' notes are internal: tenants and other parties do not see them. */
+const seesNotes = (p: Principal, lease: VisibleLease) => isStaff(p) || (lease.property !== null && canManage(p, lease.property));
+
+function stateToApi(state: LeaseState, showNotes = true) {
+  if (!showNotes) {
+    const { notes: _internal, ...visible } = state;
+    return { ...visible, source: 'workflow' as const };
+  }
   return { ...state, source: 'workflow' as const };
 }
 
@@ -432,11 +440,12 @@ export const leasesRouter = new OpenAPIHono<AppEnv>()
     }),
     async (c) => {
       const deps = c.get('deps');
-      const { row } = await visibleLease(deps.db, c.get('principal'), c.req.valid('param').id);
+      const lease = await visibleLease(deps.db, c.get('principal'), c.req.valid('param').id);
+      const { row } = lease;
       const account = await leaseAccount(deps.db, row.id);
       try {
         const state = await deps.temporalConnection.withDeadline(Date.now() + QUERY_TIMEOUT_MS, () => leaseHandle(deps, row).query(leaseStateQuery));
-        return c.json({ ...stateToApi(state), terms: termsSummary(row), account }, 200);
+        return c.json({ ...stateToApi(state, seesNotes(c.get('principal'), lease)), terms: termsSummary(row), account }, 200);
       } catch (err) {
         const reason = err instanceof Error ? err.message : String(err);
         c.get('logger').warn({ leaseId: row.id, reason }, 'lease state query failed; answering from the database');
@@ -483,7 +492,8 @@ export const leasesRouter = new OpenAPIHono<AppEnv>()
     async (c) => {
       const deps = c.get('deps');
       const p = c.get('principal');
-      const { row } = await visibleLease(deps.db, p, c.req.valid('param').id);
+      const lease = await visibleLease(deps.db, p, c.req.valid('param').id);
+      const { row } = lease;
       if (!row.terms?.parties.some((party) => party.userId === p.userId)) throw forbidden('only the lease\'s parties sign it');
       const signature = {
         userId: p.userId,
@@ -493,7 +503,7 @@ export const leasesRouter = new OpenAPIHono<AppEnv>()
         documentSha256: c.req.valid('json').documentSha256.toLowerCase(),
       };
       const state = await runUpdate(deps, row, () => leaseHandle(deps, row).executeUpdate(signUpdate, { args: [signature] }));
-      return c.json(stateToApi(state), 200);
+      return c.json(stateToApi(state, seesNotes(p, lease)), 200);
     },
   )
   .openapi(
@@ -553,11 +563,12 @@ export const leasesRouter = new OpenAPIHono<AppEnv>()
     async (c) => {
       const deps = c.get('deps');
       const p = c.get('principal');
-      const { row } = await visibleLease(deps.db, p, c.req.valid('param').id);
+      const lease = await visibleLease(deps.db, p, c.req.valid('param').id);
+      const { row } = lease;
       if (!row.tenant_ids.includes(p.userId)) throw forbidden('only a tenant of the lease answers its renewal offer');
       const { accept } = c.req.valid('json');
       const state = await runUpdate(deps, row, () => leaseHandle(deps, row).executeUpdate(renewalDecisionUpdate, { args: [{ accept, by: p.userId }] }));
-      return c.json(stateToApi(state), 200);
+      return c.json(stateToApi(state, seesNotes(p, lease)), 200);
     },
   )
   .openapi(
@@ -574,11 +585,12 @@ export const leasesRouter = new OpenAPIHono<AppEnv>()
     async (c) => {
       const deps = c.get('deps');
       const p = c.get('principal');
-      const { row, property } = await visibleLease(deps.db, p, c.req.valid('param').id);
+      const lease = await visibleLease(deps.db, p, c.req.valid('param').id);
+      const { row, property } = lease;
       if (!row.tenant_ids.includes(p.userId) && !(property && canManage(p, property))) throw forbidden('only a tenant or the property\'s owner or manager may end the lease');
       const { moveOutOn, reason } = c.req.valid('json');
       const state = await runUpdate(deps, row, () => leaseHandle(deps, row).executeUpdate(terminateUpdate, { args: [{ by: p.userId, moveOutOn, reason }] }));
-      return c.json(stateToApi(state), 200);
+      return c.json(stateToApi(state, seesNotes(p, lease)), 200);
     },
   )
   .openapi(

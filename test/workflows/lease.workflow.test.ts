@@ -169,7 +169,7 @@ function fakeWorld(script: (periodIndex: number, attempt: number, paymentMethodI
       return { appliedMinor: applied, refundedMinor: refunded, documentId: 'statement-1' };
     },
   };
-  return { activities, charges, scheduled, savedCards, receipts, statuses, notices, attempts, paidMinor: () => paid, depositMinor: () => deposit, openMinor: open, settlement: () => settlement };
+  return { activities, charges, scheduled, savedCards, receipts, currentCard: () => card, statuses, notices, attempts, paidMinor: () => paid, depositMinor: () => deposit, openMinor: open, settlement: () => settlement };
 }
 
 async function leaseInput(
@@ -404,11 +404,14 @@ test('a renewal accepted starts a second term at the offered rent (continuing as
       cause: { message: expect.stringMatching(/only a tenant/) },
     });
     await handle.executeUpdate(renewalDecisionUpdate, { args: [{ accept: true, by: tenant.userId }] });
+    // A new card given in the first term is the one the second term charges.
+    await handle.executeUpdate(paymentMethodUpdatedUpdate, { args: [{ customerId: 'cus_1', paymentMethodId: 'pm_renewed' }] });
     return handle.result(); // follows the continued runs to the last one
   });
   expect(result.status).toBe('closed');
   expect(result.term).toBe(2);
   expect(result.decisions.map((d) => d.decision)).toEqual(['renewal accepted']);
+  expect(world.currentCard()).toBe('pm_renewed');
   const rent = world.charges.filter((c) => c.kind === 'rent');
   // Three months from a mid-month start (4 periods), then two more (3 periods), indexed on across the terms.
   expect(rent.map((c) => c.periodIndex)).toEqual([1, 2, 3, 4, 5, 6, 7]);
