@@ -528,3 +528,29 @@ test('a payment reversed after it succeeded is collected again, with the returne
   expect(world.attempts).toContain('2:1001'); // the re-collection's own key space
   expect(world.openMinor()).toBe(0);
 });
+
+test('a month-to-month lease ends on its move-out day when terminated after the month was billed', async () => {
+  const world = fakeWorld(() => 'succeeded');
+  const input = await leaseInput({ termMonths: 1, startInDays: 1 });
+  const tenant = input.terms.parties.find((p) => p.role === 'tenant')!;
+  const result = await withWorker(world.activities, async (taskQueue) => {
+    const handle = await env.client.workflow.start<typeof leaseWorkflow>('leaseWorkflow', { workflowId: `lease-${input.terms.leaseId}`, taskQueue, args: [input] });
+    await signAll(handle, input);
+    // Into the second month (a new run): its only period is billed on its first day.
+    let s = await handle.query(leaseStateQuery);
+    for (let i = 0; i < 20 && !(s.term >= 2 && s.periodsBilled >= 2); i++) {
+      await env.sleep('3 days');
+      s = await handle.query(leaseStateQuery);
+    }
+    // Notice for the last day of this month: allowed (the term's last day), and nothing after it is billed.
+    const ended = await handle.executeUpdate(terminateUpdate, { args: [{ by: tenant.userId, moveOutOn: s.termEnd!, reason: 'moving away' }] });
+    expect(ended.termination?.moveOutOn).toBe(s.termEnd);
+    for (let i = 0; i < 20 && (await handle.query(leaseStateQuery)).status !== 'closed'; i++) await env.sleep('7 days');
+    return handle.result();
+  });
+  expect(result.status).toBe('closed');
+  const rent = world.charges.filter((c) => c.kind === 'rent');
+  expect(rent.every((c) => c.dueOn <= result.termination!.moveOutOn)).toBe(true);
+  expect(result.history.some((h) => /status: ended/.test(h.event))).toBe(true);
+  expect(world.openMinor()).toBe(0);
+});
