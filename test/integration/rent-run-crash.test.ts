@@ -11,16 +11,16 @@ import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
 import { QueryTypes } from 'sequelize';
 import type Stripe from 'stripe';
-import { DEFAULT_RENEWAL, initialLeaseState, LeaseTermsSchema, type LeaseInput } from '../domain/lease';
-import { ledgerBalances, ledgerInvariantViolations } from '../lib/ledger';
-import { createStripe } from '../lib/stripe';
-import { leaseStateQuery, leaseWorkflowId, type leaseWorkflow } from '../workflows/lease';
-import type { rentRunWorkflow } from '../workflows/rent-run';
-import { searchOutboxScheduleId } from '../workflows/search-outbox-sweep';
-import { rentRunScheduleId } from '../workers/schedules';
-import { notificationOutboxScheduleId } from '../workflows/notification-outbox-sweep';
-import { createHarness, eventually, type Harness } from './support/harness';
-import { killAllWorkerProcesses, startWorkerProcess, type WorkerProcess } from './support/worker-process';
+import { DEFAULT_RENEWAL, initialLeaseState, LeaseTermsSchema, type LeaseInput } from '../../domain/lease';
+import { ledgerBalances, ledgerInvariantViolations } from '../../lib/ledger';
+import { createStripe } from '../../lib/stripe';
+import { leaseStateQuery, leaseWorkflowId, type leaseWorkflow } from '../../workflows/lease';
+import type { rentRunWorkflow } from '../../workflows/rent-run';
+import { searchOutboxScheduleId } from '../../workflows/search-outbox-sweep';
+import { rentRunScheduleId } from '../../workers/schedules';
+import { notificationOutboxScheduleId } from '../../workflows/notification-outbox-sweep';
+import { createHarness, eventually, type Harness } from '../support/harness';
+import { killAllWorkerProcesses, startWorkerProcess, type WorkerProcess } from '../support/worker-process';
 
 const LEASES = 40;
 /** The test's calendar day, as the lease workflows and the rent run see it (UTC). */

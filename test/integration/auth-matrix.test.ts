@@ -27,8 +27,8 @@ import {
   terminateLeases,
   type OpenApiDoc,
   type ProblemBody,
-} from './support/api-scenarios';
-import { createHarness, type Harness } from './support/harness';
+} from '../support/api-scenarios';
+import { createHarness, type Harness } from '../support/harness';
 
 type User = Awaited<ReturnType<Harness['user']>>;
 

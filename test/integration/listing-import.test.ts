@@ -3,9 +3,9 @@
  * run; bad rows rejected with reasons while good ones land; JSON lines too.
  */
 import { QueryTypes } from 'sequelize';
-import type { ImportReport } from '../domain/listing-import';
-import { amesSales, readAmesCsv } from './support/ames';
-import { createHarness, eventually, type Harness } from './support/harness';
+import type { ImportReport } from '../../domain/listing-import';
+import { amesSales, readAmesCsv } from '../support/ames';
+import { createHarness, eventually, type Harness } from '../support/harness';
 
 let h: Harness;
 let admin: Awaited<ReturnType<Harness['user']>>;

@@ -8,12 +8,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from '@temporalio/worker';
-import * as workflows from '../workflows';
-import { installQuietRuntime, workflowBundle } from './support/harness';
+import * as workflows from '../../workflows';
+import { installQuietRuntime, workflowBundle } from '../support/harness';
 
 installQuietRuntime();
 
-const DIR = path.join(__dirname, 'fixtures/histories');
+const DIR = path.join(__dirname, '../fixtures/histories');
 const files = fs.readdirSync(DIR).filter((f) => f.endsWith('.json'));
 
 test('there are recorded histories for every workflow type the workers run', () => {

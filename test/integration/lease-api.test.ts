@@ -14,8 +14,8 @@ import {
   startLeaseWorker,
   stripeCard,
   terminateLeases,
-} from './support/api-scenarios';
-import { createHarness, eventually, type Harness } from './support/harness';
+} from '../support/api-scenarios';
+import { createHarness, eventually, type Harness } from '../support/harness';
 
 let h: Harness;
 let leaseWorker: Awaited<ReturnType<typeof startLeaseWorker>>;
@@ -156,7 +156,7 @@ test('with no worker: GET /v1/leases/{id} answers from the database, an update i
   const tenant = await h.user(['tenant']);
   const property = await createProperty(h, owner.token);
   // Started on a queue no worker polls.
-  const app = (await import('../api/app')).createApp({ ...h.deps, leaseTaskQueue: `${h.taskQueue}-nobody` });
+  const app = (await import('../../api/app')).createApp({ ...h.deps, leaseTaskQueue: `${h.taskQueue}-nobody` });
   const res = await app.request('/v1/leases', {
     method: 'POST',
     headers: { ...owner.auth, 'content-type': 'application/json' },

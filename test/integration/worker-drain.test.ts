@@ -4,13 +4,13 @@
  * with nothing lost and nothing done twice.
  */
 import { QueryTypes } from 'sequelize';
-import { startListingImport } from '../lib/listing-imports';
-import { searchOutboxScheduleId } from '../workflows/search-outbox-sweep';
-import { rentRunScheduleId } from '../workers/schedules';
-import { notificationOutboxScheduleId } from '../workflows/notification-outbox-sweep';
-import { amesSales, readAmesCsv } from './support/ames';
-import { createHarness, eventually, type Harness } from './support/harness';
-import { killAllWorkerProcesses, startWorkerProcess } from './support/worker-process';
+import { startListingImport } from '../../lib/listing-imports';
+import { searchOutboxScheduleId } from '../../workflows/search-outbox-sweep';
+import { rentRunScheduleId } from '../../workers/schedules';
+import { notificationOutboxScheduleId } from '../../workflows/notification-outbox-sweep';
+import { amesSales, readAmesCsv } from '../support/ames';
+import { createHarness, eventually, type Harness } from '../support/harness';
+import { killAllWorkerProcesses, startWorkerProcess } from '../support/worker-process';
 
 let h: Harness;
 let queuePrefix: string;

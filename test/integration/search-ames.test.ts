@@ -4,11 +4,11 @@
  * each checked against what the CSV itself says.
  */
 import { QueryTypes } from 'sequelize';
-import { haversineMetres } from '../domain/geo';
-import type { ListingSearchResult } from '../domain/listing-search';
-import { runListingImport } from '../lib/listing-imports';
-import { amesSales, readAmesCsv, type AmesSale } from './support/ames';
-import { createHarness, type Harness } from './support/harness';
+import { haversineMetres } from '../../domain/geo';
+import type { ListingSearchResult } from '../../domain/listing-search';
+import { runListingImport } from '../../lib/listing-imports';
+import { amesSales, readAmesCsv, type AmesSale } from '../support/ames';
+import { createHarness, type Harness } from '../support/harness';
 
 let h: Harness;
 let token: string;

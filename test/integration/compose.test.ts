@@ -6,10 +6,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { ENV_VARIABLES, parseConfig } from '../lib/config';
-import { CUSTOM_SEARCH_ATTRIBUTES } from '../domain/search-attributes';
+import { ENV_VARIABLES, parseConfig } from '../../lib/config';
+import { CUSTOM_SEARCH_ATTRIBUTES } from '../../domain/search-attributes';
 
-const ROOT = path.resolve(__dirname, '..');
+const ROOT = path.resolve(__dirname, '../..');
 
 type EnvValue = string | number | boolean | null;
 interface ComposeService {

@@ -9,12 +9,12 @@ import { randomUUID } from 'node:crypto';
 import type { Worker } from '@temporalio/worker';
 import { QueryTypes } from 'sequelize';
 import type Stripe from 'stripe';
-import { ledgerInvariantViolations } from '../lib/ledger';
-import { createStripe } from '../lib/stripe';
-import { rentRunProgressQuery, type rentRunWorkflow } from '../workflows/rent-run';
-import { createRentWorker } from '../workers/rent-worker';
-import { createHarness, workflowBundle, type Harness } from './support/harness';
-import { paymentIntentsWhere } from './support/stripe';
+import { ledgerInvariantViolations } from '../../lib/ledger';
+import { createStripe } from '../../lib/stripe';
+import { rentRunProgressQuery, type rentRunWorkflow } from '../../workflows/rent-run';
+import { createRentWorker } from '../../workers/rent-worker';
+import { createHarness, workflowBundle, type Harness } from '../support/harness';
+import { paymentIntentsWhere } from '../support/stripe';
 
 let h: Harness;
 let stripe: Stripe;

@@ -2,9 +2,9 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { QueryTypes } from 'sequelize';
-import { parseConfig } from '../lib/config';
-import { createSequelize } from '../lib/db';
-import { createMigrator } from '../models/migrator';
+import { parseConfig } from '../../lib/config';
+import { createSequelize } from '../../lib/db';
+import { createMigrator } from '../../models/migrator';
 
 const config = parseConfig(process.env);
 const dbName = `migrations_${randomUUID().replace(/-/g, '').slice(0, 12)}`;

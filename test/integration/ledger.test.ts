@@ -4,10 +4,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Sequelize } from 'sequelize';
-import { postingLines, tenantBalance, type LedgerLine, type PostingKind } from '../domain/ledger';
-import { createSequelize } from '../lib/db';
-import { ledgerBalances, ledgerInvariantViolations, postToLedger, unbalancedTransactions } from '../lib/ledger';
-import { createTestDatabase } from './support/harness';
+import { postingLines, tenantBalance, type LedgerLine, type PostingKind } from '../../domain/ledger';
+import { createSequelize } from '../../lib/db';
+import { ledgerBalances, ledgerInvariantViolations, postToLedger, unbalancedTransactions } from '../../lib/ledger';
+import { createTestDatabase } from '../support/harness';
 
 let db: Sequelize;
 let drop: () => Promise<unknown>;

@@ -7,13 +7,13 @@
 import { randomUUID } from 'node:crypto';
 import { QueryTypes } from 'sequelize';
 import Stripe from 'stripe';
-import { createPaymentActivities } from '../activities/payments';
-import { createRentPeriods } from '../activities/rent';
-import { ledgerBalances, ledgerInvariantViolations } from '../lib/ledger';
-import { createStripe } from '../lib/stripe';
-import { stripeEventWorkflowId } from '../workflows/stripe-event';
-import { startLeaseWorker, stripeCard } from './support/api-scenarios';
-import { createHarness, type Harness } from './support/harness';
+import { createPaymentActivities } from '../../activities/payments';
+import { createRentPeriods } from '../../activities/rent';
+import { ledgerBalances, ledgerInvariantViolations } from '../../lib/ledger';
+import { createStripe } from '../../lib/stripe';
+import { stripeEventWorkflowId } from '../../workflows/stripe-event';
+import { startLeaseWorker, stripeCard } from '../support/api-scenarios';
+import { createHarness, type Harness } from '../support/harness';
 
 let h: Harness;
 let leaseWorker: Awaited<ReturnType<typeof startLeaseWorker>>;

@@ -8,8 +8,8 @@
  */
 import Stripe from 'stripe';
 import { randomUUID } from 'node:crypto';
-import { createApp, type App } from '../api/app';
-import { ROLES } from '../domain/roles';
+import { createApp, type App } from '../../api/app';
+import { ROLES } from '../../domain/roles';
 import {
   craftedCsv,
   createListing,
@@ -36,8 +36,8 @@ import {
   type OpenApiDoc,
   type ProblemBody,
   validateOpenApi,
-} from './support/api-scenarios';
-import { createHarness, eventually, type Harness } from './support/harness';
+} from '../support/api-scenarios';
+import { createHarness, eventually, type Harness } from '../support/harness';
 
 type User = Awaited<ReturnType<Harness['user']>>;
 type Init = Parameters<Harness['request']>[1];

@@ -8,12 +8,12 @@ import { randomUUID } from 'node:crypto';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { QueryTypes, type Sequelize } from 'sequelize';
 import type Stripe from 'stripe';
-import { createPaymentActivities, type CardCharge, type ChargeOutcome } from '../activities/payments';
-import { createSequelize } from '../lib/db';
-import { ledgerBalances } from '../lib/ledger';
-import { createStripe } from '../lib/stripe';
-import { paymentIntentsWhere } from './support/stripe';
-import { createTestDatabase } from './support/harness';
+import { createPaymentActivities, type CardCharge, type ChargeOutcome } from '../../activities/payments';
+import { createSequelize } from '../../lib/db';
+import { ledgerBalances } from '../../lib/ledger';
+import { createStripe } from '../../lib/stripe';
+import { paymentIntentsWhere } from '../support/stripe';
+import { createTestDatabase } from '../support/harness';
 
 let db: Sequelize;
 let drop: () => Promise<unknown>;

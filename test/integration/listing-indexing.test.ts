@@ -5,10 +5,10 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import { QueryTypes } from 'sequelize';
-import { createApp } from '../api/app';
-import { listingIndexingWorkflowId } from '../workflows/listing-indexing';
-import { createHarness, eventually, type Harness } from './support/harness';
-import { startTcpProxy } from './support/tcp-proxy';
+import { createApp } from '../../api/app';
+import { listingIndexingWorkflowId } from '../../workflows/listing-indexing';
+import { createHarness, eventually, type Harness } from '../support/harness';
+import { startTcpProxy } from '../support/tcp-proxy';
 
 let h: Harness;
 let proxy: Awaited<ReturnType<typeof startTcpProxy>>;

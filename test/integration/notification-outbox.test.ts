@@ -8,12 +8,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Worker } from '@temporalio/worker';
 import { QueryTypes } from 'sequelize';
-import { createMailer } from '../lib/mail';
-import { createStripe } from '../lib/stripe';
-import { smtpSinkDir } from '../scripts/services';
-import type { notificationOutboxSweepWorkflow } from '../workflows/notification-outbox-sweep';
-import { createLeaseWorker } from '../workers/lease-worker';
-import { createHarness, workflowBundle, type Harness } from './support/harness';
+import { createMailer } from '../../lib/mail';
+import { createStripe } from '../../lib/stripe';
+import { smtpSinkDir } from '../../scripts/services';
+import type { notificationOutboxSweepWorkflow } from '../../workflows/notification-outbox-sweep';
+import { createLeaseWorker } from '../../workers/lease-worker';
+import { createHarness, workflowBundle, type Harness } from '../support/harness';
 
 let h: Harness;
 let worker: Worker;
