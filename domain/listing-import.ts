@@ -39,10 +39,25 @@ export const ImportReportSchema = z.object({
 });
 export type ImportReport = z.infer<typeof ImportReportSchema>;
 
-/** A source name becomes part of every imported record's external reference. */
+/** Longest source name accepted. */
+export const IMPORT_SOURCE_MAX_LENGTH = 40;
+/** A slug: lower-case letters and digits, single hyphens between them, no leading or trailing hyphen. */
+export const IMPORT_SOURCE_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+/** The rule in words, for API descriptions and error messages. */
+export const IMPORT_SOURCE_RULE =
+  `a slug: lower-case letters, digits and single hyphens, starting and ending with a letter or digit, at most ${IMPORT_SOURCE_MAX_LENGTH} characters`;
+
+/**
+ * A source name becomes part of every imported record's external reference and
+ * of the import's system owner's e-mail (`import+<source>@trilight.local`), so it
+ * is a slug: nothing derived from it can be invalid.
+ */
 export const ImportSourceSchema = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, 'must be 1-63 lower-case letters, digits, ".", "_" or "-"');
+  .max(IMPORT_SOURCE_MAX_LENGTH, `must be at most ${IMPORT_SOURCE_MAX_LENGTH} characters`)
+  .regex(IMPORT_SOURCE_PATTERN, 'must be a slug: lower-case letters and digits, with single hyphens between them (e.g. "ames-2024")');
+
+export const isImportSource = (source: string): boolean => ImportSourceSchema.safeParse(source).success;
 
 /** One row, mapped: the property and its listing, each with a stable external reference. */
 export interface MappedRow {

@@ -20,7 +20,9 @@ async function main() {
   });
   const file = path.resolve(values.file ?? AMES_CSV_PATH);
   if (!fs.existsSync(file)) throw new Error(`no such file: ${file}`);
-  const source = ImportSourceSchema.parse(values.source ?? 'ames');
+  const parsed = ImportSourceSchema.safeParse(values.source ?? 'ames');
+  if (!parsed.success) throw new Error(`--source ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+  const source = parsed.data;
   const format = (values.format ?? (file.endsWith('.csv') ? 'csv' : 'ndjson')) as ImportFormat;
   const config = loadConfig();
   const db = createSequelize(config, { poolMax: 2 });

@@ -2,7 +2,7 @@ import { LateFeePolicySchema } from '../../domain/late-fees';
 import { organizationLateFeePolicy, setOrganizationLateFeePolicy } from '../../lib/late-fee-policy';
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { WorkflowIdConflictPolicy, WorkflowNotFoundError } from '@temporalio/client';
-import { ImportReportSchema, ImportSourceSchema, type ImportFormat } from '../../domain/listing-import';
+import { IMPORT_SOURCE_RULE, ImportReportSchema, ImportSourceSchema, type ImportFormat } from '../../domain/listing-import';
 import { ProcessStatusKey } from '../../domain/search-attributes';
 import { ImportBatch } from '../../models';
 import { importReport, startListingImport } from '../../lib/listing-imports';
@@ -135,12 +135,16 @@ export const adminRouter = new OpenAPIHono<AppEnv>()
       summary: 'Import listings from CSV or JSON lines (Ames sales format)',
       description:
         'Send the file as the body (`text/csv` with a header row, or `application/x-ndjson`). Every row is validated; ' +
-        'rejected rows are reported with reasons. Importing the same rows again creates nothing new.',
+        'rejected rows are reported with reasons. Importing the same rows again creates nothing new. ' +
+        `\`source\` names the data set and must be ${IMPORT_SOURCE_RULE} (e.g. \`ames\`, \`ames-2024\`); ` +
+        'any other name is a 422 naming the field `source`.',
       roles: ['admin'],
       idempotent: true,
       request: {
         query: z.object({
-          source: ImportSourceSchema.default('ames').describe('Names the data set; part of every record\'s external reference'),
+          source: ImportSourceSchema.default('ames').describe(
+            `Names the data set; part of every record's external reference. Must be ${IMPORT_SOURCE_RULE}.`,
+          ),
         }),
         body: {
           content: {

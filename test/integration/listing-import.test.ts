@@ -112,3 +112,27 @@ test('JSON lines import the same records; a line that is not JSON is rejected', 
   expect(report).toMatchObject({ totalRows: 4, created: 3, rejected: 1 });
   expect(report.rejections[0]).toMatchObject({ row: 4, reasons: ['line is not a JSON object'] });
 });
+
+test('a source that is not a slug is a 422 naming `source`, and no system owner is derived from it', async () => {
+  const [header, row1] = readAmesCsv().split('\n');
+  const res = await h.request('/v1/admin/import/listings?source=0.', {
+    method: 'POST',
+    token: admin.token,
+    headers: { 'content-type': 'text/csv' },
+    body: [header, row1].join('\n'),
+  });
+  expect(res.status).toBe(422);
+  expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  const problem = (await res.json()) as { errors: { field: string; message: string }[] };
+  expect(problem.errors[0]).toMatchObject({ field: 'source', message: expect.stringMatching(/slug/) });
+  const users = await h.db.query<{ n: number }>('select count(*)::int as n from users where email = $1', {
+    bind: ['import+0.@trilight.local'],
+    type: QueryTypes.SELECT,
+  });
+  expect(users[0]!.n).toBe(0);
+  const batches = await h.db.query<{ n: number }>('select count(*)::int as n from import_batches where source = $1', {
+    bind: ['0.'],
+    type: QueryTypes.SELECT,
+  });
+  expect(batches[0]!.n).toBe(0);
+});
