@@ -17,7 +17,7 @@ import { listingsRouter } from './routes/listings';
 import { propertiesRouter } from './routes/properties';
 import { searchRouter } from './routes/search';
 import { usersRouter } from './routes/users';
-import { webhooksRouter } from './routes/webhooks';
+import { webhooksRouter } from './routes/stripe-events';
 
 export function createApp(deps: ApiDeps) {
   const app = new OpenAPIHono<AppEnv>({

@@ -3,7 +3,7 @@
  * declaration validates input, checks the caller's role and documents the
  * route in the OpenAPI document.
  */
-import { createRoute, type RouteConfig } from '@hono/zod-openapi';
+import { createRoute, z, type RouteConfig } from '@hono/zod-openapi';
 import { requireRoles, type Allowed } from './middleware/auth';
 import { idempotencyHeaderDoc, idempotent } from './middleware/idempotency';
 import { ProblemSchema } from './problem';
@@ -19,6 +19,9 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   422: 'Invalid fields; `errors` names each',
   503: 'A service this needs is unavailable',
 };
+
+/** The path parameter of every route about one record: its uuid. */
+export const IdParams = z.object({ id: z.uuid() });
 
 /** Problem+json responses for the given statuses. */
 export function problems<const S extends readonly number[]>(...statuses: S) {

@@ -1,6 +1,8 @@
 /** A worker process for the per-invoice baseline (bench/per-invoice-workflow.ts); configured like workers/main.ts, by the environment. */
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { createRentPeriods } from '../activities/rent';
+import { createRentCollection } from '../activities/lease/rent-collection';
+import { createRentPeriods } from '../activities/lease/rent-periods';
+import { createCardCharges } from '../activities/payments/card-charges';
 import { loadConfig } from '../lib/config';
 import { createSequelize } from '../lib/db';
 import { createStripe } from '../lib/stripe';
@@ -9,7 +11,8 @@ import { connectionOptions } from '../lib/temporal';
 async function main() {
   const config = loadConfig();
   const db = createSequelize(config);
-  const periods = createRentPeriods({ db, stripe: createStripe(config), offSessionConfirm: !config.stripe.embedded });
+  const cards = createCardCharges({ db, stripe: createStripe(config), offSessionConfirm: !config.stripe.embedded });
+  const periods = createRentPeriods(db, createRentCollection(db, cards));
   const connection = await NativeConnection.connect(connectionOptions(config));
   const worker = await Worker.create({
     connection,

@@ -5,7 +5,7 @@
  * tasks and an activity task; see bench/rent-run-bench.ts.
  */
 import { proxyActivities } from '@temporalio/workflow';
-import type { CollectionOutcome } from '../workflows/lease';
+import type { CollectionOutcome } from '../contracts/lease';
 
 const { collectRentPeriod } = proxyActivities<{ collectRentPeriod(leaseId: string, periodIndex: number, today: string): Promise<CollectionOutcome> }>({
   startToCloseTimeout: '1 minute',

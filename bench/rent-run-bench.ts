@@ -39,10 +39,9 @@ import { createStripe } from '../lib/stripe';
 import { connectionOptions } from '../lib/temporal';
 import { migrateUp } from '../models/migrator';
 import { startServices } from '../scripts/services';
-import { rentRunScheduleId } from '../workers/schedules';
-import { searchOutboxScheduleId } from '../workflows/search-outbox-sweep';
-import { notificationOutboxScheduleId } from '../workflows/notification-outbox-sweep';
-import type { rentRunWorkflow } from '../workflows/rent-run';
+import { notificationOutboxScheduleId } from '../contracts/notifications';
+import { RENT_RUN_WORKFLOW_TYPE, rentRunScheduleId, type RentRunWorkflow } from '../contracts/rent-run';
+import { searchOutboxScheduleId } from '../contracts/search';
 
 const envInt = (name: string, fallback: number) => {
   const v = Number(process.env[name]);
@@ -143,20 +142,26 @@ const cpuDelta = (before: Record<string, number>, after: Record<string, number>)
 
 // ---------------------------------------------------------------- Stripe, as Stripe limits it
 
-/** A proxy to localstripe that counts requests and refuses (429) any that would make more than `limit` start within a second. */
+/**
+ * A proxy to localstripe that counts requests and refuses (429, Retry-After: 1,
+ * as Stripe does) any that would make more than `limit` start within a second.
+ * It keeps the arrival time of every request it lets through, for the worst window.
+ */
 async function rateLimitingProxy(target: { host: string; port: number }, limit: number) {
   const started: number[] = [];
+  const arrivals: number[] = [];
   const stats = { accepted: 0, rateLimited: 0, first: 0, last: 0 };
   const server = http.createServer((req, res) => {
     const now = performance.now();
     while (started.length && now - started[0]! >= 1000) started.shift();
     if (started.length >= limit) {
       stats.rateLimited++;
-      res.writeHead(429, { 'content-type': 'application/json' });
+      res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '1' });
       res.end(JSON.stringify({ error: { type: 'rate_limit_error', message: 'Too many requests' } }));
       return;
     }
     started.push(now);
+    arrivals.push(now);
     stats.accepted++;
     if (!stats.first) stats.first = now;
     stats.last = now;
@@ -171,7 +176,16 @@ async function rateLimitingProxy(target: { host: string; port: number }, limit: 
     req.pipe(upstream);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { port: (server.address() as AddressInfo).port, stats, close: () => new Promise((r) => server.close(r)) };
+  /** The most accepted requests that arrived within any one second (counted as the proxy counts: less than 1000 ms apart). */
+  const worstSecond = () => {
+    let most = 0;
+    for (let i = 0, j = 0; j < arrivals.length; j++) {
+      while (arrivals[j]! - arrivals[i]! >= 1000) i++;
+      most = Math.max(most, j - i + 1);
+    }
+    return most;
+  };
+  return { port: (server.address() as AddressInfo).port, stats, worstSecond, close: () => new Promise((r) => server.close(r)) };
 }
 
 // ---------------------------------------------------------------- data
@@ -238,7 +252,7 @@ async function main() {
     const cpu0 = worker.cpuSeconds();
     const services0 = cpuByService();
     let t = performance.now();
-    const run = await client.workflow.execute<typeof rentRunWorkflow>('rentRunWorkflow', {
+    const run = await client.workflow.execute<RentRunWorkflow>(RENT_RUN_WORKFLOW_TYPE, {
       taskQueue: `${prefix}-rent`,
       workflowId: `${prefix}-rent-run-2030-01-01`,
       args: [{ runDate: '2030-01-01', batchSize: 500 }],
@@ -294,7 +308,7 @@ async function main() {
     });
     await throttled.ready;
     t = performance.now();
-    const slow = await client.workflow.execute<typeof rentRunWorkflow>('rentRunWorkflow', {
+    const slow = await client.workflow.execute<RentRunWorkflow>(RENT_RUN_WORKFLOW_TYPE, {
       taskQueue: `${prefix}-rent`,
       workflowId: `${prefix}-rent-run-2030-03-01`,
       args: [{ runDate: '2030-03-01', batchSize: 500 }],
@@ -306,7 +320,7 @@ async function main() {
     log('');
     log(`3. rent run at ${STRIPE_LIMIT} requests/s: ${THROTTLED_LEASES} leases in ${throttledSeconds.toFixed(1)} s, charged ${slow.charged}`);
     log(`   ${proxy.stats.accepted} Stripe requests, ${achieved.toFixed(2)} per second over the whole run = ${((achieved / STRIPE_LIMIT) * 100).toFixed(1)}% of the limit (goal >= 90%)`);
-    log(`   429 answers: ${proxy.stats.rateLimited} (goal 0)`);
+    log(`   429 answers: ${proxy.stats.rateLimited} (goal 0); worst one-second window: ${proxy.worstSecond()} requests (limit ${STRIPE_LIMIT})`);
 
     // 4. The 12-month lease on the time-skipping test server.
     if (process.env.BENCH_SKIP_LEASE_TEST) return;

@@ -38,12 +38,12 @@ import { signToken } from '../lib/auth-token';
 import { parseConfig, type Config } from '../lib/config';
 import { createSequelize } from '../lib/db';
 import { createElasticsearch } from '../lib/elasticsearch';
-import { AMES_CSV_PATH, startListingImport } from '../lib/listing-imports';
+import { AMES_CSV_PATH, startListingImport } from '../clients/listing-import';
 import { ensureListingsIndex, listingsAlias } from '../lib/search/listing-index';
 import { connectionOptions, ensureSearchAttributes } from '../lib/temporal';
 import { ImportBatch, initModels, User } from '../models';
 import { ES_VERSION, startServices } from '../scripts/services';
-import type { listingImportWorkflow, ListingImportProgress } from '../workflows/listing-import';
+import type { ListingImportProgress, ListingImportWorkflow } from '../contracts/listing-import';
 import { createSearchWorker } from '../workers/search-worker';
 
 // ---------------------------------------------------------------- settings
@@ -326,7 +326,7 @@ interface Resources {
   workerRunning?: Promise<void>;
   server?: Server;
   clientThread?: ThreadWorker;
-  handles: WorkflowHandle<typeof listingImportWorkflow>[];
+  handles: WorkflowHandle<ListingImportWorkflow>[];
   benchUserId?: string;
 }
 const res: Resources = { handles: [] };

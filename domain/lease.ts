@@ -1,72 +1,75 @@
-/** The lease contract shared by the API, the lease workflow and its activities. */
-import { z } from './zod';
-import { isValidDate } from './calendar';
-import { LateFeePolicySchema } from './late-fees';
-import { MoneySchema } from './money';
-import type { LeaseContinuation, PaymentMethodRef, RenewalPolicy } from './lease-state';
+/**
+ * A lease's vocabulary and fixed rules: its statuses, renewal defaults and the
+ * bounds that keep its workflow state small. Pure and dependency-free, so the
+ * lease workflow runs them directly (its contract is contracts/lease.ts).
+ */
 
-export * from './lease-state';
+export const LEASE_STATUSES = [
+  'screening',
+  'awaiting_decision',
+  'awaiting_signatures',
+  'awaiting_move_in',
+  'active',
+  'ended',
+  'closed',
+  'rejected',
+  'expired',
+  'cancelled',
+] as const;
+export type LeaseStatus = (typeof LEASE_STATUSES)[number];
 
-export const LeasePartySchema = z.object({
-  userId: z.uuid(),
-  name: z.string().trim().min(1).max(200),
-  email: z.email(),
-  role: z.enum(['tenant', 'landlord', 'manager']),
-});
-export type LeaseParty = z.infer<typeof LeasePartySchema>;
+export const LEASE_PARTY_ROLES = ['tenant', 'landlord', 'manager'] as const;
+export type LeasePartyRole = (typeof LEASE_PARTY_ROLES)[number];
 
-export const LeaseTermsSchema = z
-  .object({
-    leaseId: z.uuid(),
-    propertyId: z.uuid(),
-    propertyAddress: z.string().trim().min(1).max(300),
-    unitLabel: z.string().trim().max(40).optional(),
-    parties: z.array(LeasePartySchema).min(2).max(12),
-    startDate: z.string().refine(isValidDate, 'must be a calendar date YYYY-MM-DD'),
-    termMonths: z.number().int().min(1).max(60),
-    monthlyRent: MoneySchema,
-    dueDay: z.number().int().min(1).max(28).default(1),
-    deposit: MoneySchema,
-    lateFeePolicy: LateFeePolicySchema,
-    earlyTerminationFee: MoneySchema.optional().describe('Charged when the lease is ended early; one month of rent if not set'),
-    clauses: z.array(z.string().trim().min(1).max(4000)).max(50).default([]),
-  })
-  .refine((t) => t.parties.some((p) => p.role === 'tenant'), { path: ['parties'], message: 'needs at least one tenant' })
-  .refine((t) => t.parties.some((p) => p.role !== 'tenant'), { path: ['parties'], message: 'needs a landlord or manager' })
-  .refine((t) => t.deposit.currency === t.monthlyRent.currency, { path: ['deposit', 'currency'], message: 'must be the rent currency' })
-  .refine((t) => !t.earlyTerminationFee || t.earlyTerminationFee.currency === t.monthlyRent.currency, {
-    path: ['earlyTerminationFee', 'currency'],
-    message: 'must be the rent currency',
-  });
-export type LeaseTerms = z.infer<typeof LeaseTermsSchema>;
+/** Statuses after which the workflow ends: nothing more is recorded on it. */
+export const FINISHED_STATUSES: readonly LeaseStatus[] = ['rejected', 'expired', 'cancelled', 'closed'];
 
+/** Statuses from which a lease can still be cancelled: nobody has moved in. */
+export const CANCELLABLE_STATUSES: readonly LeaseStatus[] = ['screening', 'awaiting_decision', 'awaiting_signatures', 'awaiting_move_in'];
 
-
-export const LeaseApplicationSchema = z.object({
-  monthlyIncomeMinor: z.number().int().min(0),
-  employment: z.object({
-    employer: z.string().trim().max(200).optional(),
-    status: z.enum(['employed', 'self_employed', 'student', 'retired', 'unemployed']),
-  }),
-  references: z.array(z.object({ name: z.string().trim().min(1).max(200), contact: z.string().trim().min(1).max(200) })).max(10),
-  householdSize: z.number().int().min(1).max(30),
-  bedrooms: z.number().int().min(0).max(50),
-});
-export type LeaseApplication = z.infer<typeof LeaseApplicationSchema>;
-
-
-export interface LeaseInput {
-  terms: LeaseTerms;
-  application: LeaseApplication;
-  paymentMethod: PaymentMethodRef;
-  /** Days the parties have to sign before the offer expires. */
-  signingDays?: number;
-  /** Retry days after a soft decline (default +1, +3, +5, +7). */
-  dunningDays?: number[];
-  renewal?: RenewalPolicy;
-  /** Days before each due date a reminder is sent (default 3; 0 sends none). */
-  reminderDays?: number;
-  /** Set when a lease continues as new (a renewal, or a long history): where it resumes. */
-  continuation?: LeaseContinuation;
+export interface RenewalPolicy {
+  /** Days before the end of the term that the offer is made (default 60). */
+  noticeDays: number;
+  /** Days the tenant has to answer (default 30). */
+  responseDays: number;
+  /** Rent change offered, in basis points (300 = +3%). */
+  rentChangeBps: number;
+  /** Term offered, in months. */
+  termMonths: number;
+  /** Without an answer: go month-to-month at a premium, or end at the term's end. */
+  noAnswer: 'month_to_month' | 'end';
+  monthToMonthPremiumBps: number;
 }
 
+export const DEFAULT_RENEWAL: RenewalPolicy = {
+  noticeDays: 60,
+  responseDays: 30,
+  rentChangeBps: 300,
+  termMonths: 12,
+  noAnswer: 'month_to_month',
+  monthToMonthPremiumBps: 1000,
+};
+
+/** Days the parties have to sign before an offer expires, unless the lease says otherwise. */
+export const DEFAULT_SIGNING_DAYS = 7;
+
+/** Days before each due date the tenant is reminded (a lease's input may say otherwise; 0 sends none). */
+export const DEFAULT_REMINDER_DAYS = 3;
+
+/** Hours into a period's due day (UTC) the lease waits for the rent run before collecting by itself. */
+export const RENT_RUN_WAIT_HOURS = 30;
+
+/** Days after the end of the lease within which the deposit is settled (statutes commonly allow 14-30). */
+export const MOVE_OUT_DAYS = 21;
+
+/** Notes live in the workflow's state, carried across continue-as-new: keep them bounded. */
+export const MAX_NOTES = 200;
+export const MAX_NOTE_LENGTH = 4000;
+
+/** Deductions are charged as one amount: keep it far inside exact integers. */
+export const MAX_DEDUCTIONS_MINOR = 1_000_000_000_000;
+
+/** `minor` changed by `bps` basis points, rounded half up, in integer arithmetic. */
+export function withBps(minor: number, bps: number): number {
+  return Number((BigInt(minor) * BigInt(10_000 + bps) + 5_000n) / 10_000n);
+}

@@ -8,16 +8,27 @@
  * STRIPE_API_BASE points the platform at that service instead, and the
  * service manager (scripts/services.ts) then starts no embedded copy of it.
  */
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
-import { taskQueues } from '../workers/task-queues';
+import { taskQueues } from './task-queues';
 
 export const PROJECT_ROOT = path.resolve(__dirname, '..');
+
+/** The Ames sales in the shared data folder beside the checkout (demo data, tests, benchmark). */
+export const AMES_CSV_PATH = path.resolve(PROJECT_ROOT, '../shared/data/ames.csv');
 
 const port = z.coerce.number().int().min(1).max(65535);
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+function isAddressOrRange(entry: string): boolean {
+  const [address, bits, extra] = entry.split('/');
+  const family = isIP(address ?? '');
+  if (!family || extra !== undefined) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+}
 
 /** Every environment variable the platform reads, with its rule and default. */
 const envSchema = z.object({
@@ -29,6 +40,12 @@ const envSchema = z.object({
   API_PORT: port.default(3000),
   API_PUBLIC_URL: z.url().optional(),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Proxies whose X-Forwarded-For is believed (addresses or CIDR ranges, comma-separated); none by default. */
+  TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .refine((entries) => entries.every(isAddressOrRange), 'must be IP addresses or CIDR ranges, comma-separated (e.g. 10.0.0.0/8,127.0.0.1)'),
 
   // Temporal
   TEMPORAL_ADDRESS: z.string().regex(/^[^:\s]+:\d+$/, 'must be host:port').optional(),
@@ -138,6 +155,7 @@ function buildConfig(env: Env) {
       port: env.API_PORT,
       publicUrl: env.API_PUBLIC_URL ?? `http://${env.API_HOST}:${env.API_PORT}`,
       jwtSecret: env.JWT_SECRET ?? DEV_JWT_SECRET,
+      trustedProxies: env.TRUSTED_PROXIES as readonly string[],
     },
     temporal: {
       embedded: env.TEMPORAL_ADDRESS === undefined,

@@ -10,7 +10,7 @@ import { loadConfig } from '../lib/config';
 import { createSequelize } from '../lib/db';
 import { connectTemporal } from '../lib/temporal';
 import { initModels } from '../models';
-import { AMES_CSV_PATH, runListingImport } from '../lib/listing-imports';
+import { AMES_CSV_PATH, runListingImport } from '../clients/listing-import';
 import { ImportSourceSchema, type ImportFormat } from '../domain/listing-import';
 
 

@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import { loadConfig, PROJECT_ROOT } from '../lib/config';
 import { createSequelize } from '../lib/db';
-import { AMES_CSV_PATH, runListingImport } from '../lib/listing-imports';
+import { AMES_CSV_PATH, runListingImport } from '../clients/listing-import';
 import { connectTemporal } from '../lib/temporal';
 import { migrateUp } from '../models/migrator';
 import { ImportBatch, initModels } from '../models';

@@ -1,17 +1,28 @@
-/** The worker for lease workflows (screening, documents, signatures, deposit and rent) and Stripe webhook events. */
+/**
+ * The worker for lease workflows (screening, documents, signatures, deposit
+ * and rent) and the Stripe webhook events and notification sweep that are
+ * about leases; and the notifications worker, which delivers e-mails on a
+ * queue of its own.
+ */
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createLeaseActivities, type LeaseDeps } from '../activities/lease';
+import { createNotificationDelivery, createNotificationSweep } from '../activities/notifications';
 import { createStripeEventActivities } from '../activities/stripe-events';
-import { createNotificationOutboxActivities } from '../activities/notification-outbox';
+import type { Mailer } from '../lib/mail';
 
-export interface LeaseWorkerOptions {
+interface WorkerCommon {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
-  deps: LeaseDeps;
   shutdownGraceSeconds?: number;
-  maxCachedWorkflows?: number;
   workflowBundle?: WorkerOptions['workflowBundle'];
+}
+
+const workflows = (o: WorkerCommon) => (o.workflowBundle ? { workflowBundle: o.workflowBundle } : { workflowsPath: require.resolve('../workflows') });
+
+export interface LeaseWorkerOptions extends WorkerCommon {
+  deps: LeaseDeps;
+  maxCachedWorkflows?: number;
 }
 
 export function createLeaseWorker(o: LeaseWorkerOptions) {
@@ -19,12 +30,29 @@ export function createLeaseWorker(o: LeaseWorkerOptions) {
     connection: o.connection,
     namespace: o.namespace,
     taskQueue: o.taskQueue,
-    // Stripe webhook events and the notification outbox sweep are here too: they are about leases.
-    activities: { ...createLeaseActivities(o.deps), ...createStripeEventActivities(o.deps), ...createNotificationOutboxActivities(o.deps) },
-    ...(o.workflowBundle ? { workflowBundle: o.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
+    activities: { ...createLeaseActivities(o.deps), ...createStripeEventActivities(o.deps), ...createNotificationSweep(o.deps) },
+    ...workflows(o),
     // Leases wait for weeks between steps: keep many cached, few activities at once.
     maxCachedWorkflows: o.maxCachedWorkflows ?? 2000,
     maxConcurrentActivityTaskExecutions: 8,
+    shutdownGraceTime: `${o.shutdownGraceSeconds ?? 30} seconds`,
+  });
+}
+
+export interface NotificationWorkerOptions extends WorkerCommon {
+  deps: LeaseDeps & { mailer: Mailer };
+}
+
+export function createNotificationWorker(o: NotificationWorkerOptions) {
+  return Worker.create({
+    connection: o.connection,
+    namespace: o.namespace,
+    taskQueue: o.taskQueue,
+    activities: createNotificationDelivery(o.deps),
+    ...workflows(o),
+    // Each delivery is one short workflow; an unreachable server makes sends wait on their timeouts.
+    maxCachedWorkflows: 200,
+    maxConcurrentActivityTaskExecutions: 16,
     shutdownGraceTime: `${o.shutdownGraceSeconds ?? 30} seconds`,
   });
 }

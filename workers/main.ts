@@ -12,7 +12,7 @@ import { connectionOptions, connectTemporal, ensureSearchAttributes } from '../l
 import { ensureListingsIndex } from '../lib/search/listing-index';
 import { initModels } from '../models';
 import { ensureSchedules } from './schedules';
-import { createLeaseWorker } from './lease-worker';
+import { createLeaseWorker, createNotificationWorker } from './lease-worker';
 import { createSearchWorker } from './search-worker';
 import { createRentWorker } from './rent-worker';
 import { createStripe } from '../lib/stripe';
@@ -73,11 +73,19 @@ async function main() {
   // One Stripe client per process, so its request-rate limit covers every charge this process makes.
   const stripe = createStripe(config);
   const offSessionConfirm = !config.stripe.embedded;
+  const leaseDeps = { db, stripe, offSessionConfirm, temporal: client, notificationTaskQueue: config.temporal.taskQueues.notifications };
   const leaseWorker = await createLeaseWorker({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueues.leases,
-    deps: { db, stripe, offSessionConfirm, mailer: createMailer(config) },
+    deps: leaseDeps,
+    shutdownGraceSeconds: config.worker.shutdownGraceSeconds,
+  });
+  const notificationWorker = await createNotificationWorker({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueues.notifications,
+    deps: { ...leaseDeps, mailer: createMailer(config) },
     shutdownGraceSeconds: config.worker.shutdownGraceSeconds,
   });
   const rentWorker = await createRentWorker({
@@ -87,7 +95,7 @@ async function main() {
     deps: { db, stripe, offSessionConfirm, temporal: client, concurrency: config.rentRun.concurrency },
     shutdownGraceSeconds: config.worker.shutdownGraceSeconds,
   });
-  workers.push(searchWorker, leaseWorker, rentWorker);
+  workers.push(searchWorker, leaseWorker, rentWorker, notificationWorker);
   logger.info({ taskQueues: workers.map((w) => w.options.taskQueue) }, 'worker started');
   try {
     // run() resolves once shutdown() has drained the worker; a signal that

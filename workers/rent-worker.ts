@@ -1,6 +1,6 @@
 /** The worker for the daily rent run: its workflow and its batched Stripe charges, on a queue of its own. */
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import { createRentRunActivities, type RentRunDeps } from '../activities/rent';
+import { createRentRunActivities, type RentRunDeps } from '../activities/rent-run';
 
 export interface RentWorkerOptions {
   connection: NativeConnection;

@@ -1,12 +1,8 @@
 /** Temporal Schedules the platform needs, created idempotently when a worker starts. */
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
-import { searchOutboxScheduleId } from '../workflows/search-outbox-sweep';
-import type { RentRunInput } from '../workflows/rent-run';
-import { notificationOutboxScheduleId } from '../workflows/notification-outbox-sweep';
-
-export function rentRunScheduleId(rentQueue: string) {
-  return `${rentQueue}-daily-rent-run`;
-}
+import { NOTIFICATION_SWEEP_WORKFLOW_TYPE, notificationOutboxScheduleId } from '../contracts/notifications';
+import { RENT_RUN_WORKFLOW_TYPE, rentRunScheduleId, type RentRunInput } from '../contracts/rent-run';
+import { SEARCH_OUTBOX_SWEEP_WORKFLOW_TYPE, searchOutboxScheduleId } from '../contracts/search';
 
 export async function ensureSchedules(
   client: Client,
@@ -21,7 +17,7 @@ export async function ensureSchedules(
     await client.schedule.create({
       scheduleId: rentRunId,
       spec: { calendars: [{ hour, minute }], timezone: rentRun.timeZone },
-      action: { type: 'startWorkflow', workflowType: 'rentRunWorkflow', taskQueue: queues.rent, workflowId: 'rent-run', args: rentArgs },
+      action: { type: 'startWorkflow', workflowType: RENT_RUN_WORKFLOW_TYPE, taskQueue: queues.rent, workflowId: 'rent-run', args: rentArgs },
       // A run still going at the next day's time is not doubled; the next run catches up on anything missed.
       policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day' },
       memo: { summary: `Collects the rent due each day at ${rentRun.time} ${rentRun.timeZone}` },
@@ -42,9 +38,9 @@ export async function ensureSchedules(
     await client.schedule.create({
       scheduleId: sweepId,
       spec: { intervals: [{ every: '5 minutes' }] },
-      action: { type: 'startWorkflow', workflowType: 'notificationOutboxSweepWorkflow', taskQueue: queues.leases, args: [] },
+      action: { type: 'startWorkflow', workflowType: NOTIFICATION_SWEEP_WORKFLOW_TYPE, taskQueue: queues.leases, args: [] },
       policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '5 minutes' },
-      memo: { summary: 'E-mails notifications left unsent in the outbox' },
+      memo: { summary: 'Starts delivery for notifications left unsent in the outbox' },
     });
     created.push(sweepId);
   } catch (err) {
@@ -54,7 +50,7 @@ export async function ensureSchedules(
     await client.schedule.create({
       scheduleId,
       spec: { intervals: [{ every: '1 minute' }] },
-      action: { type: 'startWorkflow', workflowType: 'searchOutboxSweepWorkflow', taskQueue: queues.search, args: [] },
+      action: { type: 'startWorkflow', workflowType: SEARCH_OUTBOX_SWEEP_WORKFLOW_TYPE, taskQueue: queues.search, args: [] },
       policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 minute' },
       memo: { summary: 'Re-drives listing indexing requests written while Temporal was unreachable' },
     });

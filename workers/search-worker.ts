@@ -1,11 +1,12 @@
 /** The worker for the search task queue: indexing, reindexing and bulk imports. */
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import { createActivities, type ActivityDeps } from '../activities';
+import { createListingImportActivities } from '../activities/listing-import';
+import { createSearchActivities, type SearchDeps } from '../activities/search';
 
 export interface SearchWorkerOptions {
   connection: NativeConnection;
   namespace: string;
-  deps: ActivityDeps;
+  deps: SearchDeps;
   taskQueue: string;
   shutdownGraceSeconds?: number;
   maxCachedWorkflows?: number;
@@ -19,7 +20,7 @@ export function createSearchWorker(o: SearchWorkerOptions) {
     connection: o.connection,
     namespace: o.namespace,
     taskQueue: o.taskQueue,
-    activities: createActivities(o.deps),
+    activities: { ...createSearchActivities(o.deps), ...createListingImportActivities(o.deps) },
     ...(o.workflowBundle ? { workflowBundle: o.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
     // Activities mostly wait on Postgres and Elasticsearch; imports hold a
     // chunk of 1000 rows each, which bounds how many we let run at once.

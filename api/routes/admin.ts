@@ -5,8 +5,8 @@ import { WorkflowIdConflictPolicy, WorkflowNotFoundError } from '@temporalio/cli
 import { IMPORT_SOURCE_RULE, ImportReportSchema, ImportSourceSchema, type ImportFormat } from '../../domain/listing-import';
 import { ProcessStatusKey } from '../../domain/search-attributes';
 import { ImportBatch } from '../../models';
-import { importReport, startListingImport } from '../../lib/listing-imports';
-import { reindexStateQuery, searchReindexWorkflowId, type SearchReindexState } from '../../workflows/search-reindex';
+import { importReport, startListingImport } from '../../clients/listing-import';
+import { reindexStateQuery, SEARCH_REINDEX_WORKFLOW_TYPE, searchReindexWorkflowId, type SearchReindexState, type SearchReindexWorkflow } from '../../contracts/search';
 import { listingsAlias } from '../../lib/search/listing-index';
 import type { AppEnv } from '../deps';
 import { ApiProblem, fieldError, notFound } from '../problem';
@@ -67,7 +67,7 @@ export const adminRouter = new OpenAPIHono<AppEnv>()
     }),
     async (c) => {
       const deps = c.get('deps');
-      const handle = await deps.temporal.workflow.start('searchReindexWorkflow', {
+      const handle = await deps.temporal.workflow.start<SearchReindexWorkflow>(SEARCH_REINDEX_WORKFLOW_TYPE, {
         workflowId: searchReindexWorkflowId(listingsAlias(deps.config.elasticsearch.indexPrefix)),
         taskQueue: deps.searchTaskQueue,
         args: [],

@@ -14,13 +14,12 @@ import { Listing, Property, Unit } from '../../models';
 import { canManage, canRead, isStaff } from '../access';
 import type { AppEnv, Principal } from '../deps';
 import { ApiProblem, fieldError, forbidden, notFound } from '../problem';
-import { json, problems, route } from '../route';
-import { dispatchIndexRequest, recordIndexRequest } from '../../lib/search/index-requests';
+import { IdParams, json, problems, route } from '../route';
+import { dispatchIndexRequest, recordIndexRequest } from '../../clients/search';
 import { readableProperty } from './properties';
 import { PageQuerySchema } from './users';
 
 const ListingDoc = ListingSchema.openapi('Listing');
-const IdParams = z.object({ id: z.uuid() });
 
 export function listingToApi(l: Listing): ListingApi {
   return {

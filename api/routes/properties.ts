@@ -12,12 +12,11 @@ import { Property, Unit, User } from '../../models';
 import { canManage, canRead, hasRole, isStaff } from '../access';
 import type { AppEnv, Principal } from '../deps';
 import { ApiProblem, fieldError, forbidden, notFound } from '../problem';
-import { json, problems, route } from '../route';
+import { IdParams, json, problems, route } from '../route';
 import { PageQuerySchema } from './users';
 
 const PropertyDoc = PropertySchema.openapi('Property');
 const UnitDoc = UnitSchema.openapi('Unit');
-const IdParams = z.object({ id: z.uuid() });
 
 export function propertyToApi(p: Property): PropertyApi {
   const opt = <T>(v: T | null) => (v === null ? undefined : v);

@@ -1,7 +1,7 @@
 /** The lease agreement PDF, and the signature page appended once every party has signed. */
 import { leaseEndDate } from '../../domain/rent-schedule';
 import { formatMoney } from '../../domain/money';
-import type { LeaseTerms, Signature } from '../../domain/lease';
+import type { LeaseTerms, Signature } from '../../contracts/lease';
 import { DocumentWriter, sha256 } from './pdf';
 
 export interface RenderedDocument {

@@ -9,6 +9,7 @@
 import Stripe from 'stripe';
 import { randomUUID } from 'node:crypto';
 import { createApp, type App } from '../../api/app';
+import { todayUtc } from '../../domain/calendar';
 import { ROLES } from '../../domain/roles';
 import {
   craftedCsv,
@@ -29,6 +30,7 @@ import {
   responseValidator,
   reindexSandbox,
   STACK_TRACE,
+  startDateWithRenewalOfferBy,
   startLease,
   startLeaseWorker,
   stripeCard,
@@ -154,8 +156,10 @@ beforeAll(async () => {
     expect(signed.status).toBe(200);
   }
   await leaseWhen(h, tenant.token, activeLease, (s) => s.status === 'active' && s.paidMinor > 0, 'the active lease\'s first rent');
-  // A two-month lease: its renewal offer (60 days' notice) is made as soon as it starts.
-  renewalLease = await startLease(h, owner.token, leaseBody(property.id, [tenant.id], { paymentMethod: card, termMonths: 2 }));
+  // A two-month lease started recently enough (its first rents are collected at once) that its renewal offer,
+  // 60 days before its end, has been made: the start date comes from the calendar, not from today's day of the month.
+  const renewalStart = startDateWithRenewalOfferBy(todayUtc(), 2);
+  renewalLease = await startLease(h, owner.token, leaseBody(property.id, [tenant.id], { paymentMethod: card, termMonths: 2, startDate: renewalStart }));
   const renewalDoc = await leaseWhen(h, tenant.token, renewalLease, (s) => s.status === 'awaiting_signatures', 'the renewal lease\'s agreement');
   for (const party of [tenant, owner]) {
     await h.request(`/v1/leases/${renewalLease}/signatures`, { method: 'POST', token: party.token, json: { documentSha256: renewalDoc.document!.sha256 } });

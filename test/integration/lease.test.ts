@@ -8,51 +8,36 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { QueryTypes } from 'sequelize';
 import type Stripe from 'stripe';
-import { LeaseTermsSchema, type LeaseInput } from '../../domain/lease';
+import { createLeaseActivities } from '../../activities/lease';
+import { LEASE_WORKFLOW_TYPE, leaseStateQuery, leaseWorkflowId, signUpdate, type LeaseInput, type LeaseWorkflow } from '../../contracts/lease';
+import { LeaseTermsSchema } from '../../contracts/lease.schema';
 import { ledgerBalances, ledgerInvariantViolations } from '../../lib/ledger';
 import { createStripe } from '../../lib/stripe';
-import { createMailer } from '../../lib/mail';
 import { smtpSinkDir } from '../../scripts/services';
-import { leaseStateQuery, leaseWorkflowId, signUpdate, type leaseWorkflow } from '../../workflows/lease';
-import { createLeaseActivities } from '../../activities/lease';
-import { createLeaseWorker } from '../../workers/lease-worker';
-import { createHarness, eventually, workflowBundle, type Harness } from '../support/harness';
+import { createHarness, eventually, type Harness } from '../support/harness';
 import { readPdf } from '../support/pdf-text';
-import { paymentIntentsWhere } from '../support/stripe';
+import { paymentIntentsWhere, savedCard } from '../support/stripe';
+import { leaseDeps, startLeaseWorkers, type RunningWorkers } from '../support/workers';
 
 let h: Harness;
 let stripe: Stripe;
-let worker: Worker;
-let running: Promise<void>;
-const taskQueue = `lease-${randomUUID().slice(0, 8)}`;
+let workers: RunningWorkers;
 
 beforeAll(async () => {
   h = await createHarness('lease');
   stripe = createStripe(h.config);
-  worker = await createLeaseWorker({
-    connection: h.nativeConnection,
-    namespace: h.config.temporal.namespace,
-    taskQueue,
-    deps: { db: h.db, stripe, offSessionConfirm: !h.config.stripe.embedded, mailer: createMailer(h.config) },
-    workflowBundle: await workflowBundle(),
-    shutdownGraceSeconds: 5,
-  });
-  running = worker.run();
+  workers = await startLeaseWorkers(h, { stripe });
 });
 
 afterAll(async () => {
-  if (worker?.getState() === 'RUNNING') worker.shutdown();
-  await running;
+  await workers?.stop();
   await h?.close();
 });
 
 test('from application to the first rent paid, on Postgres, localstripe and the dev server', async () => {
-  const customer = await stripe.customers.create({ email: `tenant-${randomUUID()}@example.com` });
-  const pm = await stripe.paymentMethods.create({ type: 'card', card: { number: '4242424242424242', exp_month: 12, exp_year: 2030, cvc: '123' } } as never);
-  await stripe.paymentMethods.attach(pm.id, { customer: customer.id });
+  const card = await savedCard(stripe);
   const tenant = await h.user(['tenant'], 'zoe');
   const landlord = await h.user(['owner'], 'nikos');
   const today = new Date().toISOString().slice(0, 10);
@@ -79,12 +64,12 @@ test('from application to the first rent paid, on Postgres, localstripe and the 
       householdSize: 1,
       bedrooms: 1,
     },
-    paymentMethod: { customerId: customer.id, paymentMethodId: pm.id },
+    paymentMethod: card,
   };
   const leaseId = input.terms.leaseId;
-  const handle = await h.client.workflow.start<typeof leaseWorkflow>('leaseWorkflow', {
+  const handle = await h.client.workflow.start<LeaseWorkflow>(LEASE_WORKFLOW_TYPE, {
     workflowId: leaseWorkflowId(leaseId),
-    taskQueue,
+    taskQueue: h.leaseTaskQueue,
     args: [input],
   });
   try {
@@ -176,10 +161,8 @@ test('from application to the first rent paid, on Postgres, localstripe and the 
 }, 120_000);
 
 test('move-out settles the deposit once: deductions and unpaid rent applied, the rest refunded to the card, a statement stored', async () => {
-  const customer = await stripe.customers.create({ email: `tenant-${randomUUID()}@example.com` });
-  const pm = await stripe.paymentMethods.create({ type: 'card', card: { number: '4242424242424242', exp_month: 12, exp_year: 2030, cvc: '123' } } as never);
-  await stripe.paymentMethods.attach(pm.id, { customer: customer.id });
-  const activities = createLeaseActivities({ db: h.db, stripe, offSessionConfirm: !h.config.stripe.embedded });
+  const card = await savedCard(stripe);
+  const activities = createLeaseActivities(leaseDeps(h, { stripe }));
   const env = new MockActivityEnvironment();
   const leaseId = randomUUID();
   const input = {
@@ -198,15 +181,18 @@ test('move-out settles the deposit once: deductions and unpaid rent applied, the
       lateFeePolicy: { graceDays: 5, oneTime: { type: 'flat', amountMinor: 7_500 } },
     }),
     application: { monthlyIncomeMinor: 600_000, employment: { status: 'employed' as const }, references: [], householdSize: 1, bedrooms: 1 },
-    paymentMethod: { customerId: customer.id, paymentMethodId: pm.id },
+    paymentMethod: card,
   };
-  expect(await env.run(activities.chargeDeposit, input, '2026-01-01')).toMatchObject({ status: 'succeeded', paymentId: expect.any(String) });
-  await env.run(activities.billRentPeriod, leaseId, 'USD', { index: 1, from: '2026-01-01', to: '2026-01-31', dueOn: '2026-01-01', amountMinor: 150_000, prorated: false });
+  expect(
+    await env.run(activities.chargeDeposit, { leaseId, deposit: input.terms.deposit, paymentMethod: card, today: '2026-01-01' }),
+  ).toMatchObject({ status: 'succeeded', paymentId: expect.any(String) });
+  const period = { index: 1, from: '2026-01-01', to: '2026-01-31', dueOn: '2026-01-01', amountMinor: 150_000, prorated: false };
+  await env.run(activities.billRentPeriod, { leaseId, currency: 'USD' as const, period });
 
   const deductions = [{ description: 'Carpet cleaning', amountMinor: 12_000 }];
-  const first = await env.run(activities.settleDeposit, input, deductions, '2026-02-05');
+  const first = await env.run(activities.settleDeposit, { terms: input.terms, deductions, today: '2026-02-05' });
   expect(first).toMatchObject({ appliedMinor: 162_000, refundedMinor: 38_000 });
-  const again = await env.run(activities.settleDeposit, input, deductions, '2026-02-05');
+  const again = await env.run(activities.settleDeposit, { terms: input.terms, deductions, today: '2026-02-05' });
   expect(again).toEqual(first);
 
   const balances = await ledgerBalances(h.db, leaseId);

@@ -6,7 +6,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { QueryTypes } from 'sequelize';
 import { createApp } from '../../api/app';
-import { listingIndexingWorkflowId } from '../../workflows/listing-indexing';
+import { listingIndexingWorkflowId } from '../../contracts/search';
 import { createHarness, eventually, type Harness } from '../support/harness';
 import { startTcpProxy } from '../support/tcp-proxy';
 

@@ -1,41 +1,27 @@
 /**
- * The outbox sweep on the real services: a notification left unsent (its
- * workflow gave up, or it was written outside one) is e-mailed by the
- * scheduled sweep once it is old enough, once.
+ * The outbox sweep on the real services: a notification left without a
+ * delivery (written before deliveries were workflows, or its delivery was
+ * terminated) is handed to one by the scheduled sweep once it is old enough,
+ * and e-mailed once.
  */
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
-import type { Worker } from '@temporalio/worker';
 import { QueryTypes } from 'sequelize';
-import { createMailer } from '../../lib/mail';
-import { createStripe } from '../../lib/stripe';
-import { smtpSinkDir } from '../../scripts/services';
-import type { notificationOutboxSweepWorkflow } from '../../workflows/notification-outbox-sweep';
-import { createLeaseWorker } from '../../workers/lease-worker';
-import { createHarness, workflowBundle, type Harness } from '../support/harness';
+import { NOTIFICATION_SWEEP_WORKFLOW_TYPE, notificationWorkflowId } from '../../contracts/notifications';
+import type { notificationOutboxSweepWorkflow } from '../../workflows/notifications/sweep';
+import { createHarness, eventually, type Harness } from '../support/harness';
+import { mailsFor } from '../support/mail';
+import { startLeaseWorkers, type RunningWorkers } from '../support/workers';
 
 let h: Harness;
-let worker: Worker;
-let running: Promise<void>;
-const taskQueue = `outbox-${randomUUID().slice(0, 8)}`;
+let workers: RunningWorkers;
 
 beforeAll(async () => {
   h = await createHarness('outbox');
-  worker = await createLeaseWorker({
-    connection: h.nativeConnection,
-    namespace: h.config.temporal.namespace,
-    taskQueue,
-    deps: { db: h.db, stripe: createStripe(h.config), offSessionConfirm: false, mailer: createMailer(h.config) },
-    workflowBundle: await workflowBundle(),
-    shutdownGraceSeconds: 5,
-  });
-  running = worker.run();
+  workers = await startLeaseWorkers(h);
 });
 
 afterAll(async () => {
-  if (worker?.getState() === 'RUNNING') worker.shutdown();
-  await running;
+  await workers?.stop();
   await h?.close();
 });
 
@@ -52,25 +38,23 @@ async function outboxRow(ageMinutes: number) {
 }
 
 const sweep = (id: string) =>
-  h.client.workflow.execute<typeof notificationOutboxSweepWorkflow>('notificationOutboxSweepWorkflow', { taskQueue, workflowId: `sweep-${id}`, args: [] });
+  h.client.workflow.execute<typeof notificationOutboxSweepWorkflow>(NOTIFICATION_SWEEP_WORKFLOW_TYPE, { taskQueue: h.leaseTaskQueue, workflowId: `sweep-${id}`, args: [] });
 
-test('a notification left unsent is e-mailed by the sweep once it is old enough, and only once', async () => {
+test('a notification left unsent is handed to its delivery by the sweep once it is old enough, and e-mailed once', async () => {
   const stale = await outboxRow(30);
   const fresh = await outboxRow(0);
-  expect(await sweep(stale)).toEqual({ sent: 1 });
-  const rows = await h.db.query<{ id: string; sent_at: Date | null }>('select id, sent_at from notification_outbox where id = any($1::uuid[])', {
-    bind: [[stale, fresh]],
-    type: QueryTypes.SELECT,
-  });
-  expect(rows.find((r) => r.id === stale)!.sent_at).not.toBeNull();
-  expect(rows.find((r) => r.id === fresh)!.sent_at).toBeNull(); // still its workflow's to send
-  const sink = smtpSinkDir(h.config);
-  const mail = fs
-    .readdirSync(sink)
-    .map((f) => fs.readFileSync(path.join(sink, f), 'utf8'))
-    .filter((m) => m.includes(`<${stale}@trilight.local>`));
+  expect(await sweep(stale)).toEqual({ sent: 1 }); // one delivery started: the stale row's
+  const sentAt = await eventually(async () => {
+    const [row] = await h.db.query<{ sent_at: Date | null }>('select sent_at from notification_outbox where id = $1', { bind: [stale], type: QueryTypes.SELECT });
+    return row?.sent_at ?? undefined;
+  }, 60_000, 'the stale notification to be delivered');
+  expect(sentAt).toBeInstanceOf(Date);
+  const mail = mailsFor(h, stale);
   expect(mail).toHaveLength(1);
   expect(mail[0]).toMatch(/Subject: Rent is due soon/);
   expect(mail[0]).toMatch(/1,234\.56/);
+  // The fresh row is still the business of the activity that wrote it: no delivery was started for it.
+  await expect(h.client.workflow.getHandle(notificationWorkflowId(fresh)).describe()).rejects.toThrow(/not found/i);
   expect(await sweep(`${stale}-again`)).toEqual({ sent: 0 });
+  expect(mailsFor(h, stale)).toHaveLength(1);
 });

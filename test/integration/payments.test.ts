@@ -8,17 +8,17 @@ import { randomUUID } from 'node:crypto';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { QueryTypes, type Sequelize } from 'sequelize';
 import type Stripe from 'stripe';
-import { createPaymentActivities, type CardCharge, type ChargeOutcome } from '../../activities/payments';
+import { createCardCharges, type CardCharge, type ChargeOutcome } from '../../activities/payments/card-charges';
 import { createSequelize } from '../../lib/db';
 import { ledgerBalances } from '../../lib/ledger';
 import { createStripe } from '../../lib/stripe';
-import { paymentIntentsWhere } from '../support/stripe';
+import { paymentIntentsWhere, savedCard } from '../support/stripe';
 import { createTestDatabase } from '../support/harness';
 
 let db: Sequelize;
 let drop: () => Promise<unknown>;
 let stripe: Stripe;
-let activities: ReturnType<typeof createPaymentActivities>;
+let activities: ReturnType<typeof createCardCharges>;
 const env = new MockActivityEnvironment();
 
 beforeAll(async () => {
@@ -26,7 +26,7 @@ beforeAll(async () => {
   drop = t.drop;
   db = createSequelize(t.config, { poolMax: 3 });
   stripe = createStripe(t.config);
-  activities = createPaymentActivities({ db, stripe, offSessionConfirm: !t.config.stripe.embedded });
+  activities = createCardCharges({ db, stripe, offSessionConfirm: !t.config.stripe.embedded });
 });
 
 afterAll(async () => {
@@ -34,12 +34,7 @@ afterAll(async () => {
   await drop?.();
 });
 
-async function customerWithCard(number: string) {
-  const customer = await stripe.customers.create({ email: `tenant-${randomUUID()}@example.com` });
-  const pm = await stripe.paymentMethods.create({ type: 'card', card: { number, exp_month: 12, exp_year: 2030, cvc: '123' } } as never);
-  await stripe.paymentMethods.attach(pm.id, { customer: customer.id });
-  return { customerId: customer.id, paymentMethodId: pm.id };
-}
+const customerWithCard = (number: string) => savedCard(stripe, number);
 
 function charge(card: { customerId: string; paymentMethodId: string }, extra: Partial<CardCharge> = {}): CardCharge {
   return {

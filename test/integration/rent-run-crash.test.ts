@@ -11,16 +11,22 @@ import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
 import { QueryTypes } from 'sequelize';
 import type Stripe from 'stripe';
-import { DEFAULT_RENEWAL, initialLeaseState, LeaseTermsSchema, type LeaseInput } from '../../domain/lease';
+import {
+  DEFAULT_RENEWAL,
+  initialLeaseState,
+  LEASE_WORKFLOW_TYPE,
+  leaseStateQuery,
+  leaseWorkflowId,
+  type LeaseInput,
+  type LeaseWorkflow,
+} from '../../contracts/lease';
+import { LeaseTermsSchema } from '../../contracts/lease.schema';
+import { RENT_RUN_WORKFLOW_TYPE, type RentRunWorkflow } from '../../contracts/rent-run';
 import { ledgerBalances, ledgerInvariantViolations } from '../../lib/ledger';
 import { createStripe } from '../../lib/stripe';
-import { leaseStateQuery, leaseWorkflowId, type leaseWorkflow } from '../../workflows/lease';
-import type { rentRunWorkflow } from '../../workflows/rent-run';
-import { searchOutboxScheduleId } from '../../workflows/search-outbox-sweep';
-import { rentRunScheduleId } from '../../workers/schedules';
-import { notificationOutboxScheduleId } from '../../workflows/notification-outbox-sweep';
 import { createHarness, eventually, type Harness } from '../support/harness';
-import { killAllWorkerProcesses, startWorkerProcess, type WorkerProcess } from '../support/worker-process';
+import { savedCard } from '../support/stripe';
+import { deleteSchedulesOf, killAllWorkerProcesses, startWorkerProcess, type WorkerProcess } from '../support/worker-process';
 
 const LEASES = 40;
 /** The test's calendar day, as the lease workflows and the rent run see it (UTC). */
@@ -71,9 +77,7 @@ async function runProgress(): Promise<{ decided: number; inFlight: number }> {
 /** A lease already active (its second term, as after a renewal), waiting for the rent run's charge of the period due today. */
 async function startLease(): Promise<string> {
   const leaseId = randomUUID();
-  const customer = await stripe.customers.create({ email: `tenant-${leaseId}@example.com` });
-  const pm = await stripe.paymentMethods.create({ type: 'card', card: { number: '4242424242424242', exp_month: 12, exp_year: 2030, cvc: '123' } } as never);
-  await stripe.paymentMethods.attach(pm.id, { customer: customer.id });
+  const card = await savedCard(stripe);
   const input: LeaseInput = {
     terms: LeaseTermsSchema.parse({
       leaseId,
@@ -91,12 +95,12 @@ async function startLease(): Promise<string> {
       lateFeePolicy: { graceDays: 5, oneTime: { type: 'flat', amountMinor: 7_500 } },
     }),
     application: { monthlyIncomeMinor: 600_000, employment: { status: 'employed' }, references: [], householdSize: 1, bedrooms: 1 },
-    paymentMethod: { customerId: customer.id, paymentMethodId: pm.id },
+    paymentMethod: card,
     renewal: { ...DEFAULT_RENEWAL, noAnswer: 'end' },
     // Term 2 from today: its first period (index 6, due today) is not the move-in rent and not overdue, so the lease waits for the run.
     continuation: { term: 2, periodOffset: 5, resumeAtPeriod: 1, state: { ...initialLeaseState(leaseId, 'active') } },
   };
-  await h.client.workflow.start<typeof leaseWorkflow>('leaseWorkflow', {
+  await h.client.workflow.start<LeaseWorkflow>(LEASE_WORKFLOW_TYPE, {
     workflowId: leaseWorkflowId(leaseId),
     taskQueue: `${queuePrefix}-leases`,
     args: [input],
@@ -145,10 +149,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   killAllWorkerProcesses();
-  // The worker process created its queues' schedules; they must not outlive the test.
-  await h?.client.schedule.getHandle(searchOutboxScheduleId(`${queuePrefix}-search`)).delete().catch(() => undefined);
-  await h?.client.schedule.getHandle(rentRunScheduleId(`${queuePrefix}-rent`)).delete().catch(() => undefined);
-  await h?.client.schedule.getHandle(notificationOutboxScheduleId(`${queuePrefix}-leases`)).delete().catch(() => undefined);
+  if (h) await deleteSchedulesOf(h, queuePrefix);
   // The leases would otherwise wait for next month's rent and their move-out.
   await Promise.all(leaseIds.map((id) => h.client.workflow.getHandle(leaseWorkflowId(id)).terminate().catch(() => undefined)));
   await h?.close();
@@ -166,7 +167,7 @@ test('a worker killed (SIGKILL) mid rent run and started again: every period due
     'every lease to schedule its periods',
   );
 
-  const run = await h.client.workflow.start<typeof rentRunWorkflow>('rentRunWorkflow', {
+  const run = await h.client.workflow.start<RentRunWorkflow>(RENT_RUN_WORKFLOW_TYPE, {
     workflowId: `rent-run-crash-${TODAY}-${randomUUID().slice(0, 6)}`,
     taskQueue: `${queuePrefix}-rent`,
     args: [{ runDate: TODAY, batchSize: 10 }],

@@ -6,48 +6,31 @@
  * one invoice and at most one successful charge per period.
  */
 import { randomUUID } from 'node:crypto';
-import type { Worker } from '@temporalio/worker';
 import { QueryTypes } from 'sequelize';
 import type Stripe from 'stripe';
+import { RENT_RUN_WORKFLOW_TYPE, rentRunProgressQuery, type RentRunWorkflow } from '../../contracts/rent-run';
 import { ledgerInvariantViolations } from '../../lib/ledger';
 import { createStripe } from '../../lib/stripe';
-import { rentRunProgressQuery, type rentRunWorkflow } from '../../workflows/rent-run';
-import { createRentWorker } from '../../workers/rent-worker';
-import { createHarness, workflowBundle, type Harness } from '../support/harness';
-import { paymentIntentsWhere } from '../support/stripe';
+import { createHarness, type Harness } from '../support/harness';
+import { paymentIntentsWhere, savedCard } from '../support/stripe';
+import { startRentWorker, type RunningWorkers } from '../support/workers';
 
 let h: Harness;
 let stripe: Stripe;
-let worker: Worker;
-let running: Promise<void>;
-const taskQueue = `rent-${randomUUID().slice(0, 8)}`;
+let worker: RunningWorkers;
 
 beforeAll(async () => {
   h = await createHarness('rent_run');
   stripe = createStripe(h.config);
-  worker = await createRentWorker({
-    connection: h.nativeConnection,
-    namespace: h.config.temporal.namespace,
-    taskQueue,
-    deps: { db: h.db, stripe, offSessionConfirm: false, temporal: h.client, concurrency: 4 },
-    workflowBundle: await workflowBundle(),
-    shutdownGraceSeconds: 5,
-  });
-  running = worker.run();
+  worker = await startRentWorker(h, { stripe, concurrency: 4 });
 });
 
 afterAll(async () => {
-  if (worker?.getState() === 'RUNNING') worker.shutdown();
-  await running;
+  await worker?.stop();
   await h?.close();
 });
 
-async function card(number: string) {
-  const customer = await stripe.customers.create({ email: `tenant-${randomUUID()}@example.com` });
-  const pm = await stripe.paymentMethods.create({ type: 'card', card: { number, exp_month: 12, exp_year: 2030, cvc: '123' } } as never);
-  await stripe.paymentMethods.attach(pm.id, { customer: customer.id });
-  return { customerId: customer.id, paymentMethodId: pm.id };
-}
+const card = (number: string) => savedCard(stripe, number);
 
 /** An active lease as its workflow leaves it: the card on the lease row, a period due on `dueOn`. */
 async function seedLease(dueOn: string, cardNumber = '4242424242424242', amountMinor = 120_000, currency = 'USD') {
@@ -67,7 +50,7 @@ async function seedLease(dueOn: string, cardNumber = '4242424242424242', amountM
 }
 
 async function runRent(runDate: string, id = `rent-run-${runDate}-${randomUUID().slice(0, 6)}`) {
-  return h.client.workflow.execute<typeof rentRunWorkflow>('rentRunWorkflow', { workflowId: id, taskQueue, args: [{ runDate, batchSize: 3 }] });
+  return h.client.workflow.execute<RentRunWorkflow>(RENT_RUN_WORKFLOW_TYPE, { workflowId: id, taskQueue: h.rentTaskQueue, args: [{ runDate, batchSize: 3 }] });
 }
 
 const succeededIntents = (leaseIds: string[]) =>

@@ -7,27 +7,33 @@
 import { randomUUID } from 'node:crypto';
 import { QueryTypes } from 'sequelize';
 import Stripe from 'stripe';
-import { createPaymentActivities } from '../../activities/payments';
-import { createRentPeriods } from '../../activities/rent';
+import { createRentCollection } from '../../activities/lease/rent-collection';
+import { createRentPeriods } from '../../activities/lease/rent-periods';
+import { createCardCharges } from '../../activities/payments/card-charges';
+import { stripeEventWorkflowId } from '../../contracts/stripe-events';
 import { ledgerBalances, ledgerInvariantViolations } from '../../lib/ledger';
 import { createStripe } from '../../lib/stripe';
-import { stripeEventWorkflowId } from '../../workflows/stripe-event';
-import { startLeaseWorker, stripeCard } from '../support/api-scenarios';
 import { createHarness, type Harness } from '../support/harness';
+import { savedCard } from '../support/stripe';
+import { leaseDeps, startLeaseWorkers, type RunningWorkers } from '../support/workers';
 
 let h: Harness;
-let leaseWorker: Awaited<ReturnType<typeof startLeaseWorker>>;
+let leaseWorkers: RunningWorkers;
 const signer = new Stripe('sk_test_signature_helper');
 
 beforeAll(async () => {
   h = await createHarness('webhooks');
-  leaseWorker = await startLeaseWorker(h);
+  leaseWorkers = await startLeaseWorkers(h);
 });
 
 afterAll(async () => {
-  await leaseWorker?.stop();
+  await leaseWorkers?.stop();
   await h?.close();
 });
+
+const cards = () => createCardCharges(leaseDeps(h));
+/** A lease's rent periods, billed and collected as the rent run does. */
+const rentPeriods = () => createRentPeriods(h.db, createRentCollection(h.db, cards()));
 
 function post(payload: string, signature?: string) {
   return h.request('/v1/webhooks/stripe', {
@@ -85,13 +91,13 @@ test('a missing, wrong or stale signature is refused with 400 problem+json; noth
 test('a dispute on a paid rent reverses it once: ledger reversed, rent open again, returned-payment fee charged', async () => {
   // A lease whose rent was charged and paid through localstripe.
   const leaseId = randomUUID();
-  const pm = await stripeCard(h);
+  const pm = await savedCard(createStripe(h.config));
   const terms = { lateFeePolicy: { graceDays: 5, oneTime: { type: 'flat', amountMinor: 5_000 }, dailyMinor: 0, capMinor: null, returnedPaymentFeeMinor: 3_500 } };
   await h.db.query(
     `insert into leases (id, status, terms, tenant_ids, workflow_id, created_at, updated_at) values ($1, 'active', $2::jsonb, '{}', $3, now(), now())`,
     { bind: [leaseId, JSON.stringify(terms), `lease-${leaseId}`] },
   );
-  const periods = createRentPeriods({ db: h.db, stripe: createStripe(h.config), offSessionConfirm: false });
+  const periods = rentPeriods();
   await periods.schedule(leaseId, 'USD', pm, [{ index: 1, from: '2031-06-01', to: '2031-06-30', dueOn: '2031-06-01', amountMinor: 180_000, prorated: false }]);
   expect(await periods.collect(leaseId, 1, '2031-06-01')).toMatchObject({ status: 'succeeded', amountMinor: 180_000 });
   const [payment] = await h.db.query<{ id: string; stripe_payment_intent_id: string }>(
@@ -148,11 +154,11 @@ test('an event about a payment that is not ours is recorded and changes nothing'
 
 test('a dispute on the deposit: the deposit is no longer held, nothing more is owed, and the lease is not asked to collect', async () => {
   const leaseId = randomUUID();
-  const pm = await stripeCard(h);
+  const pm = await savedCard(createStripe(h.config));
   await h.db.query(`insert into leases (id, status, tenant_ids, workflow_id, created_at, updated_at) values ($1, 'active', '{}', $2, now(), now())`, {
     bind: [leaseId, `lease-${leaseId}`],
   });
-  const deposit = await createPaymentActivities({ db: h.db, stripe: createStripe(h.config), offSessionConfirm: false }).chargeCard({
+  const deposit = await cards().chargeCard({
     idempotencyKey: `deposit:${leaseId}`,
     leaseId,
     reference: 'Security deposit',
@@ -175,11 +181,11 @@ test('a dispute on the deposit: the deposit is no longer held, nothing more is o
 
 test('a partial refund is recorded for staff and leaves the books as they were', async () => {
   const leaseId = randomUUID();
-  const pm = await stripeCard(h);
+  const pm = await savedCard(createStripe(h.config));
   await h.db.query(`insert into leases (id, status, tenant_ids, workflow_id, created_at, updated_at) values ($1, 'active', '{}', $2, now(), now())`, {
     bind: [leaseId, `lease-${leaseId}`],
   });
-  const periods = createRentPeriods({ db: h.db, stripe: createStripe(h.config), offSessionConfirm: false });
+  const periods = rentPeriods();
   await periods.schedule(leaseId, 'USD', pm, [{ index: 1, from: '2031-06-01', to: '2031-06-30', dueOn: '2031-06-01', amountMinor: 90_000, prorated: false }]);
   await periods.collect(leaseId, 1, '2031-06-01');
   const [payment] = await h.db.query<{ stripe_payment_intent_id: string }>('select stripe_payment_intent_id from payments where lease_id = $1', {

@@ -4,13 +4,10 @@
  * with nothing lost and nothing done twice.
  */
 import { QueryTypes } from 'sequelize';
-import { startListingImport } from '../../lib/listing-imports';
-import { searchOutboxScheduleId } from '../../workflows/search-outbox-sweep';
-import { rentRunScheduleId } from '../../workers/schedules';
-import { notificationOutboxScheduleId } from '../../workflows/notification-outbox-sweep';
+import { startListingImport } from '../../clients/listing-import';
 import { amesSales, readAmesCsv } from '../support/ames';
 import { createHarness, eventually, type Harness } from '../support/harness';
-import { killAllWorkerProcesses, startWorkerProcess } from '../support/worker-process';
+import { deleteSchedulesOf, killAllWorkerProcesses, startWorkerProcess } from '../support/worker-process';
 
 let h: Harness;
 let queuePrefix: string;
@@ -24,10 +21,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   killAllWorkerProcesses();
-  // The worker process created its queues' schedules; they must not outlive the test.
-  await h?.client.schedule.getHandle(searchOutboxScheduleId(`${queuePrefix}-search`)).delete().catch(() => undefined);
-  await h?.client.schedule.getHandle(rentRunScheduleId(`${queuePrefix}-rent`)).delete().catch(() => undefined);
-  await h?.client.schedule.getHandle(notificationOutboxScheduleId(`${queuePrefix}-leases`)).delete().catch(() => undefined);
+  if (h) await deleteSchedulesOf(h, queuePrefix);
   await h?.close();
 });
 

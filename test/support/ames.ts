@@ -1,7 +1,7 @@
 /** The real Ames sales, read from the shared data folder for tests to compare against. */
 import fs from 'node:fs';
 import { parse } from 'csv-parse/sync';
-import { AMES_CSV_PATH } from '../../lib/listing-imports';
+import { AMES_CSV_PATH } from '../../lib/config';
 
 export { AMES_CSV_PATH };
 

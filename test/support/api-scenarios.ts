@@ -15,10 +15,14 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { createApp } from '../../api/app';
 import type { Role } from '../../domain/roles';
 import { createSearchWorker } from '../../workers/search-worker';
-import { createLeaseWorker } from '../../workers/lease-worker';
 import { createStripe } from '../../lib/stripe';
 import { QueryTypes } from 'sequelize';
-import { searchReindexWorkflowId } from '../../workflows/search-reindex';
+import { DEFAULT_RENEWAL } from '../../contracts/lease';
+import { searchReindexWorkflowId } from '../../contracts/search';
+import { addDays, daysBetween, todayUtc } from '../../domain/calendar';
+import { leaseEndDate, rentSchedule } from '../../domain/rent-schedule';
+import { savedCard } from './stripe';
+import { startLeaseWorkers } from './workers';
 import { eventually, requestVia, workflowBundle, type Harness } from './harness';
 
 import { AMES_CSV_PATH as AMES_CSV } from './ames';
@@ -298,36 +302,31 @@ export const STACK_TRACE = /\bat\s+\S.*\.(ts|js|mjs|cjs):\d+|"stack"\s*:/;
 
 // ---------------------------------------------------------------- leases
 
-/** A lease worker on the harness's lease task queue (localstripe for cards). */
-export async function startLeaseWorker(h: Harness) {
-  const worker = await createLeaseWorker({
-    connection: h.nativeConnection,
-    namespace: h.config.temporal.namespace,
-    taskQueue: h.deps.leaseTaskQueue!,
-    deps: { db: h.db, stripe: createStripe(h.config), offSessionConfirm: !h.config.stripe.embedded },
-    workflowBundle: await workflowBundle(),
-    shutdownGraceSeconds: 5,
-  });
-  const running = worker.run();
-  return {
-    worker,
-    async stop() {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
-      await running;
-    },
-  };
-}
+/** The lease workers on the harness's lease task queue (localstripe for cards). */
+export const startLeaseWorker = (h: Harness) => startLeaseWorkers(h);
 
 /** A localstripe customer with a card that pays. */
-export async function stripeCard(h: Harness): Promise<{ customerId: string; paymentMethodId: string }> {
-  const stripe = createStripe(h.config);
-  const customer = await stripe.customers.create({ email: `tenant-${randomUUID()}@example.com` });
-  const pm = await stripe.paymentMethods.create({ type: 'card', card: { number: '4242424242424242', exp_month: 12, exp_year: 2030, cvc: '123' } } as never);
-  await stripe.paymentMethods.attach(pm.id, { customer: customer.id });
-  return { customerId: customer.id, paymentMethodId: pm.id };
-}
+export const stripeCard = (h: Harness) => savedCard(createStripe(h.config));
 
 export const MONTHLY_RENT = 150_000;
+
+/**
+ * The latest start date, within the last 30 days, for which a lease of
+ * `termMonths` (rent due on the 1st, the default 60 days' notice) has made
+ * its renewal offer by `today`: the offer comes with the first period due on
+ * or after the notice date. Computed from the calendar with the rules the
+ * workflow runs, so the answer holds whatever the day of the month.
+ */
+export function startDateWithRenewalOfferBy(today: string, termMonths: number): string {
+  for (let back = 0; back <= 30; back++) {
+    const start = addDays(today, -back);
+    const end = leaseEndDate(start, termMonths);
+    const offerOn = addDays(end, -DEFAULT_RENEWAL.noticeDays);
+    const offeredWith = rentSchedule(start, end, MONTHLY_RENT).find((p) => daysBetween(offerOn, p.dueOn) >= 0);
+    if (offeredWith && offeredWith.dueOn <= today) return start;
+  }
+  throw new Error(`no start within 30 days of ${today} has a ${termMonths}-month lease's renewal offer made by then`);
+}
 
 /**
  * A lease offer on `propertyId` to these tenants, starting today. `incomeTimesRent` sets the
@@ -342,7 +341,7 @@ export const leaseBody = (
   return {
     propertyId,
     tenants: tenantIds.map((userId) => ({ userId })),
-    startDate: new Date().toISOString().slice(0, 10),
+    startDate: todayUtc(),
     termMonths: 12,
     monthlyRent: { amountMinor: MONTHLY_RENT, currency: 'USD' },
     deposit: { amountMinor: 200_000, currency: 'USD' },

@@ -55,7 +55,11 @@ export interface Harness {
   connection: Connection;
   nativeConnection: NativeConnection;
   app: App;
+  /** The search queue; the lease, notification and rent queues are named after it. */
   taskQueue: string;
+  leaseTaskQueue: string;
+  notificationTaskQueue: string;
+  rentTaskQueue: string;
   indexPrefix: string;
   alias: string;
   deps: ApiDeps;
@@ -125,6 +129,9 @@ export async function createHarness(name: string): Promise<Harness> {
     nativeConnection,
     app,
     taskQueue,
+    leaseTaskQueue: `${taskQueue}-leases`,
+    notificationTaskQueue: `${taskQueue}-notifications`,
+    rentTaskQueue: `${taskQueue}-rent`,
     indexPrefix,
     alias: listingsAlias(indexPrefix),
     deps,

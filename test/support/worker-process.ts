@@ -7,6 +7,10 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { notificationOutboxScheduleId } from '../../contracts/notifications';
+import { rentRunScheduleId } from '../../contracts/rent-run';
+import { searchOutboxScheduleId } from '../../contracts/search';
+import { taskQueues } from '../../lib/task-queues';
 import type { Harness } from './harness';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -44,4 +48,11 @@ export function startWorkerProcess(h: Harness, queuePrefix: string, env: Record<
 
 export function killAllWorkerProcesses() {
   for (const proc of spawned) if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+}
+
+/** The worker process creates its queues' schedules at start: a test removes them so none outlives it. */
+export async function deleteSchedulesOf(h: Harness, queuePrefix: string) {
+  const queues = taskQueues(queuePrefix);
+  const ids = [searchOutboxScheduleId(queues.search), rentRunScheduleId(queues.rent), notificationOutboxScheduleId(queues.leases)];
+  await Promise.all(ids.map((id) => h.client.schedule.getHandle(id).delete().catch(() => undefined)));
 }

@@ -1,7 +1,7 @@
 /** Lease documents are real PDFs: parsed back, their text and hashes checked. */
 import { createHash, randomUUID } from 'node:crypto';
-import type { LeaseTerms, Signature } from '../../domain/lease';
-import { LeaseTermsSchema } from '../../domain/lease';
+import type { LeaseTerms, Signature } from '../../contracts/lease';
+import { LeaseTermsSchema } from '../../contracts/lease.schema';
 import { appendSignaturePage, renderLeaseAgreement } from '../../lib/documents/lease-agreement';
 import { readPdf } from '../support/pdf-text';
 

@@ -11,10 +11,15 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { allocateOldestFirst } from '../../domain/collection';
 import type { RentPeriod } from '../../domain/rent-schedule';
-import type { LeaseInput, LeaseState, LeaseStatus } from '../../domain/lease';
-import { DEFAULT_RENEWAL, LeaseTermsSchema } from '../../domain/lease';
+import { LeaseTermsSchema } from '../../contracts/lease.schema';
 import {
+  DEFAULT_RENEWAL,
+  LEASE_WORKFLOW_TYPE,
   leaseStateQuery,
+  type LeaseInput,
+  type LeaseState,
+  type LeaseStatus,
+  type LeaseWorkflow,
   manualPaymentUpdate,
   moveOutUpdate,
   paymentMethodUpdatedUpdate,
@@ -28,8 +33,7 @@ import {
   paymentReversedSignal,
   type CollectionOutcome,
   type LeaseActivities,
-  type leaseWorkflow,
-} from '../../workflows/lease';
+} from '../../contracts/lease';
 import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { CUSTOM_SEARCH_ATTRIBUTES } from '../../domain/search-attributes';
@@ -98,7 +102,7 @@ function fakeWorld(script: (periodIndex: number, attempt: number, paymentMethodI
     return { status: 'failed', declineKind: outcome === 'hard' ? 'hard' : 'soft', message: 'Your card was declined.' };
   }
   const activities: LeaseActivities = {
-    async recordLeaseStatus(_id, status) {
+    async recordLeaseStatus({ status }) {
       statuses.push(status);
     },
     async createAgreement() {
@@ -107,39 +111,39 @@ function fakeWorld(script: (periodIndex: number, attempt: number, paymentMethodI
     async storeSignedAgreement() {
       return { documentId: 'doc-2', sha256: 'b'.repeat(64) };
     },
-    async chargeDeposit(input) {
-      deposit += input.terms.deposit.amountMinor;
+    async chargeDeposit(a) {
+      deposit += a.deposit.amountMinor;
       return { status: 'succeeded' };
     },
-    async billRentPeriod(_id, _currency, period) {
+    async billRentPeriod({ period }) {
       return bill(period);
     },
-    async scheduleRentPeriods(_id, _currency, paymentMethod, periods, replace) {
+    async scheduleRentPeriods({ paymentMethod, periods, replace }) {
       card = paymentMethod.paymentMethodId;
       if (replace) for (const [i] of scheduled) if (i >= (periods[0]?.index ?? 0) && !periods.some((p) => p.index === i)) scheduled.delete(i);
       for (const p of periods) scheduled.set(p.index, p);
     },
-    async savePaymentMethod(_id, paymentMethod) {
+    async savePaymentMethod({ paymentMethod }) {
       card = paymentMethod.paymentMethodId;
       savedCards.push(card);
     },
-    async collectRentPeriod(_id, periodIndex) {
+    async collectRentPeriod({ periodIndex }) {
       bill(scheduled.get(periodIndex)!);
       return attemptCharge(periodIndex, 1, card);
     },
-    async issueReceipt(_id, paymentId) {
+    async issueReceipt({ paymentId }) {
       receipts.push(paymentId);
       return { documentId: `receipt-${paymentId}` };
     },
-    async chargeEarlyTerminationFee(_id, _currency, amountMinor) {
+    async chargeEarlyTerminationFee({ amountMinor }) {
       if (!charges.some((c) => c.id === 'termination')) {
         charges.push({ id: 'termination', periodIndex: 0, kind: 'early_termination_fee', dueOn: '0000-01-01', amountMinor, openMinor: amountMinor });
       }
     },
-    async collectBalance(input, periodIndex, attempt) {
-      return attemptCharge(periodIndex, attempt, input.paymentMethod.paymentMethodId);
+    async collectBalance({ paymentMethod, periodIndex, attempt }) {
+      return attemptCharge(periodIndex, attempt, paymentMethod.paymentMethodId);
     },
-    async applyLateFees(_id, _currency, periodIndex, fees) {
+    async applyLateFees({ periodIndex, fees }) {
       let added = 0;
       for (const fee of fees) {
         const id = `fee-${periodIndex}-${fee.forDay}`;
@@ -149,17 +153,17 @@ function fakeWorld(script: (periodIndex: number, attempt: number, paymentMethodI
       }
       return { addedMinor: added };
     },
-    async recordManualPayment(_id, _currency, payment) {
+    async recordManualPayment({ payment }) {
       return { paymentId: payment.idempotencyKey, allocatedMinor: pay(payment.amountMinor) };
     },
-    async periodOpenMinor(_id, periodIndex) {
+    async periodOpenMinor({ periodIndex }) {
       return charges.filter((c) => c.periodIndex === periodIndex).reduce((n, c) => n + c.openMinor, 0);
     },
-    async notify(_id, template, _data, to) {
+    async notify({ template, to }) {
       expect(to.length).toBeGreaterThan(0);
       notices.push(template);
     },
-    async settleDeposit(_input, deductions) {
+    async settleDeposit({ deductions }) {
       const total = deductions.reduce((n, d) => n + d.amountMinor, 0);
       if (total > 0) charges.push({ id: 'damages', periodIndex: 0, kind: 'damages', dueOn: '9999-12-31', amountMinor: total, openMinor: total });
       const applied = Math.min(deposit, open());
@@ -236,7 +240,7 @@ async function recordHistories(workflowId: string, name: string) {
   }
 }
 
-async function signAll(handle: WorkflowHandle<typeof leaseWorkflow>, input: LeaseInput) {
+async function signAll(handle: WorkflowHandle<LeaseWorkflow>, input: LeaseInput) {
   const state = await untilStatus(handle, 'awaiting_signatures');
   for (const party of input.terms.parties) {
     await handle.executeUpdate(signUpdate, {
@@ -254,7 +258,7 @@ test('a whole lease: screening, signatures, deposit, 13 rent periods with a soft
   const input = await leaseInput({ renewal: { ...DEFAULT_RENEWAL, noAnswer: 'end' } });
   const tenant = input.terms.parties.find((p) => p.role === 'tenant')!;
   const result = await withWorker(world.activities, async (taskQueue) => {
-    const handle = await env.client.workflow.start<typeof leaseWorkflow>('leaseWorkflow', { workflowId: `lease-${input.terms.leaseId}`, taskQueue, args: [input] });
+    const handle = await env.client.workflow.start<LeaseWorkflow>(LEASE_WORKFLOW_TYPE, { workflowId: `lease-${input.terms.leaseId}`, taskQueue, args: [input] });
     const state = await untilStatus(handle, 'awaiting_signatures');
     // A stranger cannot sign, nor can a party sign a stale document.
     await expect(
@@ -337,7 +341,7 @@ test('an offer nobody signs expires after the signing deadline', async () => {
   const world = fakeWorld(() => 'succeeded');
   const input = await leaseInput();
   const result = await withWorker(world.activities, async (taskQueue) =>
-    env.client.workflow.execute<typeof leaseWorkflow>('leaseWorkflow', { workflowId: `lease-${input.terms.leaseId}`, taskQueue, args: [input] }),
+    env.client.workflow.execute<LeaseWorkflow>(LEASE_WORKFLOW_TYPE, { workflowId: `lease-${input.terms.leaseId}`, taskQueue, args: [input] }),
   );
   expect(result.status).toBe('expired');
   expect(world.notices).toContain('offer_expired');
@@ -348,7 +352,7 @@ test('an application below the income rule waits for a manager, who may reject i
   const world = fakeWorld(() => 'succeeded');
   const input = await leaseInput({ incomeMinor: 300_000 }); // 2x the rent: below the review threshold
   const result = await withWorker(world.activities, async (taskQueue) => {
-    const handle = await env.client.workflow.start<typeof leaseWorkflow>('leaseWorkflow', { workflowId: `lease-${input.terms.leaseId}`, taskQueue, args: [input] });
+    const handle = await env.client.workflow.start<LeaseWorkflow>(LEASE_WORKFLOW_TYPE, { workflowId: `lease-${input.terms.leaseId}`, taskQueue, args: [input] });
     const state = await untilStatus(handle, 'awaiting_decision');
     expect(state.screening).toMatchObject({ decision: 'reject' });
     await expect(handle.executeUpdate(screeningDecisionUpdate, { args: [{ decision: 'reject', by: 'manager-1', reason: ' ' }] })).rejects.toMatchObject({ cause: { message: expect.stringMatching(/reason/) } });
@@ -363,7 +367,7 @@ test('after a hard decline the card is not retried until the tenant gives a new 
   const world = fakeWorld((period, _attempt, pm) => (period === 2 && pm === 'pm_1' ? 'hard' : 'succeeded'));
   const input = await leaseInput({ graceDays: 10 });
   const result = await withWorker(world.activities, async (taskQueue) => {
-    const handle = await env.client.workflow.start<typeof leaseWorkflow>('leaseWorkflow', { workflowId: `lease-${input.terms.leaseId}`, taskQueue, args: [input] });
+    const handle = await env.client.workflow.start<LeaseWorkflow>(LEASE_WORKFLOW_TYPE, { workflowId: `lease-${input.terms.leaseId}`, taskQueue, args: [input] });
     await signAll(handle, input);
     // Let time run until period 2 has been declined hard.
     for (let i = 0; i < 100 && !world.attempts.includes('2:1'); i++) await env.sleep('1 day');
@@ -392,7 +396,7 @@ test('a renewal accepted starts a second term at the offered rent (continuing as
   });
   const tenant = input.terms.parties.find((p) => p.role === 'tenant')!;
   const result = await withWorker(world.activities, async (taskQueue) => {
-    const handle = await env.client.workflow.start<typeof leaseWorkflow>('leaseWorkflow', { workflowId: `lease-${input.terms.leaseId}`, taskQueue, args: [input] });
+    const handle = await env.client.workflow.start<LeaseWorkflow>(LEASE_WORKFLOW_TYPE, { workflowId: `lease-${input.terms.leaseId}`, taskQueue, args: [input] });
     await signAll(handle, input);
     let state = await handle.query(leaseStateQuery);
     for (let i = 0; i < 200 && !state.renewalOffer; i++) {
@@ -426,7 +430,7 @@ test('rent collected by the rent run is signalled to the lease, which does not c
   const world = fakeWorld(() => 'succeeded');
   const input = await leaseInput({ termMonths: 2, startInDays: 3 });
   const result = await withWorker(world.activities, async (taskQueue) => {
-    const handle = await env.client.workflow.start<typeof leaseWorkflow>('leaseWorkflow', { workflowId: `lease-${input.terms.leaseId}`, taskQueue, args: [input] });
+    const handle = await env.client.workflow.start<LeaseWorkflow>(LEASE_WORKFLOW_TYPE, { workflowId: `lease-${input.terms.leaseId}`, taskQueue, args: [input] });
     await signAll(handle, input);
     // Wait until the lease has written its schedule and reached period 2, then play the rent run for it.
     let state = await handle.query(leaseStateQuery);
@@ -434,7 +438,7 @@ test('rent collected by the rent run is signalled to the lease, which does not c
       await env.sleep('1 day');
       state = await handle.query(leaseStateQuery);
     }
-    const outcome = await world.activities.collectRentPeriod(input.terms.leaseId, 2, state.nextDue!.dueOn);
+    const outcome = await world.activities.collectRentPeriod({ leaseId: input.terms.leaseId, periodIndex: 2, today: state.nextDue!.dueOn });
     await handle.signal(rentCollectedSignal, { periodIndex: 2, outcome });
     return handle.result();
   });
@@ -449,7 +453,7 @@ test('early termination charges the lease fee, prorates the last month to the mo
   const input = await leaseInput({ termMonths: 12, startInDays: 1 });
   const tenant = input.terms.parties.find((p) => p.role === 'tenant')!;
   const result = await withWorker(world.activities, async (taskQueue) => {
-    const handle = await env.client.workflow.start<typeof leaseWorkflow>('leaseWorkflow', { workflowId: `lease-${input.terms.leaseId}`, taskQueue, args: [input] });
+    const handle = await env.client.workflow.start<LeaseWorkflow>(LEASE_WORKFLOW_TYPE, { workflowId: `lease-${input.terms.leaseId}`, taskQueue, args: [input] });
     await signAll(handle, input);
     await untilStatus(handle, 'active');
     for (let i = 0; i < 100 && world.charges.filter((c) => c.kind === 'rent').length < 3; i++) await env.sleep('1 day');
@@ -485,7 +489,7 @@ test('a lease can be cancelled before move-in, not after', async () => {
   const world = fakeWorld(() => 'succeeded');
   const input = await leaseInput();
   const result = await withWorker(world.activities, async (taskQueue) => {
-    const handle = await env.client.workflow.start<typeof leaseWorkflow>('leaseWorkflow', { workflowId: `lease-${input.terms.leaseId}`, taskQueue, args: [input] });
+    const handle = await env.client.workflow.start<LeaseWorkflow>(LEASE_WORKFLOW_TYPE, { workflowId: `lease-${input.terms.leaseId}`, taskQueue, args: [input] });
     const awaiting = await untilStatus(handle, 'awaiting_signatures');
     expect(awaiting.parties?.map((p) => p.role).sort()).toEqual(['landlord', 'tenant']);
     expect(awaiting.termStart).toBe(input.terms.startDate);
@@ -510,7 +514,7 @@ test('a payment reversed after it succeeded is collected again, with the returne
   const world = fakeWorld(() => 'succeeded');
   const input = await leaseInput({ termMonths: 3, startInDays: 1 });
   const result = await withWorker(world.activities, async (taskQueue) => {
-    const handle = await env.client.workflow.start<typeof leaseWorkflow>('leaseWorkflow', { workflowId: `lease-${input.terms.leaseId}`, taskQueue, args: [input] });
+    const handle = await env.client.workflow.start<LeaseWorkflow>(LEASE_WORKFLOW_TYPE, { workflowId: `lease-${input.terms.leaseId}`, taskQueue, args: [input] });
     await signAll(handle, input);
     for (let i = 0; i < 100 && world.charges.filter((c) => c.kind === 'rent').length < 2; i++) await env.sleep('1 day');
     // What the webhook's processing does in the ledger: period 2 owed again, plus a fee.
@@ -534,7 +538,7 @@ test('a month-to-month lease ends on its move-out day when terminated after the 
   const input = await leaseInput({ termMonths: 1, startInDays: 1 });
   const tenant = input.terms.parties.find((p) => p.role === 'tenant')!;
   const result = await withWorker(world.activities, async (taskQueue) => {
-    const handle = await env.client.workflow.start<typeof leaseWorkflow>('leaseWorkflow', { workflowId: `lease-${input.terms.leaseId}`, taskQueue, args: [input] });
+    const handle = await env.client.workflow.start<LeaseWorkflow>(LEASE_WORKFLOW_TYPE, { workflowId: `lease-${input.terms.leaseId}`, taskQueue, args: [input] });
     await signAll(handle, input);
     // Into the second month (a new run): its only period is billed on its first day.
     let s = await handle.query(leaseStateQuery);

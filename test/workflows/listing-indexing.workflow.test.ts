@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import { indexingStateQuery, listingChangedSignal } from '../../workflows/listing-indexing';
+import { indexingStateQuery, listingChangedSignal } from '../../contracts/search';
 import { installQuietRuntime, workflowBundle } from '../support/harness';
 
 const TEST_SERVER = path.resolve(__dirname, '../../.tools/python/bin/temporal-test-server');
@@ -32,7 +32,7 @@ test('signals during a pass cause exactly one more pass; then it lingers and com
     taskQueue: 'indexing-unit',
     workflowBundle: await workflowBundle(),
     activities: {
-      async indexListings(ids: string[]) {
+      async indexListings({ listingIds: ids }: { listingIds: string[] }) {
         calls.push(ids);
         await gate; // hold the first pass until the test has signalled
         return { indexed: ids.length, stale: 0, deleted: 0 };
@@ -64,7 +64,7 @@ test('an activity failure is retried until it succeeds', async () => {
     taskQueue: 'indexing-retry',
     workflowBundle: await workflowBundle(),
     activities: {
-      async indexListings(ids: string[]) {
+      async indexListings({ listingIds: ids }: { listingIds: string[] }) {
         attempts++;
         if (attempts < 4) throw new Error('connect ECONNREFUSED 127.0.0.1:9200');
         return { indexed: ids.length, stale: 0, deleted: 0 };

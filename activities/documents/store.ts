@@ -1,0 +1,45 @@
+/**
+ * The document store: PDFs the processes produce (agreements, signed copies,
+ * receipts, statements), kept in Postgres with their SHA-256, and read back
+ * by id. A platform piece: every process stores its documents here.
+ */
+import { QueryTypes, type Sequelize } from 'sequelize';
+
+export interface StoredPdf {
+  bytes: Uint8Array;
+  sha256: string;
+  pages: number;
+}
+
+export function createDocumentStore(db: Sequelize) {
+  return {
+    /** Stores a PDF of a lease (optionally the receipt of one payment); returns its id. */
+    async store(leaseId: string, kind: string, pdf: StoredPdf, paymentId: string | null = null): Promise<string> {
+      const [row] = await db.query<{ id: string }>(
+        `insert into documents (id, lease_id, kind, content_type, sha256, pages, content, payment_id, created_at)
+         values (gen_random_uuid(), $1, $2, 'application/pdf', $3, $4, $5, $6, now()) returning id`,
+        { bind: [leaseId, kind, pdf.sha256, pdf.pages, Buffer.from(pdf.bytes), paymentId], type: QueryTypes.SELECT },
+      );
+      return row!.id;
+    },
+
+    async content(documentId: string): Promise<Uint8Array> {
+      const [row] = await db.query<{ content: Buffer }>('select content from documents where id = $1', { bind: [documentId], type: QueryTypes.SELECT });
+      if (!row) throw new Error(`document ${documentId} is missing`);
+      return new Uint8Array(row.content);
+    },
+
+    /** The one document of this kind for a lease, if stored (statements are one per lease). */
+    async findOne(leaseId: string, kind: string): Promise<string | undefined> {
+      const [row] = await db.query<{ id: string }>('select id from documents where lease_id = $1 and kind = $2', { bind: [leaseId, kind], type: QueryTypes.SELECT });
+      return row?.id;
+    },
+
+    async receiptOf(paymentId: string): Promise<string | undefined> {
+      const [row] = await db.query<{ id: string }>('select id from documents where payment_id = $1', { bind: [paymentId], type: QueryTypes.SELECT });
+      return row?.id;
+    },
+  };
+}
+
+export type DocumentStore = ReturnType<typeof createDocumentStore>;

@@ -1,0 +1,110 @@
+/**
+ * The notification outbox. A process's activity records a row (what to send,
+ * to whom) and starts its delivery workflow (contracts/notifications.ts);
+ * the delivery activity e-mails it and marks it sent. At least once: the
+ * row's id is the e-mail's Message-ID, so a mail client shows a repeat as
+ * one message. Delivery runs on a task queue of its own, so a slow or absent
+ * mail server never takes a business process's activity slots.
+ */
+import { activityInfo } from '@temporalio/activity';
+import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
+import { QueryTypes, type Sequelize } from 'sequelize';
+import { renderNotification } from '../../domain/notifications';
+import {
+  NOTIFICATION_DELIVERY_WORKFLOW_TYPE,
+  notificationWorkflowId,
+  type NotificationActivities,
+  type NotificationDeliveryWorkflow,
+  type NotificationRequest,
+} from '../../contracts/notifications';
+import type { Mailer } from '../../lib/mail';
+import { acceptLegacyInputs } from '../legacy-inputs';
+
+export interface NotificationDeps {
+  db: Sequelize;
+  temporal: Client;
+  /** The queue delivery workflows run on. */
+  notificationTaskQueue: string;
+}
+
+interface OutboxRow {
+  id: string;
+  template: string;
+  data: Record<string, string | number>;
+  recipients: string[];
+  sent_at: Date | null;
+}
+
+/** Starts the delivery of one row; a delivery already running (or done) is left alone. */
+async function startDelivery(deps: NotificationDeps, id: string, template: string, reusePolicy: WorkflowIdReusePolicy = WorkflowIdReusePolicy.REJECT_DUPLICATE) {
+  try {
+    await deps.temporal.workflow.start<NotificationDeliveryWorkflow>(NOTIFICATION_DELIVERY_WORKFLOW_TYPE, {
+      workflowId: notificationWorkflowId(id),
+      taskQueue: deps.notificationTaskQueue,
+      args: [{ notificationId: id }],
+      workflowIdReusePolicy: reusePolicy,
+      memo: { summary: `e-mail "${template}"` },
+    });
+    return true;
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return false;
+    throw err;
+  }
+}
+
+/** For processes' activities: record a notification and hand it to its delivery workflow. */
+export function createNotifications(deps: NotificationDeps) {
+  const { db } = deps;
+  return {
+    async notify({ leaseId, template, data, to }: NotificationRequest): Promise<void> {
+      // One row per activity invocation, so a retried activity records it once.
+      const info = activityInfo();
+      const dedupeKey = `${info.workflowExecution?.runId ?? 'standalone'}:${info.activityId}`;
+      const [row] = await db.query<{ id: string }>(
+        `with inserted as (
+           insert into notification_outbox (id, lease_id, template, data, recipients, dedupe_key, created_at)
+           values (gen_random_uuid(), $1, $2, $3::jsonb, $4::text[], $5, now()) on conflict (dedupe_key) do nothing returning id)
+         select id from inserted union all select id from notification_outbox where dedupe_key = $5`,
+        { bind: [leaseId, template, JSON.stringify(data), to, dedupeKey], type: QueryTypes.SELECT },
+      );
+      if (row && to.length) await startDelivery(deps, row.id, template);
+    },
+  };
+}
+
+export type Notifications = ReturnType<typeof createNotifications>;
+
+/** Delivery, on the notifications task queue. */
+export function createNotificationDelivery({ db, mailer }: { db: Sequelize; mailer: Mailer }): Pick<NotificationActivities, 'deliverNotification'> {
+  return {
+    async deliverNotification({ notificationId }) {
+      const [row] = await db.query<OutboxRow>('select id, template, data, recipients, sent_at from notification_outbox where id = $1', {
+        bind: [notificationId],
+        type: QueryTypes.SELECT,
+      });
+      if (!row || row.sent_at || !row.recipients.length) return { sent: false };
+      const { subject, text } = renderNotification(row.template, row.data);
+      await mailer.send({ to: row.recipients, subject, text, messageId: row.id });
+      await db.query('update notification_outbox set sent_at = now() where id = $1', { bind: [row.id] });
+      return { sent: true };
+    },
+  };
+}
+
+/** The sweep's activity (its schedule runs it on the leases task queue, where it always ran). */
+export function createNotificationSweep(deps: NotificationDeps): Pick<NotificationActivities, 'sendStaleNotifications'> {
+  const activities: Pick<NotificationActivities, 'sendStaleNotifications'> = {
+    async sendStaleNotifications({ minAgeSeconds, batchSize = 200 }) {
+      const rows = await deps.db.query<{ id: string; template: string }>(
+        `select id, template from notification_outbox where sent_at is null and cardinality(recipients) > 0
+            and created_at < now() - make_interval(secs => $1) order by created_at limit $2`,
+        { bind: [minAgeSeconds, batchSize], type: QueryTypes.SELECT },
+      );
+      let sent = 0;
+      // A delivery that failed or was terminated may run again; one still running is left to finish.
+      for (const { id, template } of rows) if (await startDelivery(deps, id, template, WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY)) sent++;
+      return { sent };
+    },
+  };
+  return acceptLegacyInputs(activities, { sendStaleNotifications: (minAgeSeconds: number, batchSize?: number) => ({ minAgeSeconds, batchSize }) });
+}

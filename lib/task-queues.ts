@@ -1,0 +1,17 @@
+/**
+ * Task queues, one per concern, so each can be scaled and rate-limited on its
+ * own. A prefix (TEMPORAL_TASK_QUEUE_PREFIX) lets several environments share a
+ * namespace without stealing each other's tasks.
+ */
+export function taskQueues(prefix: string) {
+  return {
+    /** Search indexing, reindexing and bulk listing imports (Postgres + Elasticsearch). */
+    search: `${prefix}-search`,
+    /** Lease workflows and their activities (Postgres, Stripe, PDF). */
+    leases: `${prefix}-leases`,
+    /** The daily rent run: batched Stripe charges under the request-rate limit. */
+    rent: `${prefix}-rent`,
+    /** E-mail delivery: a slow or absent mail server never takes another queue's activity slots. */
+    notifications: `${prefix}-notifications`,
+  } as const;
+}

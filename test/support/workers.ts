@@ -1,0 +1,73 @@
+/**
+ * Workers a test file runs in its own process, on the harness's task queues,
+ * built by the same functions as workers/main.ts builds them: the lease
+ * worker with the notifications worker beside it, and the rent worker.
+ */
+import type { Worker } from '@temporalio/worker';
+import type Stripe from 'stripe';
+import type { LeaseDeps } from '../../activities/lease';
+import { createMailer } from '../../lib/mail';
+import { createStripe } from '../../lib/stripe';
+import { createLeaseWorker, createNotificationWorker } from '../../workers/lease-worker';
+import { createRentWorker } from '../../workers/rent-worker';
+import { workflowBundle, type Harness } from './harness';
+
+export interface RunningWorkers {
+  workers: Worker[];
+  stop(): Promise<void>;
+}
+
+/** Runs workers until `stop()`, which drains them (safe to call twice). */
+export function running(...workers: Worker[]): RunningWorkers {
+  const runs = workers.map((w) => w.run());
+  return {
+    workers,
+    async stop() {
+      for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+      await Promise.allSettled(runs);
+    },
+  };
+}
+
+export interface LeaseWorkerOptions {
+  /** Default: the harness's lease queue (where the API starts leases). */
+  taskQueue?: string;
+  notificationTaskQueue?: string;
+  stripe?: Stripe;
+  /** Where e-mail goes (default: the SMTP sink of the test services). */
+  smtpUrl?: string;
+}
+
+/** The lease's activities' deps on the harness's services. */
+export function leaseDeps(h: Harness, o: Pick<LeaseWorkerOptions, 'notificationTaskQueue' | 'stripe'> = {}): LeaseDeps {
+  return {
+    db: h.db,
+    stripe: o.stripe ?? createStripe(h.config),
+    offSessionConfirm: !h.config.stripe.embedded,
+    temporal: h.client,
+    notificationTaskQueue: o.notificationTaskQueue ?? h.notificationTaskQueue,
+  };
+}
+
+/** The lease worker and, beside it, the notifications worker that delivers its e-mails. */
+export async function startLeaseWorkers(h: Harness, o: LeaseWorkerOptions = {}): Promise<RunningWorkers> {
+  const common = { connection: h.nativeConnection, namespace: h.config.temporal.namespace, workflowBundle: await workflowBundle(), shutdownGraceSeconds: 5 };
+  const notificationTaskQueue = o.notificationTaskQueue ?? h.notificationTaskQueue;
+  const deps = leaseDeps(h, { ...o, notificationTaskQueue });
+  const mailer = createMailer({ smtp: { ...h.config.smtp, url: o.smtpUrl ?? h.config.smtp.url } });
+  const lease = await createLeaseWorker({ ...common, taskQueue: o.taskQueue ?? h.leaseTaskQueue, deps });
+  const notifications = await createNotificationWorker({ ...common, taskQueue: notificationTaskQueue, deps: { ...deps, mailer } });
+  return running(lease, notifications);
+}
+
+export async function startRentWorker(h: Harness, o: { taskQueue?: string; concurrency?: number; stripe?: Stripe } = {}): Promise<RunningWorkers> {
+  const worker = await createRentWorker({
+    connection: h.nativeConnection,
+    namespace: h.config.temporal.namespace,
+    taskQueue: o.taskQueue ?? h.rentTaskQueue,
+    deps: { db: h.db, stripe: o.stripe ?? createStripe(h.config), offSessionConfirm: false, temporal: h.client, concurrency: o.concurrency ?? 4 },
+    workflowBundle: await workflowBundle(),
+    shutdownGraceSeconds: 5,
+  });
+  return running(worker);
+}

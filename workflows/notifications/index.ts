@@ -1,0 +1,2 @@
+export { notificationDeliveryWorkflow } from './delivery';
+export { notificationOutboxSweepWorkflow } from './sweep';

@@ -1,0 +1,3 @@
+export { listingIndexingWorkflow } from './listing-indexing';
+export { searchReindexWorkflow } from './reindex';
+export { searchOutboxSweepWorkflow } from './outbox-sweep';
