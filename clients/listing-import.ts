@@ -4,7 +4,8 @@
  */
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { LISTING_IMPORT_WORKFLOW_TYPE, listingImportWorkflowId, type ListingImportWorkflow } from '../contracts/listing-import';
-import type { ImportFormat, ImportReport } from '../domain/listing-import';
+import type { ImportFormat } from '../domain/listing-import';
+import type { ImportReport } from '../contracts/listing-import.schema';
 import { ImportBatchIdKey, ProcessStatusKey } from '../domain/search-attributes';
 import { ImportBatch, User } from '../models';
 import { importOwner } from '../models/import-owner';

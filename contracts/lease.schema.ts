@@ -6,11 +6,11 @@
  * types only, so no zod reaches the workflow bundle), and the API documents
  * the same schemas in its OpenAPI document.
  */
-import { z } from '../domain/zod';
+import { z } from './zod';
 import { isValidDate } from '../domain/calendar';
-import { LateFeePolicySchema } from '../domain/late-fees';
+import { LateFeePolicySchema } from './late-fee-policy.schema';
 import { LEASE_PARTY_ROLES, LEASE_STATUSES } from '../domain/lease';
-import { MoneySchema } from '../domain/money';
+import { MoneySchema } from './money.schema';
 
 export const LeasePartySchema = z.object({
   userId: z.uuid(),

@@ -14,7 +14,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { z } from 'zod';
 import type { IsoDate } from '../domain/calendar';
-import type { LateFee } from '../domain/late-fee-rules';
+import type { LateFee } from '../domain/late-fees';
 import type { LeaseStatus, RenewalPolicy } from '../domain/lease';
 import type { Currency, Money } from '../domain/money';
 import type { RentPeriod } from '../domain/rent-schedule';

@@ -1,11 +1,12 @@
 /**
- * Bulk listing import: the shared contract (formats, statuses, report) and the
- * pure rules that turn one Ames sale record into a property and a sold listing,
- * or into the reasons it was rejected.
+ * Bulk listing import: formats, statuses and the source rule, and the pure
+ * rules that turn one Ames sale record into a property and a sold listing, or
+ * into the reasons it was rejected (the report's schema is in
+ * contracts/listing-import.schema.ts).
  */
-import { z } from './zod';
-import type { ListingCreate } from './listing';
-import type { PropertyCreate, PropertyType } from './property';
+import type { ListingCreate } from '../contracts/listing.schema';
+import type { PropertyCreate } from '../contracts/property.schema';
+import type { PropertyType } from './property';
 
 export const IMPORT_FORMATS = ['csv', 'ndjson'] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
@@ -15,29 +16,14 @@ export type ImportStatus = (typeof IMPORT_STATUSES)[number];
 /** Rows are imported in chunks of this size: one transaction and one bulk index each. */
 export const IMPORT_CHUNK_SIZE = 1000;
 
-export const RowRejectionSchema = z.object({
-  row: z.number().int().describe('1-based data row number (the header is row 0)'),
-  ref: z.string().nullable().describe('The row id when it had one'),
-  reasons: z.array(z.string()),
-});
-export type RowRejection = z.infer<typeof RowRejectionSchema>;
-
-export const ImportReportSchema = z.object({
-  id: z.uuid(),
-  source: z.string(),
-  format: z.enum(IMPORT_FORMATS),
-  status: z.enum(IMPORT_STATUSES),
-  workflowId: z.string().nullable(),
-  totalRows: z.number().int().nullable(),
-  created: z.number().int(),
-  updated: z.number().int(),
-  unchanged: z.number().int(),
-  rejected: z.number().int(),
-  rejections: z.array(RowRejectionSchema),
-  startedAt: z.iso.datetime().nullable(),
-  finishedAt: z.iso.datetime().nullable(),
-});
-export type ImportReport = z.infer<typeof ImportReportSchema>;
+/** A row the import refused, and why. */
+export interface RowRejection {
+  /** 1-based data row number (the header is row 0). */
+  row: number;
+  /** The row id when it had one. */
+  ref: string | null;
+  reasons: string[];
+}
 
 /** Longest source name accepted. */
 export const IMPORT_SOURCE_MAX_LENGTH = 40;
@@ -52,12 +38,7 @@ export const IMPORT_SOURCE_RULE =
  * of the import's system owner's e-mail (`import+<source>@trilight.local`), so it
  * is a slug: nothing derived from it can be invalid.
  */
-export const ImportSourceSchema = z
-  .string()
-  .max(IMPORT_SOURCE_MAX_LENGTH, `must be at most ${IMPORT_SOURCE_MAX_LENGTH} characters`)
-  .regex(IMPORT_SOURCE_PATTERN, 'must be a slug: lower-case letters and digits, with single hyphens between them (e.g. "ames-2024")');
-
-export const isImportSource = (source: string): boolean => ImportSourceSchema.safeParse(source).success;
+export const isImportSource = (source: string): boolean => source.length <= IMPORT_SOURCE_MAX_LENGTH && IMPORT_SOURCE_PATTERN.test(source);
 
 /** One row, mapped: the property and its listing, each with a stable external reference. */
 export interface MappedRow {

@@ -3,8 +3,6 @@
  * No floats on a money path: conversions from user-facing major units go
  * through strings or integer arithmetic only.
  */
-import { z } from './zod';
-
 /** Minor-unit exponent per currency (ISO 4217); those not listed use 2. */
 const EXPONENTS: Record<string, number> = {
   BIF: 0, CLP: 0, DJF: 0, GNF: 0, ISK: 0, JPY: 0, KMF: 0, KRW: 0, PYG: 0,
@@ -14,21 +12,18 @@ const EXPONENTS: Record<string, number> = {
 
 /** Currencies the platform accepts. */
 export const SUPPORTED_CURRENCIES = ['USD', 'EUR', 'GBP', 'JPY', 'CAD', 'AUD', 'CHF', 'MXN'] as const;
-export const CurrencySchema = z.enum(SUPPORTED_CURRENCIES);
-export type Currency = z.infer<typeof CurrencySchema>;
+export type Currency = (typeof SUPPORTED_CURRENCIES)[number];
+
+/** An amount: a whole number of the currency's minor units. */
+export interface Money {
+  amountMinor: number;
+  currency: Currency;
+}
 
 export function currencyExponent(currency: string): number {
   return EXPONENTS[currency] ?? 2;
 }
 
-/** A non-negative whole number of minor units, within JavaScript's exact integer range. */
-export const MinorUnitsSchema = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
-
-export const MoneySchema = z.object({
-  amountMinor: MinorUnitsSchema.describe('Amount in the currency\'s minor units (cents for USD, yen for JPY)'),
-  currency: CurrencySchema,
-});
-export type Money = z.infer<typeof MoneySchema>;
 
 /**
  * Converts a decimal string in major units ("250000", "1999.99") to minor units

@@ -1,9 +1,6 @@
-import { z } from './zod';
-
 /** Who a user is to the platform. A user may hold several roles. */
 export const ROLES = ['admin', 'manager', 'owner', 'tenant', 'buyer', 'seller', 'inspector', 'contractor', 'ops'] as const;
-export const RoleSchema = z.enum(ROLES);
-export type Role = z.infer<typeof RoleSchema>;
+export type Role = (typeof ROLES)[number];
 
 /** Roles that see every resource (ops reads, admin reads and writes). */
 export const STAFF_ROLES: readonly Role[] = ['admin', 'ops'];

@@ -1,7 +1,8 @@
 /** Bearer tokens: HS256 JWTs whose claims are the user id (`sub`) and roles. */
 import { sign, verify } from 'hono/jwt';
 import { z } from 'zod';
-import { RoleSchema, type Role } from '../domain/roles';
+import { RoleSchema } from '../contracts/roles.schema';
+import { type Role } from '../domain/roles';
 
 const ClaimsSchema = z.object({
   sub: z.uuid(),

@@ -1,6 +1,6 @@
 /** The organization's late-fee policy, stored as a setting; the built-in default until an admin sets one. */
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
-import { DEFAULT_LATE_FEE_POLICY, LateFeePolicySchema, type LateFeePolicy } from '../domain/late-fees';
+import { DEFAULT_LATE_FEE_POLICY, LateFeePolicySchema, type LateFeePolicy } from '../contracts/late-fee-policy.schema';
 
 const KEY = 'late_fee_policy';
 

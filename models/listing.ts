@@ -1,5 +1,6 @@
 import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
-import type { ListingPurpose, ListingStatus, Media } from '../domain/listing';
+import type { ListingPurpose, ListingStatus } from '../domain/listing';
+import type { Media } from '../contracts/listing.schema';
 import type { Currency } from '../domain/money';
 
 export class Listing extends Model<InferAttributes<Listing>, InferCreationAttributes<Listing>> {

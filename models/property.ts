@@ -1,4 +1,4 @@
-import type { LateFeePolicyOverride } from '../domain/late-fees';
+import type { LateFeePolicyOverride } from '../contracts/late-fee-policy.schema';
 import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
 import type { PropertyType } from '../domain/property';
 

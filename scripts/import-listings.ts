@@ -11,7 +11,8 @@ import { createSequelize } from '../lib/db';
 import { connectTemporal } from '../lib/temporal';
 import { initModels } from '../models';
 import { AMES_CSV_PATH, runListingImport } from '../clients/listing-import';
-import { ImportSourceSchema, type ImportFormat } from '../domain/listing-import';
+import { ImportSourceSchema } from '../contracts/listing-import.schema';
+import { type ImportFormat } from '../domain/listing-import';
 
 
 async function main() {

@@ -6,7 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { RoleSchema } from '../domain/roles';
+import { RoleSchema } from '../contracts/roles.schema';
 import { signToken } from '../lib/auth-token';
 import { loadConfig } from '../lib/config';
 import { createSequelize } from '../lib/db';

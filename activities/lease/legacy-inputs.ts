@@ -3,7 +3,7 @@
  * before activities took one input object (see ../legacy-inputs.ts).
  */
 import type { IsoDate } from '../../domain/calendar';
-import type { LateFee } from '../../domain/late-fee-rules';
+import type { LateFee } from '../../domain/late-fees';
 import type { Currency } from '../../domain/money';
 import type { RentPeriod } from '../../domain/rent-schedule';
 import type { Deduction, LeaseActivities, LeaseInput, LeaseStatus, ManualPayment, PaymentMethodRef, ReceiptHeader, Signature } from '../../contracts/lease';

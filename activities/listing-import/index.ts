@@ -5,13 +5,7 @@
  */
 import { parse as parseCsv } from 'csv-parse/sync';
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
-import {
-  IMPORT_CHUNK_SIZE,
-  mapAmesRow,
-  type ImportFormat,
-  type MappedRow,
-  type RowRejection,
-} from '../../domain/listing-import';
+import { IMPORT_CHUNK_SIZE, mapAmesRow, type ImportFormat, type MappedRow, type RowRejection } from '../../domain/listing-import';
 import type { ListingImportActivities } from '../../contracts/listing-import';
 import { ImportBatch } from '../../models';
 import { acceptLegacyInputs } from '../legacy-inputs';

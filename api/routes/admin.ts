@@ -1,8 +1,9 @@
-import { LateFeePolicySchema } from '../../domain/late-fees';
+import { LateFeePolicySchema } from '../../contracts/late-fee-policy.schema';
 import { organizationLateFeePolicy, setOrganizationLateFeePolicy } from '../../lib/late-fee-policy';
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { WorkflowIdConflictPolicy, WorkflowNotFoundError } from '@temporalio/client';
-import { IMPORT_SOURCE_RULE, ImportReportSchema, ImportSourceSchema, type ImportFormat } from '../../domain/listing-import';
+import { IMPORT_SOURCE_RULE, type ImportFormat } from '../../domain/listing-import';
+import { ImportReportSchema, ImportSourceSchema } from '../../contracts/listing-import.schema';
 import { ProcessStatusKey } from '../../domain/search-attributes';
 import { ImportBatch } from '../../models';
 import { importReport, startListingImport } from '../../clients/listing-import';

@@ -1,14 +1,7 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { Op, type WhereOptions } from 'sequelize';
-import {
-  ListingCreateSchema,
-  ListingSchema,
-  ListingStatusSchema,
-  ListingUpdateSchema,
-  PUBLIC_LISTING_STATUSES,
-  statusChangeProblem,
-  type Listing as ListingApi,
-} from '../../domain/listing';
+import { ListingCreateSchema, ListingSchema, ListingStatusSchema, ListingUpdateSchema, type Listing as ListingApi } from '../../contracts/listing.schema';
+import { PUBLIC_LISTING_STATUSES, statusChangeProblem } from '../../domain/listing';
 import { todayUtc } from '../../domain/calendar';
 import { Listing, Property, Unit } from '../../models';
 import { canManage, canRead, isStaff } from '../access';

@@ -1,13 +1,6 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { Op, UniqueConstraintError, type WhereOptions } from 'sequelize';
-import {
-  PropertyCreateSchema,
-  PropertySchema,
-  PropertyUpdateSchema,
-  UnitCreateSchema,
-  UnitSchema,
-  type Property as PropertyApi,
-} from '../../domain/property';
+import { PropertyCreateSchema, PropertySchema, PropertyUpdateSchema, UnitCreateSchema, UnitSchema, type Property as PropertyApi } from '../../contracts/property.schema';
 import { Property, Unit, User } from '../../models';
 import { canManage, canRead, hasRole, isStaff } from '../access';
 import type { AppEnv, Principal } from '../deps';

@@ -1,7 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { estypes } from '@elastic/elasticsearch';
 import type { ListingSearchDoc } from '../../domain/listing';
-import { ListingSearchQuerySchema, ListingSearchResultSchema } from '../../domain/listing-search';
+import { ListingSearchQuerySchema, ListingSearchResultSchema } from '../../contracts/listing-search.schema';
 import { listingsAlias } from '../../lib/search/listing-index';
 import { buildListingSearch, SearchInputError, toSearchResult } from '../../lib/search/listing-query';
 import type { AppEnv } from '../deps';

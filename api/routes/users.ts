@@ -1,6 +1,6 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { Op, UniqueConstraintError } from 'sequelize';
-import { RoleSchema } from '../../domain/roles';
+import { RoleSchema } from '../../contracts/roles.schema';
 import { User } from '../../models';
 import type { AppEnv } from '../deps';
 import { ApiProblem, notFound } from '../problem';

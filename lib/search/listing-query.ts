@@ -6,7 +6,7 @@
 import type { estypes } from '@elastic/elasticsearch';
 import { haversineMetres } from '../../domain/geo';
 import type { ListingSearchDoc } from '../../domain/listing';
-import type { ListingSearchQuery, ListingSearchResult, SearchSort } from '../../domain/listing-search';
+import type { ListingSearchQuery, ListingSearchResult, SearchSort } from '../../contracts/listing-search.schema';
 import { currencyExponent, majorToMinor, type Currency } from '../../domain/money';
 
 export class SearchInputError extends Error {

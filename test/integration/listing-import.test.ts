@@ -3,7 +3,7 @@
  * run; bad rows rejected with reasons while good ones land; JSON lines too.
  */
 import { QueryTypes } from 'sequelize';
-import type { ImportReport } from '../../domain/listing-import';
+import type { ImportReport } from '../../contracts/listing-import.schema';
 import { amesSales, readAmesCsv } from '../support/ames';
 import { createHarness, eventually, type Harness } from '../support/harness';
 

@@ -5,7 +5,7 @@
  */
 import { QueryTypes } from 'sequelize';
 import { haversineMetres } from '../../domain/geo';
-import type { ListingSearchResult } from '../../domain/listing-search';
+import type { ListingSearchResult } from '../../contracts/listing-search.schema';
 import { runListingImport } from '../../clients/listing-import';
 import { amesSales, readAmesCsv, type AmesSale } from '../support/ames';
 import { createHarness, type Harness } from '../support/harness';

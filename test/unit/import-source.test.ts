@@ -3,7 +3,7 @@
  * it is always a valid address: nothing invalid can reach the `User` schema.
  */
 import { z } from 'zod';
-import { ImportSourceSchema } from '../../domain/listing-import';
+import { ImportSourceSchema } from '../../contracts/listing-import.schema';
 import { importOwner } from '../../models/import-owner';
 import type { User as UserModel } from '../../models/user';
 

@@ -1,4 +1,5 @@
-import { LateFeePolicySchema, effectivePolicy, lateFeesDue, type LateFeePolicy } from '../../domain/late-fees';
+import { LateFeePolicySchema, effectivePolicy, type LateFeePolicy } from '../../contracts/late-fee-policy.schema';
+import { lateFeesDue } from '../../domain/late-fees';
 
 const ORG: LateFeePolicy = LateFeePolicySchema.parse({
   graceDays: 5,

@@ -1,12 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import {
-  LISTING_STATUSES,
-  ListingCreateSchema,
-  ListingUpdateSchema,
-  statusChangeProblem,
-  type ListingPurpose,
-  type ListingStatus,
-} from '../../domain/listing';
+import { LISTING_STATUSES, statusChangeProblem, type ListingPurpose, type ListingStatus } from '../../domain/listing';
+import { ListingCreateSchema, ListingUpdateSchema } from '../../contracts/listing.schema';
 
 describe('statusChangeProblem', () => {
   it.each<[ListingPurpose, ListingStatus, ListingStatus]>([

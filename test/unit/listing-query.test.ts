@@ -1,7 +1,7 @@
 import type { estypes } from '@elastic/elasticsearch';
 import { haversineMetres } from '../../domain/geo';
 import type { ListingSearchDoc } from '../../domain/listing';
-import { ListingSearchQuerySchema } from '../../domain/listing-search';
+import { ListingSearchQuerySchema } from '../../contracts/listing-search.schema';
 import {
   SearchInputError,
   buildListingSearch,

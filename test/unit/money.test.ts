@@ -1,10 +1,5 @@
-import {
-  CurrencySchema,
-  MoneySchema,
-  currencyExponent,
-  majorToMinor,
-  minorToMajorString,
-} from '../../domain/money';
+import { CurrencySchema, MoneySchema } from '../../contracts/money.schema';
+import { currencyExponent, majorToMinor, minorToMajorString } from '../../domain/money';
 
 describe('currencyExponent', () => {
   it('uses 2 decimals by default, 0 for yen-like and 3 for dinar-like currencies', () => {

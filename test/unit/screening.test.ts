@@ -1,4 +1,5 @@
-import { ScreeningThresholdsSchema, screenApplication, type ScreeningInput } from '../../domain/screening';
+import { ScreeningThresholdsSchema } from '../../contracts/screening.schema';
+import { screenApplication, type ScreeningInput } from '../../domain/screening';
 
 const DEFAULTS = ScreeningThresholdsSchema.parse({});
 

@@ -8,9 +8,9 @@
 import { ApplicationFailure, condition, patched } from '@temporalio/workflow';
 import { addDays } from '../../domain/calendar';
 import { DEFAULT_SIGNING_DAYS } from '../../domain/lease';
-import { DEFAULT_SCREENING_THRESHOLDS, screenApplication } from '../../domain/screening-rules';
+import { DEFAULT_SCREENING_THRESHOLDS, screenApplication } from '../../domain/screening';
 import { LeaseFailure } from '../../contracts/lease';
-import { act } from './activities';
+import { act } from './proxies';
 import { today, type LeaseRun } from './lease-run';
 import { LeasePatch } from './patches';
 

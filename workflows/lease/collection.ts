@@ -8,10 +8,10 @@
 import { condition, patched } from '@temporalio/workflow';
 import { addDays, daysBetween, type IsoDate } from '../../domain/calendar';
 import { retryDates } from '../../domain/collection';
-import { lateFeesDue } from '../../domain/late-fee-rules';
+import { lateFeesDue } from '../../domain/late-fees';
 import type { RentPeriod } from '../../domain/rent-schedule';
 import type { CollectionOutcome } from '../../contracts/lease';
-import { act } from './activities';
+import { act } from './proxies';
 import { today, type LeaseRun } from './lease-run';
 import { LeasePatch } from './patches';
 

@@ -25,7 +25,7 @@ import {
   type SignatureRequest,
   type TerminationRequest,
 } from '../../contracts/lease';
-import { act, mail } from './activities';
+import { act, mail } from './proxies';
 import { LeasePatch } from './patches';
 import type { LeaseView } from './validators';
 

@@ -2,7 +2,7 @@
 import { condition } from '@temporalio/workflow';
 import { MOVE_OUT_DAYS } from '../../domain/lease';
 import type { LeaseState } from '../../contracts/lease';
-import { act } from './activities';
+import { act } from './proxies';
 import { today, type LeaseRun } from './lease-run';
 
 export async function closeOut(lease: LeaseRun): Promise<LeaseState> {

@@ -12,7 +12,7 @@ import { DEFAULT_DUNNING_DAYS } from '../../domain/collection';
 import { DEFAULT_REMINDER_DAYS, DEFAULT_RENEWAL, RENT_RUN_WAIT_HOURS, withBps } from '../../domain/lease';
 import { leaseEndDate, rentSchedule, type RentPeriod } from '../../domain/rent-schedule';
 import type { LeaseState, LeaseWorkflow } from '../../contracts/lease';
-import { act } from './activities';
+import { act } from './proxies';
 import { collectPeriod } from './collection';
 import { today, type LeaseRun } from './lease-run';
 import { closeOut } from './move-out';

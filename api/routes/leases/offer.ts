@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { effectivePolicy } from '../../../domain/late-fees';
+import { effectivePolicy } from '../../../contracts/late-fee-policy.schema';
 import { LEASE_WORKFLOW_TYPE, leaseWorkflowId, type LeaseInput, type LeaseParty, type LeaseWorkflow } from '../../../contracts/lease';
 import { LeaseTermsSchema } from '../../../contracts/lease.schema';
 import { organizationLateFeePolicy } from '../../../lib/late-fee-policy';

@@ -6,9 +6,9 @@
  */
 import { z } from '@hono/zod-openapi';
 import { addDays, isValidDate, todayUtc } from '../../../domain/calendar';
-import { LateFeePolicyOverrideSchema, LateFeePolicySchema } from '../../../domain/late-fees';
+import { LateFeePolicyOverrideSchema, LateFeePolicySchema } from '../../../contracts/late-fee-policy.schema';
 import { LEASE_STATUSES, MAX_DEDUCTIONS_MINOR, MAX_NOTE_LENGTH } from '../../../domain/lease';
-import { MoneySchema } from '../../../domain/money';
+import { MoneySchema } from '../../../contracts/money.schema';
 import { LeaseApplicationSchema, LeaseStateSchema as ContractLeaseStateSchema } from '../../../contracts/lease.schema';
 
 /** Lease offers start at most this long ago (back rent is not billed through the API) and at most this far ahead. */

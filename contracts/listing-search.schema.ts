@@ -1,8 +1,10 @@
 /** The listing search contract: what a client may ask and what it gets back. */
+import { PUBLIC_LISTING_STATUSES, type ListingStatus } from '../domain/listing';
+import { PROPERTY_TYPES } from '../domain/property';
+import { ListingPurposeSchema } from './listing.schema';
+import { CurrencySchema, MoneySchema } from './money.schema';
+import { PropertyTypeSchema } from './property.schema';
 import { z } from './zod';
-import { ListingPurposeSchema, PUBLIC_LISTING_STATUSES, type ListingStatus } from './listing';
-import { CurrencySchema, MoneySchema } from './money';
-import { PROPERTY_TYPES, PropertyTypeSchema } from './property';
 
 const csvOf = <T extends string>(values: readonly T[], name: string) =>
   z

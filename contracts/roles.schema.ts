@@ -1,0 +1,4 @@
+import { ROLES } from '../domain/roles';
+import { z } from './zod';
+
+export const RoleSchema = z.enum(ROLES);
