@@ -209,7 +209,7 @@ async function countsFor(db: Sequelize, dueOn: string) {
   const [row] = await db.query<{ invoices: string; succeeded: string; postings: string }>(
     `select (select count(*) from lease_charges c join rent_periods p on p.lease_id = c.lease_id and c.period_index = p.period_index where p.due_on = $1 and c.kind = 'rent') as invoices,
             (select count(*) from rent_periods where due_on = $1 and outcome = 'succeeded') as succeeded,
-            (select count(*) from ledger_transactions t join rent_periods p on p.lease_id = t.lease_id where p.due_on = $1 and t.kind = 'payment_received') as postings`,
+            (select count(*) from ledger_transactions t join rent_periods p on t.book_type = 'lease' and p.lease_id = t.book_id where p.due_on = $1 and t.kind = 'payment_received') as postings`,
     { bind: [dueOn], type: QueryTypes.SELECT },
   );
   return { invoices: Number(row!.invoices), succeeded: Number(row!.succeeded), postings: Number(row!.postings) };

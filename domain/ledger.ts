@@ -1,25 +1,71 @@
 /**
- * Double-entry bookkeeping for leases. Every movement of money is a
- * transaction of lines that balance (debits = credits, per currency). A
- * lease's balance is derived from these lines, never stored.
+ * Double-entry bookkeeping for the whole platform. Every movement of money is
+ * a transaction of lines that balance (debits = credits, in one currency),
+ * and every transaction belongs to a book: a lease's, a purchase's (its
+ * escrow), a property's operating book, and later a project's or a work
+ * order's. Balances are derived from the lines, never stored.
  *
- * Accounts are per lease (the ledger rows carry the lease id); the chart:
- *   tenant_receivable  asset      what the tenant owes
- *   cash               asset      money received (through Stripe or by hand)
- *   deposits_held      liability  security deposits we hold for the tenant
- *   rental_income      income     rent earned (credits reduce it)
- *   fee_income         income     late fees and returned-payment fees
- *   damages_income     income     move-out deductions
+ * The chart of accounts, in one place: each account's type (which sets its
+ * normal side) and the books that use it.
  */
+export const BOOK_TYPES = ['lease', 'purchase', 'property', 'project', 'work_order'] as const;
+export type BookType = (typeof BOOK_TYPES)[number];
+
+/** A book: the record whose money it is (the lease, the purchase, the property…). */
+export interface Book {
+  type: BookType;
+  id: string;
+}
+
+export const leaseBook = (leaseId: string): Book => ({ type: 'lease', id: leaseId });
+
+export const ACCOUNT_TYPES = ['asset', 'liability', 'income', 'expense', 'equity'] as const;
+export type AccountType = (typeof ACCOUNT_TYPES)[number];
+
+interface AccountDefinition {
+  type: AccountType;
+  books: readonly BookType[];
+  /** A contra account runs against its type's normal side (owner distributions reduce equity). */
+  contra?: true;
+  about: string;
+}
+
+const ALL_BOOKS = BOOK_TYPES;
+
 export const LEDGER_ACCOUNTS = {
-  tenant_receivable: 'asset',
-  cash: 'asset',
-  deposits_held: 'liability',
-  rental_income: 'income',
-  fee_income: 'income',
-  damages_income: 'income',
-} as const;
+  // Leases
+  tenant_receivable: { type: 'asset', books: ['lease'], about: 'what the tenant owes' },
+  cash: { type: 'asset', books: ALL_BOOKS, about: 'money received (through Stripe or by hand), less money paid out' },
+  deposits_held: { type: 'liability', books: ['lease'], about: 'security deposits held for tenants' },
+  rental_income: { type: 'income', books: ['lease'], about: 'rent earned (credits reduce it)' },
+  fee_income: { type: 'income', books: ['lease'], about: 'late fees, returned-payment and early-termination fees' },
+  damages_income: { type: 'income', books: ['lease'], about: 'move-out deductions' },
+  // Purchases: money held in escrow until closing, and what closing owes to whom
+  escrow_held: { type: 'liability', books: ['purchase'], about: 'earnest money and closing funds held in escrow for the parties' },
+  seller_proceeds_payable: { type: 'liability', books: ['purchase'], about: 'what closing owes the seller' },
+  commissions_payable: { type: 'liability', books: ['purchase'], about: 'brokers\' commissions owed at closing' },
+  title_recording_fees_payable: { type: 'liability', books: ['purchase'], about: 'title insurance and recording fees owed at closing' },
+  tax_prorations_payable: { type: 'liability', books: ['purchase'], about: 'property taxes prorated between buyer and seller, owed at closing' },
+  lien_payoffs_payable: { type: 'liability', books: ['purchase'], about: 'mortgages and liens paid off from the proceeds' },
+  // Property operating books, projects and work orders
+  repairs_expense: { type: 'expense', books: ['property', 'project', 'work_order'], about: 'repairs and maintenance' },
+  retainage_payable: { type: 'liability', books: ['project'], about: 'contractors\' pay withheld until the work is accepted' },
+  management_fees: { type: 'expense', books: ['property'], about: 'the property manager\'s fees' },
+  owner_distributions: { type: 'equity', books: ['property'], contra: true, about: 'money paid out to the owners' },
+} as const satisfies Record<string, AccountDefinition>;
 export type LedgerAccount = keyof typeof LEDGER_ACCOUNTS;
+
+/** The accounts a book of this type uses, in chart order. */
+export function accountsOf(book: BookType): LedgerAccount[] {
+  return (Object.keys(LEDGER_ACCOUNTS) as LedgerAccount[]).filter((a) => (LEDGER_ACCOUNTS[a].books as readonly BookType[]).includes(book));
+}
+
+/** Assets and expenses grow by debits; liabilities, income and equity by credits; a contra account the other way. */
+export function isDebitNormal(account: LedgerAccount): boolean {
+  const def: AccountDefinition = LEDGER_ACCOUNTS[account];
+  const debitType = def.type === 'asset' || def.type === 'expense';
+  return def.contra ? !debitType : debitType;
+}
 
 export interface LedgerLine {
   account: LedgerAccount;
@@ -27,18 +73,23 @@ export interface LedgerLine {
   creditMinor: number;
 }
 
-export const POSTING_KINDS = [
-  'rent_charged',
-  'fee_charged',
-  'credit_issued',
-  'payment_received',
-  'payment_reversed',
-  'deposit_received',
-  'deposit_applied',
-  'damages_charged',
-  'deposit_refunded',
-] as const;
-export type PostingKind = (typeof POSTING_KINDS)[number];
+/** The kinds of movement, each with the book it is posted to; its lines are postingLines. */
+export const POSTING_BOOKS = {
+  rent_charged: 'lease',
+  fee_charged: 'lease',
+  credit_issued: 'lease',
+  payment_received: 'lease',
+  payment_reversed: 'lease',
+  deposit_received: 'lease',
+  deposit_applied: 'lease',
+  damages_charged: 'lease',
+  deposit_refunded: 'lease',
+  /** Earnest money or closing funds into a purchase's escrow, and back out of it. */
+  escrow_received: 'purchase',
+  escrow_released: 'purchase',
+} as const satisfies Record<string, BookType>;
+export type PostingKind = keyof typeof POSTING_BOOKS;
+export const POSTING_KINDS = Object.keys(POSTING_BOOKS) as PostingKind[];
 
 function amount(minor: number): number {
   if (!Number.isSafeInteger(minor) || minor <= 0) {
@@ -72,7 +123,17 @@ export function postingLines(kind: PostingKind, minor: number): LedgerLine[] {
       return [dr('tenant_receivable', a), cr('damages_income', a)];
     case 'deposit_refunded':
       return [dr('deposits_held', a), cr('cash', a)];
+    case 'escrow_received':
+      return [dr('cash', a), cr('escrow_held', a)];
+    case 'escrow_released':
+      return [dr('escrow_held', a), cr('cash', a)];
   }
+}
+
+/** Lines a book of this type may not hold (an account outside its chart). */
+export function accountsOutsideBook(book: BookType, lines: readonly LedgerLine[]): LedgerAccount[] {
+  const allowed = new Set(accountsOf(book));
+  return [...new Set(lines.map((l) => l.account).filter((a) => !allowed.has(a)))];
 }
 
 export function isBalanced(lines: readonly LedgerLine[]): boolean {
@@ -81,13 +142,10 @@ export function isBalanced(lines: readonly LedgerLine[]): boolean {
   return lines.length >= 2 && debits === credits && lines.every((l) => l.debitMinor >= 0 && l.creditMinor >= 0);
 }
 
-/**
- * An account's balance in its normal direction: debit-normal for assets,
- * credit-normal for liabilities and income.
- */
+/** An account's balance in its normal direction (see isDebitNormal). */
 export function accountBalance(lines: readonly LedgerLine[], account: LedgerAccount): number {
   const debit = lines.filter((l) => l.account === account).reduce((n, l) => n + l.debitMinor - l.creditMinor, 0);
-  return LEDGER_ACCOUNTS[account] === 'asset' ? debit : 0 - debit;
+  return isDebitNormal(account) ? debit : 0 - debit;
 }
 
 /** What the tenant owes (negative: in credit). */

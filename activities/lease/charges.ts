@@ -7,6 +7,7 @@
  */
 import type { Sequelize } from 'sequelize';
 import type { LeaseActivities } from '../../contracts/lease';
+import { leaseBook } from '../../domain/ledger';
 import { postToLedger } from '../../lib/ledger';
 import type { CardCharges } from '../payments/card-charges';
 import { recordReceivedPayment } from '../payments/received';
@@ -43,7 +44,7 @@ export function createChargeActivities(db: Sequelize, cards: CardCharges, rent: 
         if (!(await addCharge(db, charge, transaction))) return;
         await postToLedger(
           db,
-          { leaseId, kind: 'fee_charged', amountMinor, currency, occurredOn: today, reference: 'early termination fee', idempotencyKey: `early-termination:${leaseId}` },
+          { book: leaseBook(leaseId), kind: 'fee_charged', amountMinor, currency, occurredOn: today, reference: 'early termination fee', idempotencyKey: `early-termination:${leaseId}` },
           transaction,
         );
       });
@@ -59,7 +60,7 @@ export function createChargeActivities(db: Sequelize, cards: CardCharges, rent: 
           await postToLedger(
             db,
             {
-              leaseId,
+              book: leaseBook(leaseId),
               kind: 'fee_charged',
               amountMinor: fee.amountMinor,
               currency,
@@ -91,7 +92,7 @@ export function createChargeActivities(db: Sequelize, cards: CardCharges, rent: 
         await postToLedger(
           db,
           {
-            leaseId,
+            book: leaseBook(leaseId),
             kind: 'payment_received',
             amountMinor: payment.amountMinor,
             currency,

@@ -8,6 +8,7 @@ import { QueryTypes, type Sequelize } from 'sequelize';
 import type Stripe from 'stripe';
 import type { LeaseActivities } from '../../contracts/lease';
 import { renderDepositStatement } from '../../lib/documents/deposit-statement';
+import { leaseBook } from '../../domain/ledger';
 import { postToLedger } from '../../lib/ledger';
 import type { DocumentStore } from '../documents/store';
 import { recordReceivedPayment } from '../payments/received';
@@ -25,7 +26,7 @@ export function createDepositSettlement(db: Sequelize, stripe: Stripe, rent: Ren
           await addCharge(db, { leaseId, kind: 'damages', periodIndex: 0, forDay: today, amountMinor: totalDeductions, currency }, transaction);
           await postToLedger(
             db,
-            { leaseId, kind: 'damages_charged', amountMinor: totalDeductions, currency, occurredOn: today, memo: JSON.stringify(deductions), idempotencyKey: `damages:${leaseId}` },
+            { book: leaseBook(leaseId), kind: 'damages_charged', amountMinor: totalDeductions, currency, occurredOn: today, memo: JSON.stringify(deductions), idempotencyKey: `damages:${leaseId}` },
             transaction,
           );
         }
@@ -33,9 +34,9 @@ export function createDepositSettlement(db: Sequelize, stripe: Stripe, rent: Ren
         // the tenant's bank took back (a dispute), which we no longer hold.
         const [held] = await db.query<{ total: number | null }>(
           `select (select coalesce(sum(l.credit_minor), 0) from ledger_lines l join ledger_transactions t on t.id = l.transaction_id
-                    where t.lease_id = $1 and t.kind = 'deposit_received' and l.account = 'deposits_held')
+                    where t.book_type = 'lease' and t.book_id = $1 and t.kind = 'deposit_received' and l.account = 'deposits_held')
                 - (select coalesce(sum(amount_minor), 0) from ledger_transactions
-                    where lease_id = $1 and kind = 'deposit_refunded' and idempotency_key like 'reversal:%') as total`,
+                    where book_type = 'lease' and book_id = $1 and kind = 'deposit_refunded' and idempotency_key like 'reversal:%') as total`,
           { bind: [leaseId], type: QueryTypes.SELECT, transaction },
         );
         const heldMinor = held?.total ?? 0;
@@ -53,7 +54,7 @@ export function createDepositSettlement(db: Sequelize, stripe: Stripe, rent: Ren
             { key, leaseId, reference: 'Security deposit applied at move-out', method: 'deposit', amountMinor: apply, currency },
             transaction,
           );
-          await postToLedger(db, { leaseId, kind: 'deposit_applied', amountMinor: apply, currency, occurredOn: today, idempotencyKey: key }, transaction);
+          await postToLedger(db, { book: leaseBook(leaseId), kind: 'deposit_applied', amountMinor: apply, currency, occurredOn: today, idempotencyKey: key }, transaction);
           await rent.allocate(leaseId, paymentId, apply, transaction);
         }
         return { heldMinor, appliedMinor: apply };
@@ -85,7 +86,7 @@ export function createDepositSettlement(db: Sequelize, stripe: Stripe, rent: Ren
           await db.query('update deposit_refunds set stripe_refund_id = $2 where lease_id = $1', { bind: [leaseId, refund.id], transaction });
           await postToLedger(
             db,
-            { leaseId, kind: 'deposit_refunded', amountMinor: refundMinor, currency, occurredOn: today, reference: refund.id, idempotencyKey: refundKey },
+            { book: leaseBook(leaseId), kind: 'deposit_refunded', amountMinor: refundMinor, currency, occurredOn: today, reference: refund.id, idempotencyKey: refundKey },
             transaction,
           );
         });

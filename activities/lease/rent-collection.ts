@@ -13,6 +13,7 @@ import { allocateOldestFirst } from '../../domain/collection';
 import type { Currency } from '../../domain/money';
 import type { RentPeriod } from '../../domain/rent-schedule';
 import type { CollectionOutcome, PaymentMethodRef } from '../../contracts/lease';
+import { leaseBook } from '../../domain/ledger';
 import { postToLedger } from '../../lib/ledger';
 import type { CardCharges } from '../payments/card-charges';
 
@@ -97,7 +98,7 @@ export function createRentCollection(db: Sequelize, cards: CardCharges) {
       await postToLedger(
         db,
         {
-          leaseId,
+          book: leaseBook(leaseId),
           kind: 'rent_charged',
           amountMinor: period.amountMinor,
           currency,

@@ -12,6 +12,7 @@ import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import type Stripe from 'stripe';
 import { classifyDecline, type DeclineKind } from '../../domain/collection';
 import type { Currency } from '../../domain/money';
+import { leaseBook } from '../../domain/ledger';
 import { postToLedger } from '../../lib/ledger';
 
 export interface PaymentsDeps {
@@ -110,7 +111,7 @@ export function createCardCharges({ db, stripe, offSessionConfirm }: PaymentsDep
       await postToLedger(
         db,
         {
-          leaseId: charge.leaseId,
+          book: leaseBook(charge.leaseId),
           kind: charge.postAs ?? 'payment_received',
           amountMinor: charge.amountMinor,
           currency: charge.currency,

@@ -16,6 +16,7 @@
 import { QueryTypes, type Sequelize } from 'sequelize';
 import type { Currency } from '../../domain/money';
 import type { StripeEventActivities } from '../../contracts/stripe-events';
+import { leaseBook } from '../../domain/ledger';
 import { postToLedger } from '../../lib/ledger';
 import { addCharge } from '../lease/rent-collection';
 
@@ -58,7 +59,7 @@ export function createStripeEventActivities({ db }: { db: Sequelize }): StripeEv
           await postToLedger(
             db,
             {
-              leaseId: payment.lease_id,
+              book: leaseBook(payment.lease_id),
               kind: 'deposit_refunded',
               amountMinor,
               currency: payment.currency,
@@ -75,7 +76,7 @@ export function createStripeEventActivities({ db }: { db: Sequelize }): StripeEv
         await postToLedger(
           db,
           {
-            leaseId: payment.lease_id,
+            book: leaseBook(payment.lease_id),
             kind: 'payment_reversed',
             amountMinor,
             currency: payment.currency,
@@ -120,7 +121,7 @@ export function createStripeEventActivities({ db }: { db: Sequelize }): StripeEv
             await postToLedger(
               db,
               {
-                leaseId: payment.lease_id,
+                book: leaseBook(payment.lease_id),
                 kind: 'fee_charged',
                 amountMinor: feeMinor,
                 currency: payment.currency,

@@ -13,7 +13,8 @@ import type Stripe from 'stripe';
 import { createLeaseActivities } from '../../activities/lease';
 import { LEASE_WORKFLOW_TYPE, leaseStateQuery, leaseWorkflowId, signUpdate, type LeaseInput, type LeaseWorkflow } from '../../contracts/lease';
 import { LeaseTermsSchema } from '../../contracts/lease.schema';
-import { ledgerBalances, ledgerInvariantViolations } from '../../lib/ledger';
+import { leaseBalances, ledgerInvariantViolations } from '../../lib/ledger';
+import { leaseBook } from '../../domain/ledger';
 import { createStripe } from '../../lib/stripe';
 import { smtpSinkDir } from '../../scripts/services';
 import { createHarness, eventually, type Harness } from '../support/harness';
@@ -95,12 +96,12 @@ test('from application to the first rent paid, on Postgres, localstripe and the 
     expect(firstCharge!.open_minor).toBe(0);
     expect(active.paidMinor).toBe(firstCharge!.amount_minor);
 
-    const balances = await ledgerBalances(h.db, leaseId);
+    const balances = await leaseBalances(h.db, leaseId);
     expect(balances.deposits_held).toBe(200_000);
     expect(balances.cash).toBe(200_000 + firstCharge!.amount_minor);
     expect(balances.tenant_receivable).toBe(0);
     expect(balances.rental_income).toBe(firstCharge!.amount_minor);
-    expect(await ledgerInvariantViolations(h.db, leaseId)).toEqual([]);
+    expect(await ledgerInvariantViolations(h.db, leaseBook(leaseId))).toEqual([]);
 
     const intents = await paymentIntentsWhere(stripe, (pi) => pi.metadata.leaseId === leaseId);
     expect(intents.map((pi) => [pi.status, pi.amount]).sort()).toEqual(
@@ -195,9 +196,9 @@ test('move-out settles the deposit once: deductions and unpaid rent applied, the
   const again = await env.run(activities.settleDeposit, { terms: input.terms, deductions, today: '2026-02-05' });
   expect(again).toEqual(first);
 
-  const balances = await ledgerBalances(h.db, leaseId);
+  const balances = await leaseBalances(h.db, leaseId);
   expect(balances).toMatchObject({ deposits_held: 0, tenant_receivable: 0, cash: 200_000 - 38_000, damages_income: 12_000, rental_income: 150_000 });
-  expect(await ledgerInvariantViolations(h.db, leaseId)).toEqual([]);
+  expect(await ledgerInvariantViolations(h.db, leaseBook(leaseId))).toEqual([]);
   const [deposit] = await h.db.query<{ stripe_payment_intent_id: string }>('select stripe_payment_intent_id from payments where idempotency_key = $1', {
     bind: [`deposit:${leaseId}`],
     type: QueryTypes.SELECT,

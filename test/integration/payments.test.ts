@@ -10,7 +10,7 @@ import { QueryTypes, type Sequelize } from 'sequelize';
 import type Stripe from 'stripe';
 import { createCardCharges, type CardCharge, type ChargeOutcome } from '../../activities/payments/card-charges';
 import { createSequelize } from '../../lib/db';
-import { ledgerBalances } from '../../lib/ledger';
+import { leaseBalances } from '../../lib/ledger';
 import { createStripe } from '../../lib/stripe';
 import { paymentIntentsWhere, savedCard } from '../support/stripe';
 import { createTestDatabase } from '../support/harness';
@@ -61,7 +61,7 @@ test('a successful charge is recorded, posted to the ledger, and a second run ch
 
   const intents = await intentsFor(c.idempotencyKey);
   expect(intents.map((pi) => [pi.id, pi.status, pi.amount])).toEqual([[first.paymentIntentId, 'succeeded', 150_000]]);
-  const balances = await ledgerBalances(db, c.leaseId);
+  const balances = await leaseBalances(db, c.leaseId);
   expect(balances.cash).toBe(150_000);
   expect(balances.tenant_receivable).toBe(-150_000); // paid ahead of any rent charge: a credit
   const [row] = await db.query<{ status: string }>('select status from payments where idempotency_key = $1', {
@@ -89,7 +89,7 @@ test('after a crash between creating and confirming the intent, the retry confir
   const outcome = await env.run(activities.chargeCard, c);
   expect(outcome).toMatchObject({ status: 'succeeded', paymentIntentId: orphan.id });
   expect((await intentsFor(c.idempotencyKey)).map((pi) => pi.id)).toEqual([orphan.id]);
-  expect((await ledgerBalances(db, c.leaseId)).cash).toBe(c.amountMinor);
+  expect((await leaseBalances(db, c.leaseId)).cash).toBe(c.amountMinor);
 });
 
 test('a declined card is a failed payment with a soft decline, and nothing reaches the ledger', async () => {
@@ -99,7 +99,7 @@ test('a declined card is a failed payment with a soft decline, and nothing reach
   // Running the same attempt again reads the outcome; it does not charge again.
   expect(await env.run(activities.chargeCard, c)).toMatchObject({ status: 'failed', paymentIntentId: outcome.paymentIntentId });
   expect(await intentsFor(c.idempotencyKey)).toHaveLength(1);
-  expect((await ledgerBalances(db, c.leaseId)).cash).toBe(0);
+  expect((await leaseBalances(db, c.leaseId)).cash).toBe(0);
 });
 
 test('concurrent runs of one charge confirm at most one intent', async () => {
@@ -109,7 +109,7 @@ test('concurrent runs of one charge confirm at most one intent', async () => {
   expect(succeeded.length).toBeGreaterThanOrEqual(1);
   const confirmed = (await intentsFor(c.idempotencyKey)).filter((pi) => pi.status === 'succeeded');
   expect(confirmed).toHaveLength(1);
-  expect((await ledgerBalances(db, c.leaseId)).cash).toBe(c.amountMinor);
+  expect((await leaseBalances(db, c.leaseId)).cash).toBe(c.amountMinor);
 });
 
 test('a key reused for a different amount is refused without charging', async () => {

@@ -22,7 +22,8 @@ import {
 } from '../../contracts/lease';
 import { LeaseTermsSchema } from '../../contracts/lease.schema';
 import { RENT_RUN_WORKFLOW_TYPE, type RentRunWorkflow } from '../../contracts/rent-run';
-import { ledgerBalances, ledgerInvariantViolations } from '../../lib/ledger';
+import { leaseBalances, ledgerInvariantViolations } from '../../lib/ledger';
+import { leaseBook } from '../../domain/ledger';
 import { createStripe } from '../../lib/stripe';
 import { createHarness, eventually, type Harness } from '../support/harness';
 import { savedCard } from '../support/stripe';
@@ -119,7 +120,7 @@ async function outcomeOf(leaseId: string, intents: Stripe.PaymentIntent[]) {
     'select template, sent_at is not null as sent from notification_outbox where lease_id = $1 order by created_at',
     { bind: [leaseId], type: QueryTypes.SELECT },
   );
-  const balances = await ledgerBalances(h.db, leaseId);
+  const balances = await leaseBalances(h.db, leaseId);
   const state = await h.client.workflow.getHandle(leaseWorkflowId(leaseId)).query(leaseStateQuery);
   return {
     succeededIntents: mine.length,
@@ -129,7 +130,7 @@ async function outcomeOf(leaseId: string, intents: Stripe.PaymentIntent[]) {
     succeededPayments: await count(`select count(*)::int as n from payments where lease_id = $1 and status = 'succeeded'`, [leaseId]),
     cashMinor: balances.cash,
     receivableMinor: balances.tenant_receivable,
-    ledgerProblems: await ledgerInvariantViolations(h.db, leaseId),
+    ledgerProblems: await ledgerInvariantViolations(h.db, leaseBook(leaseId)),
     notifications,
     paidMinor: state.paidMinor,
   };

@@ -10,6 +10,7 @@ import { QueryTypes } from 'sequelize';
 import type Stripe from 'stripe';
 import { RENT_RUN_WORKFLOW_TYPE, rentRunProgressQuery, type RentRunWorkflow } from '../../contracts/rent-run';
 import { ledgerInvariantViolations } from '../../lib/ledger';
+import { leaseBook } from '../../domain/ledger';
 import { createStripe } from '../../lib/stripe';
 import { createHarness, type Harness } from '../support/harness';
 import { paymentIntentsWhere, savedCard } from '../support/stripe';
@@ -90,7 +91,7 @@ test('a run collects every period due (and overdue) in batches, reports progress
     { bind: [declined], type: QueryTypes.SELECT },
   );
   expect(rejected).toEqual({ outcome: 'failed', decline_kind: 'soft' });
-  for (const id of leases) expect(await ledgerInvariantViolations(h.db, id)).toEqual([]);
+  for (const id of leases) expect(await ledgerInvariantViolations(h.db, leaseBook(id))).toEqual([]);
 });
 
 test('two runs of one day at the same time split the work: one invoice and one charge per period', async () => {

@@ -11,7 +11,8 @@ import { createRentCollection } from '../../activities/lease/rent-collection';
 import { createRentPeriods } from '../../activities/lease/rent-periods';
 import { createCardCharges } from '../../activities/payments/card-charges';
 import { stripeEventWorkflowId } from '../../contracts/stripe-events';
-import { ledgerBalances, ledgerInvariantViolations } from '../../lib/ledger';
+import { leaseBalances, ledgerInvariantViolations } from '../../lib/ledger';
+import { leaseBook } from '../../domain/ledger';
 import { createStripe } from '../../lib/stripe';
 import { createHarness, type Harness } from '../support/harness';
 import { savedCard } from '../support/stripe';
@@ -104,7 +105,7 @@ test('a dispute on a paid rent reverses it once: ledger reversed, rent open agai
     `select id, stripe_payment_intent_id from payments where lease_id = $1`,
     { bind: [leaseId], type: QueryTypes.SELECT },
   );
-  expect((await ledgerBalances(h.db, leaseId)).tenant_receivable).toBe(0);
+  expect((await leaseBalances(h.db, leaseId)).tenant_receivable).toBe(0);
 
   const dispute = event('charge.dispute.created', {
     id: 'dp_test',
@@ -135,11 +136,11 @@ test('a dispute on a paid rent reverses it once: ledger reversed, rent open agai
     ['rent', 180_000],
     ['returned_payment_fee', 3_500],
   ]);
-  const balances = await ledgerBalances(h.db, leaseId);
+  const balances = await leaseBalances(h.db, leaseId);
   expect(balances.tenant_receivable).toBe(180_000 + 3_500); // invoices − payments + fees
   expect(balances.cash).toBe(0);
   expect(balances.fee_income).toBe(3_500);
-  expect(await ledgerInvariantViolations(h.db, leaseId)).toEqual([]);
+  expect(await ledgerInvariantViolations(h.db, leaseBook(leaseId))).toEqual([]);
   const [events] = await h.db.query<{ n: string }>('select count(*) as n from stripe_events where id = $1', { bind: [dispute.id], type: QueryTypes.SELECT });
   expect(Number(events!.n)).toBe(1);
 });
@@ -168,15 +169,15 @@ test('a dispute on the deposit: the deposit is no longer held, nothing more is o
     occurredOn: '2031-06-01',
     postAs: 'deposit_received',
   });
-  expect((await ledgerBalances(h.db, leaseId)).deposits_held).toBe(200_000);
+  expect((await leaseBalances(h.db, leaseId)).deposits_held).toBe(200_000);
   const dispute = event('charge.dispute.created', { id: 'dp_dep', object: 'dispute', amount: 200_000, payment_intent: deposit.paymentIntentId });
   const { payload, header } = signed(dispute);
   expect((await post(payload, header)).status).toBe(200);
   const result = await h.client.workflow.getHandle(stripeEventWorkflowId(dispute.id)).result();
   expect(result).toMatchObject({ leaseId, reversal: null, signalled: false, note: expect.stringMatching(/deposit payment .* returned/) });
-  const balances = await ledgerBalances(h.db, leaseId);
+  const balances = await leaseBalances(h.db, leaseId);
   expect(balances).toMatchObject({ deposits_held: 0, cash: 0, tenant_receivable: 0 });
-  expect(await ledgerInvariantViolations(h.db, leaseId)).toEqual([]);
+  expect(await ledgerInvariantViolations(h.db, leaseBook(leaseId))).toEqual([]);
 });
 
 test('a partial refund is recorded for staff and leaves the books as they were', async () => {
@@ -196,6 +197,6 @@ test('a partial refund is recorded for staff and leaves the books as they were',
   const { payload, header } = signed(refund);
   expect((await post(payload, header)).status).toBe(200);
   expect(await h.client.workflow.getHandle(stripeEventWorkflowId(refund.id)).result()).toMatchObject({ reversal: null, note: expect.stringMatching(/partial refund of 10000 of 90000/) });
-  expect((await ledgerBalances(h.db, leaseId)).tenant_receivable).toBe(0);
-  expect(await ledgerInvariantViolations(h.db, leaseId)).toEqual([]);
+  expect((await leaseBalances(h.db, leaseId)).tenant_receivable).toBe(0);
+  expect(await ledgerInvariantViolations(h.db, leaseBook(leaseId))).toEqual([]);
 });

@@ -1,5 +1,10 @@
 import {
+  accountsOf,
+  accountsOutsideBook,
+  BOOK_TYPES,
+  isDebitNormal,
   LEDGER_ACCOUNTS,
+  POSTING_BOOKS,
   POSTING_KINDS,
   accountBalance,
   isBalanced,
@@ -23,6 +28,8 @@ const EXPECTED: Record<PostingKind, { debit: LedgerAccount; credit: LedgerAccoun
   deposit_applied: { debit: 'deposits_held', credit: 'tenant_receivable' },
   damages_charged: { debit: 'tenant_receivable', credit: 'damages_income' },
   deposit_refunded: { debit: 'deposits_held', credit: 'cash' },
+  escrow_received: { debit: 'cash', credit: 'escrow_held' },
+  escrow_released: { debit: 'escrow_held', credit: 'cash' },
 };
 
 const sum = (lines: readonly LedgerLine[], side: 'debitMinor' | 'creditMinor') => lines.reduce((n, l) => n + l[side], 0);
@@ -196,8 +203,57 @@ describe('a lease from deposit to move-out', () => {
     expect(isBalanced(lines)).toBe(true);
     const of = (type: 'asset' | 'liability' | 'income') =>
       (Object.keys(LEDGER_ACCOUNTS) as LedgerAccount[])
-        .filter((a) => LEDGER_ACCOUNTS[a] === type)
+        .filter((a) => LEDGER_ACCOUNTS[a].type === type)
         .reduce((n, a) => n + accountBalance(lines, a), 0);
     expect(of('asset')).toBe(of('liability') + of('income'));
+  });
+});
+
+describe('the chart of accounts', () => {
+  it("gives a lease's book the six accounts the lease ledger has always shown, in that order", () => {
+    expect(accountsOf('lease')).toEqual(['tenant_receivable', 'cash', 'deposits_held', 'rental_income', 'fee_income', 'damages_income']);
+  });
+
+  it('has the accounts the next processes need, each with its type', () => {
+    const types = Object.fromEntries(Object.entries(LEDGER_ACCOUNTS).map(([a, d]) => [a, d.type]));
+    expect(types).toMatchObject({
+      escrow_held: 'liability',
+      seller_proceeds_payable: 'liability',
+      commissions_payable: 'liability',
+      title_recording_fees_payable: 'liability',
+      tax_prorations_payable: 'liability',
+      lien_payoffs_payable: 'liability',
+      repairs_expense: 'expense',
+      retainage_payable: 'liability',
+      owner_distributions: 'equity',
+      management_fees: 'expense',
+    });
+  });
+
+  it('gives every book type an account to hold money in, and every account a book', () => {
+    for (const book of BOOK_TYPES) expect(accountsOf(book)).toContain('cash');
+    for (const account of Object.keys(LEDGER_ACCOUNTS) as LedgerAccount[]) expect(LEDGER_ACCOUNTS[account].books.length).toBeGreaterThan(0);
+  });
+
+  it('grows assets and expenses by debits, the rest by credits, contra accounts the other way', () => {
+    expect(isDebitNormal('cash')).toBe(true);
+    expect(isDebitNormal('repairs_expense')).toBe(true);
+    expect(isDebitNormal('deposits_held')).toBe(false);
+    expect(isDebitNormal('rental_income')).toBe(false);
+    expect(isDebitNormal('owner_distributions')).toBe(true); // contra equity: distributions reduce it
+    const paidOut: LedgerLine[] = [
+      { account: 'owner_distributions', debitMinor: 40_000, creditMinor: 0 },
+      { account: 'cash', debitMinor: 0, creditMinor: 40_000 },
+    ];
+    expect(accountBalance(paidOut, 'owner_distributions')).toBe(40_000);
+    expect(accountBalance(paidOut, 'cash')).toBe(-40_000);
+  });
+
+  it.each(POSTING_KINDS)('posts %s only to accounts of its own book', (kind) => {
+    expect(accountsOutsideBook(POSTING_BOOKS[kind], postingLines(kind, 100))).toEqual([]);
+  });
+
+  it('names the accounts a book may not hold', () => {
+    expect(accountsOutsideBook('lease', postingLines('escrow_received', 100))).toEqual(['escrow_held']);
   });
 });

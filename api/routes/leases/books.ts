@@ -5,7 +5,7 @@
  */
 import type { z } from '@hono/zod-openapi';
 import { QueryTypes, type Sequelize } from 'sequelize';
-import { ledgerBalances } from '../../../lib/ledger';
+import { leaseBalances } from '../../../lib/ledger';
 import type { AccountSchema, DocumentSchema, InvoiceSchema, PaymentSchema } from './schemas';
 
 const iso = (d: Date | string) => new Date(d).toISOString();
@@ -68,6 +68,6 @@ export async function listDocuments(db: Sequelize, leaseId: string): Promise<z.i
 }
 
 export async function leaseAccount(db: Sequelize, leaseId: string): Promise<z.infer<typeof AccountSchema>> {
-  const [balances, openInvoices, documents] = await Promise.all([ledgerBalances(db, leaseId), listInvoices(db, leaseId, true), listDocuments(db, leaseId)]);
+  const [balances, openInvoices, documents] = await Promise.all([leaseBalances(db, leaseId), listInvoices(db, leaseId, true), listDocuments(db, leaseId)]);
   return { balanceMinor: Number(balances.tenant_receivable), depositHeldMinor: Number(balances.deposits_held), openInvoices, documents };
 }

@@ -6,7 +6,7 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { QueryTypes } from 'sequelize';
 import { leaseStateQuery } from '../../../contracts/lease';
-import { ledgerBalances } from '../../../lib/ledger';
+import { leaseBalances } from '../../../lib/ledger';
 import type { AppEnv } from '../../deps';
 import { ApiProblem, notFound } from '../../problem';
 import { IdParams, json, problems, route } from '../../route';
@@ -106,7 +106,7 @@ export const leaseReadsRouter = new OpenAPIHono<AppEnv>()
     async (c) => {
       const { db } = c.get('deps');
       const { row } = await visibleLease(db, c.get('principal'), c.req.valid('param').id);
-      const balances = await ledgerBalances(db, row.id);
+      const balances = await leaseBalances(db, row.id);
       const transactions = await db.query<{
         id: string;
         kind: string;
@@ -118,7 +118,7 @@ export const leaseReadsRouter = new OpenAPIHono<AppEnv>()
         created_at: Date;
       }>(
         `select id, kind, amount_minor, currency, to_char(occurred_on, 'YYYY-MM-DD') as occurred_on, reference, memo, created_at
-           from ledger_transactions where lease_id = $1 order by created_at, id`,
+           from ledger_transactions where book_type = 'lease' and book_id = $1 order by created_at, id`,
         { bind: [row.id], type: QueryTypes.SELECT },
       );
       return c.json(
