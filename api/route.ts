@@ -37,6 +37,38 @@ export function json<T>(schema: T, description: string) {
   return { description, content: { 'application/json': { schema } } };
 }
 
+/**
+ * An OpenAPI link (a response's `links`): how a generic client feeds this
+ * response into another operation. `target` is an operationId, or an
+ * operationRef from `operationRef()` for an operation declared elsewhere.
+ */
+export interface Link {
+  operationId?: string;
+  operationRef?: string;
+  parameters?: Record<string, string>;
+  requestBody?: unknown;
+  description: string;
+}
+
+/** The JSON pointer to an operation of the document, as a URI fragment: `operationRef('get', '/v1/leases/{id}')`. */
+export function operationRef(method: 'get' | 'post' | 'put' | 'patch' | 'delete', path: `/v1/${string}`): string {
+  // `~` and `/` escaped per JSON pointer; `{` and `}` percent-encoded, as a URI fragment needs.
+  return `#/paths/${encodeURI(path.replaceAll('~', '~0').replaceAll('/', '~1'))}/${method}`;
+}
+
+/** A link to `target` with these parameters (runtime expressions such as `$response.body#/id`) and, optionally, a request body. */
+export function link(target: string, description: string, parameters?: Record<string, string>, requestBody?: unknown): Link {
+  return {
+    ...(target.startsWith('#') ? { operationRef: target } : { operationId: target }),
+    ...(parameters && { parameters }),
+    ...(requestBody !== undefined && { requestBody }),
+    description,
+  };
+}
+
+/** A link passing the created resource's id (or another field of the response) as the target's `id` path parameter. */
+export const idLink = (target: string, description: string, from = '$response.body#/id') => link(target, description, { id: from });
+
 type Declared = Omit<RouteConfig, 'middleware' | 'security'> & { roles: Allowed; idempotent?: boolean };
 
 export function route<const R extends Declared>(def: R) {

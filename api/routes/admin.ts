@@ -11,7 +11,7 @@ import { reindexStateQuery, SEARCH_REINDEX_WORKFLOW_TYPE, searchReindexWorkflowI
 import { listingsAlias } from '../../lib/search/listing-index';
 import type { AppEnv } from '../deps';
 import { ApiProblem, fieldError, notFound } from '../problem';
-import { json, problems, route } from '../route';
+import { idLink, json, link, problems, route } from '../route';
 
 /** Uploads above this go through the CLI importer, which streams from disk. */
 export const MAX_IMPORT_BYTES = 16 * 1024 * 1024;
@@ -32,6 +32,7 @@ export const adminRouter = new OpenAPIHono<AppEnv>()
     route({
       method: 'get',
       path: '/admin/late-fee-policy',
+      operationId: 'getLateFeePolicy',
       tags: ['Admin'],
       summary: 'The organization\'s late-fee policy (properties and leases may override it)',
       roles: ['admin', 'ops'],
@@ -43,6 +44,7 @@ export const adminRouter = new OpenAPIHono<AppEnv>()
     route({
       method: 'put',
       path: '/admin/late-fee-policy',
+      operationId: 'setLateFeePolicy',
       tags: ['Admin'],
       summary: 'Set the organization\'s late-fee policy',
       description: 'Applies to leases offered from now on; a lease keeps the policy it was signed with.',
@@ -59,12 +61,16 @@ export const adminRouter = new OpenAPIHono<AppEnv>()
     route({
       method: 'post',
       path: '/admin/search/reindex',
+      operationId: 'startSearchReindex',
       tags: ['Admin'],
       summary: 'Rebuild the listings index from Postgres and swap it in with no downtime',
       description: 'Starts the reindex workflow; while one runs, asking again returns the running one.',
       roles: ['admin'],
       idempotent: true,
-      responses: { 202: json(StartedSchema, 'Started (or already running)'), ...problems(401, 403) },
+      responses: {
+        202: { ...json(StartedSchema, 'Started (or already running)'), links: { GetSearchReindex: link('getSearchReindex', 'Follow the reindex\'s progress') } },
+        ...problems(401, 403),
+      },
     }),
     async (c) => {
       const deps = c.get('deps');
@@ -85,6 +91,7 @@ export const adminRouter = new OpenAPIHono<AppEnv>()
     route({
       method: 'get',
       path: '/admin/search/reindex',
+      operationId: 'getSearchReindex',
       tags: ['Admin'],
       summary: 'Progress of the latest reindex',
       roles: ['admin', 'ops'],
@@ -132,13 +139,15 @@ export const adminRouter = new OpenAPIHono<AppEnv>()
     route({
       method: 'post',
       path: '/admin/import/listings',
+      operationId: 'importListings',
       tags: ['Admin'],
       summary: 'Import listings from CSV or JSON lines (Ames sales format)',
       description:
         'Send the file as the body (`text/csv` with a header row, or `application/x-ndjson`). Every row is validated; ' +
         'rejected rows are reported with reasons. Importing the same rows again creates nothing new. ' +
         `\`source\` names the data set and must be ${IMPORT_SOURCE_RULE} (e.g. \`ames\`, \`ames-2024\`); ` +
-        'any other name is a 422 naming the field `source`.',
+        'any other name is a 422 naming the field `source`. An empty or blank file is a 422 naming `body`; ' +
+        `one over ${MAX_IMPORT_BYTES / 1024 / 1024} MiB is 413 (the CLI importer takes larger files).`,
       roles: ['admin'],
       idempotent: true,
       request: {
@@ -155,7 +164,10 @@ export const adminRouter = new OpenAPIHono<AppEnv>()
           required: true,
         },
       },
-      responses: { 202: json(ImportDoc, 'Accepted; follow Location for the report'), ...problems(400, 401, 403, 413, 415, 422) },
+      responses: {
+        202: { ...json(ImportDoc, 'Accepted; follow Location for the report'), links: { GetImport: idLink('getImport', 'The import\'s report, once its rows are processed') } },
+        ...problems(400, 401, 403, 413, 415, 422),
+      },
     }),
     async (c) => {
       const { source } = c.req.valid('query');
@@ -181,6 +193,7 @@ export const adminRouter = new OpenAPIHono<AppEnv>()
     route({
       method: 'get',
       path: '/admin/imports/{id}',
+      operationId: 'getImport',
       tags: ['Admin'],
       summary: 'An import\'s report: counts and rejected rows with reasons',
       roles: ['admin', 'ops'],

@@ -1,13 +1,13 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { Op, type WhereOptions } from 'sequelize';
 import { ListingCreateSchema, ListingSchema, ListingStatusSchema, ListingUpdateSchema, type Listing as ListingApi } from '../../contracts/listing.schema';
-import { PUBLIC_LISTING_STATUSES, statusChangeProblem } from '../../domain/listing';
+import { LISTING_PURPOSES, LISTING_STATUSES, PUBLIC_LISTING_STATUSES, statusChangeProblem } from '../../domain/listing';
 import { todayUtc } from '../../domain/calendar';
 import { Listing, Property, Unit } from '../../models';
 import { canManage, canRead, isStaff } from '../access';
 import type { AppEnv, Principal } from '../deps';
 import { ApiProblem, fieldError, forbidden, notFound } from '../problem';
-import { IdParams, json, problems, route } from '../route';
+import { IdParams, idLink, json, problems, route } from '../route';
 import { dispatchIndexRequest, recordIndexRequest } from '../../clients/search';
 import { readableProperty } from './properties';
 import { PageQuerySchema } from './users';
@@ -47,18 +47,43 @@ async function visibleListing(p: Principal, id: string) {
 
 const today = todayUtc;
 
+const code = (s: string) => `\`${s}\``;
+
+/** The status changes `statusChangeProblem` allows, in words: computed from it, so the description cannot drift from the rule. */
+export const LISTING_LIFECYCLE = LISTING_STATUSES.map((from) => {
+  const to = LISTING_STATUSES.filter((s) => s !== from && LISTING_PURPOSES.some((purpose) => !statusChangeProblem(purpose, from, s)));
+  return to.length ? `${code(from)} → ${to.map(code).join(', ')}` : `${code(from)} is final`;
+}).join('; ');
+
+const LISTING_DATES = 'Dates are from 1800-01-01 to 2200-12-31.';
+
 export const listingsRouter = new OpenAPIHono<AppEnv>()
   .openapi(
     route({
       method: 'post',
       path: '/listings',
+      operationId: 'createListing',
       tags: ['Listings'],
       summary: 'Offer a property or unit for sale or rent',
-      description: 'The listing is saved at once and indexed for search through a Temporal workflow, which retries until Elasticsearch accepts it.',
+      description: [
+        'The listing is saved at once and indexed for search through a Temporal workflow, which retries until Elasticsearch accepts it.',
+        '`propertyId` must be a property you own or manage (any, for an admin): one you cannot see is a 422 naming it, one you may only read a 403.',
+        '`unitId`, when given, must be a unit of that property.',
+        LISTING_DATES,
+      ].join(' '),
       roles: ['admin', 'manager', 'owner'],
       idempotent: true,
       request: { body: { content: { 'application/json': { schema: ListingCreateSchema.openapi('ListingCreate') } }, required: true } },
-      responses: { 201: json(ListingDoc, 'Created'), ...problems(400, 401, 403, 422) },
+      responses: {
+        201: {
+          ...json(ListingDoc, 'Created'),
+          links: {
+            GetListing: idLink('getListing', 'Read the listing'),
+            UpdateListing: idLink('updateListing', 'Change the listing: price, status, details'),
+          },
+        },
+        ...problems(400, 401, 403, 422),
+      },
     }),
     async (c) => {
       const input = c.req.valid('json');
@@ -104,6 +129,7 @@ export const listingsRouter = new OpenAPIHono<AppEnv>()
     route({
       method: 'get',
       path: '/listings',
+      operationId: 'listListings',
       tags: ['Listings'],
       summary: 'List the listings of properties you own or manage (all, for admins and ops)',
       roles: ['admin', 'ops', 'manager', 'owner'],
@@ -145,8 +171,10 @@ export const listingsRouter = new OpenAPIHono<AppEnv>()
     route({
       method: 'get',
       path: '/listings/{id}',
+      operationId: 'getListing',
       tags: ['Listings'],
       summary: 'Get a listing',
+      description: `Anyone sees a public listing (${PUBLIC_LISTING_STATUSES.map(code).join(', ')}); a draft or withdrawn one only staff and the property's owner and manager see (others get 404).`,
       roles: 'any',
       request: { params: IdParams },
       responses: { 200: json(ListingDoc, 'The listing'), ...problems(401, 404, 422) },
@@ -157,9 +185,18 @@ export const listingsRouter = new OpenAPIHono<AppEnv>()
     route({
       method: 'patch',
       path: '/listings/{id}',
+      operationId: 'updateListing',
       tags: ['Listings'],
       summary: 'Change a listing: price, status, description, features, media, dates',
-      description: 'Status changes follow the listing lifecycle (draft → active → under_contract → sold/rented; withdrawn and relisted). The search index follows through Temporal.',
+      description: [
+        'Give at least one field.',
+        `\`status\` follows the listing lifecycle: ${LISTING_LIFECYCLE}.`,
+        'Only a listing for sale becomes `sold`, only one for rent `rented`; any other status change is 409 (keeping the status is not a change).',
+        '`soldPrice.currency` must be the listing\'s currency (the new `price.currency` when given), else 422.',
+        LISTING_DATES,
+        'Only the property\'s owner, its manager or an admin may change it; others get 403 when they can see the listing, 404 otherwise.',
+        'The search index follows through Temporal.',
+      ].join(' '),
       roles: ['admin', 'manager', 'owner'],
       request: {
         params: IdParams,

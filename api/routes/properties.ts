@@ -5,7 +5,7 @@ import { Property, Unit, User } from '../../models';
 import { canManage, canRead, hasRole, isStaff } from '../access';
 import type { AppEnv, Principal } from '../deps';
 import { ApiProblem, fieldError, forbidden, notFound } from '../problem';
-import { IdParams, json, problems, route } from '../route';
+import { IdParams, idLink, json, link, problems, route } from '../route';
 import { PageQuerySchema } from './users';
 
 const PropertyDoc = PropertySchema.openapi('Property');
@@ -77,6 +77,12 @@ function columnsOf(input: z.infer<typeof PropertyUpdateSchema>) {
   };
 }
 
+/** The rule the schema cannot state on property and unit bodies. */
+const HALF_BATHS = '`bathrooms` is a whole or half number (2, 2.5).';
+/** Who may change a property, and what the others get. */
+const MANAGERS_ONLY = 'Only the property\'s owner, its manager or an admin may do this; others who may read the property get 403, the rest 404.';
+const READERS_ONLY = 'Only the property\'s owner, its manager and staff (admin, ops) see the property; others get 404.';
+
 /** A property the caller may read; 404 when it is not theirs, so its existence stays private. */
 export async function readableProperty(p: Principal, id: string): Promise<Property> {
   const property = await Property.findByPk(id);
@@ -101,13 +107,37 @@ export const propertiesRouter = new OpenAPIHono<AppEnv>()
     route({
       method: 'post',
       path: '/properties',
+      operationId: 'createProperty',
       tags: ['Properties'],
       summary: 'Register a property',
-      description: 'An owner registers their own; a manager or admin names the owner (`ownerId`).',
+      description: [
+        'An owner registers their own: `ownerId` omitted or their own id.',
+        'A manager or an admin must name the owner in `ownerId`; a manager becomes the property\'s manager, so their `managerId` is omitted or their own id.',
+        'Unless it is the caller, `ownerId` must be an existing user holding the owner role (or admin), and `managerId` one holding the manager role (or admin).',
+        'Registering yourself as owner needs your user record.',
+        HALF_BATHS,
+      ].join(' '),
       roles: ['admin', 'manager', 'owner'],
       idempotent: true,
       request: { body: { content: { 'application/json': { schema: PropertyCreateSchema.openapi('PropertyCreate') } }, required: true } },
-      responses: { 201: json(PropertyDoc, 'Created'), ...problems(400, 401, 403, 422) },
+      responses: {
+        201: {
+          ...json(PropertyDoc, 'Created'),
+          links: {
+            GetProperty: idLink('getProperty', 'Read the property'),
+            UpdateProperty: idLink('updateProperty', 'Change the property'),
+            CreateUnit: idLink('createUnit', 'Add a unit to the property'),
+            ListUnits: idLink('listUnits', 'List the property\'s units'),
+            CreateListing: link('createListing', 'List the property for sale (set your own purpose and price)', undefined, {
+              propertyId: '$response.body#/id',
+              purpose: 'sale',
+              price: { amountMinor: 25_000_000, currency: 'USD' },
+            }),
+            ListListings: link('listListings', 'The property\'s listings', { propertyId: '$response.body#/id' }),
+          },
+        },
+        ...problems(400, 401, 403, 422),
+      },
     }),
     async (c) => {
       const input = c.req.valid('json');
@@ -144,6 +174,7 @@ export const propertiesRouter = new OpenAPIHono<AppEnv>()
     route({
       method: 'get',
       path: '/properties',
+      operationId: 'listProperties',
       tags: ['Properties'],
       summary: 'List the properties you own or manage (all, for admins and ops)',
       roles: ['admin', 'ops', 'manager', 'owner'],
@@ -169,8 +200,10 @@ export const propertiesRouter = new OpenAPIHono<AppEnv>()
     route({
       method: 'get',
       path: '/properties/{id}',
+      operationId: 'getProperty',
       tags: ['Properties'],
       summary: 'Get a property',
+      description: READERS_ONLY,
       roles: ['admin', 'ops', 'manager', 'owner'],
       request: { params: IdParams },
       responses: { 200: json(PropertyDoc, 'The property'), ...problems(401, 403, 404, 422) },
@@ -181,8 +214,15 @@ export const propertiesRouter = new OpenAPIHono<AppEnv>()
     route({
       method: 'patch',
       path: '/properties/{id}',
+      operationId: 'updateProperty',
       tags: ['Properties'],
       summary: 'Change a property',
+      description: [
+        MANAGERS_ONLY,
+        '`managerId` must be an existing user holding the manager role (or admin); null removes the manager.',
+        '`address` replaces the whole address (lines left out are cleared).',
+        HALF_BATHS,
+      ].join(' '),
       roles: ['admin', 'manager', 'owner'],
       request: {
         params: IdParams,
@@ -202,15 +242,32 @@ export const propertiesRouter = new OpenAPIHono<AppEnv>()
     route({
       method: 'post',
       path: '/properties/{id}/units',
+      operationId: 'createUnit',
       tags: ['Properties'],
       summary: 'Add a unit to a multi-unit building',
+      description: [MANAGERS_ONLY, '`label` is unique within the property (as given, after trimming): a second unit with it is 409.', HALF_BATHS].join(' '),
       roles: ['admin', 'manager', 'owner'],
       idempotent: true,
       request: {
         params: IdParams,
         body: { content: { 'application/json': { schema: UnitCreateSchema.openapi('UnitCreate') } }, required: true },
       },
-      responses: { 201: json(UnitDoc, 'Created'), ...problems(400, 401, 403, 404, 409, 422) },
+      responses: {
+        201: {
+          ...json(UnitDoc, 'Created'),
+          links: {
+            ListUnits: idLink('listUnits', 'The units of the unit\'s property', '$response.body#/propertyId'),
+            GetProperty: idLink('getProperty', 'The unit\'s property', '$response.body#/propertyId'),
+            CreateListing: link('createListing', 'List the unit for rent (set your own purpose and price)', undefined, {
+              propertyId: '$response.body#/propertyId',
+              unitId: '$response.body#/id',
+              purpose: 'rent',
+              price: { amountMinor: 180_000, currency: 'USD' },
+            }),
+          },
+        },
+        ...problems(400, 401, 403, 404, 409, 422),
+      },
     }),
     async (c) => {
       const property = await manageableProperty(c.get('principal'), c.req.valid('param').id);
@@ -236,8 +293,10 @@ export const propertiesRouter = new OpenAPIHono<AppEnv>()
     route({
       method: 'get',
       path: '/properties/{id}/units',
+      operationId: 'listUnits',
       tags: ['Properties'],
       summary: 'List a property\'s units',
+      description: READERS_ONLY,
       roles: ['admin', 'ops', 'manager', 'owner'],
       request: { params: IdParams },
       responses: { 200: json(z.object({ items: z.array(UnitDoc) }), 'Units by label'), ...problems(401, 403, 404, 422) },

@@ -4,7 +4,7 @@ import { RoleSchema } from '../../contracts/roles.schema';
 import { User } from '../../models';
 import type { AppEnv } from '../deps';
 import { ApiProblem, notFound } from '../problem';
-import { json, problems, route } from '../route';
+import { idLink, json, problems, route } from '../route';
 
 export const UserSchema = z
   .object({
@@ -40,13 +40,15 @@ export const usersRouter = new OpenAPIHono<AppEnv>()
     route({
       method: 'post',
       path: '/users',
+      operationId: 'createUser',
       tags: ['Users'],
       summary: 'Create a user with roles',
+      description: '`email` is unique regardless of case (it is stored lower-cased): one already registered is 409. A role given twice counts once.',
       roles: ['admin'],
       idempotent: true,
       request: { body: { content: { 'application/json': { schema: UserCreateSchema } }, required: true } },
       responses: {
-        201: json(UserSchema, 'Created'),
+        201: { ...json(UserSchema, 'Created'), links: { GetUser: idLink('getUser', 'Read the user just created') } },
         ...problems(400, 401, 403, 409, 422),
       },
     }),
@@ -66,6 +68,7 @@ export const usersRouter = new OpenAPIHono<AppEnv>()
     route({
       method: 'get',
       path: '/users',
+      operationId: 'listUsers',
       tags: ['Users'],
       summary: 'List users',
       roles: ['admin', 'ops'],
@@ -92,6 +95,7 @@ export const usersRouter = new OpenAPIHono<AppEnv>()
     route({
       method: 'get',
       path: '/users/{id}',
+      operationId: 'getUser',
       tags: ['Users'],
       summary: 'Get a user (admins and ops, or the user themself)',
       roles: 'any',
@@ -113,6 +117,7 @@ export const usersRouter = new OpenAPIHono<AppEnv>()
     route({
       method: 'get',
       path: '/me',
+      operationId: 'getMe',
       tags: ['Users'],
       summary: 'Who the bearer token says you are',
       roles: 'any',

@@ -15,7 +15,7 @@ import { Property, Unit, User } from '../../../models';
 import { canManage } from '../../access';
 import type { AppEnv } from '../../deps';
 import { ApiProblem, fieldError, issuesToProblem } from '../../problem';
-import { json, problems, route } from '../../route';
+import { idLink, json, operationRef, problems, route, type Link } from '../../route';
 import { LeaseCreateSchema, LeaseStartedSchema } from './schemas';
 
 export const leaseLocation = (id: string) => `/v1/leases/${id}`;
@@ -24,6 +24,27 @@ function formatAddress(p: Property): string {
   const parts = [p.addressLine1, p.addressLine2, p.city, [p.region, p.postalCode].filter(Boolean).join(' '), p.country];
   return parts.filter((x): x is string => Boolean(x && x.trim())).join(', ').slice(0, 300);
 }
+
+/** What a client does next with the new lease: every operation on `/v1/leases/{id}` (declared in reads.ts and actions.ts). */
+const LEASE_LINKS: Record<string, Link> = Object.fromEntries(
+  (
+    [
+      ['GetLease', 'get', '', 'The lease\'s state and account'],
+      ['ListInvoices', 'get', '/invoices', 'What the lease has been charged'],
+      ['ListPayments', 'get', '/payments', 'The lease\'s payments'],
+      ['GetLedger', 'get', '/ledger', 'The lease\'s ledger'],
+      ['ListDocuments', 'get', '/documents', 'The lease\'s documents (the agreement to sign)'],
+      ['DecideScreening', 'post', '/screening-decision', 'Approve or reject the application after review'],
+      ['Sign', 'post', '/signatures', 'Sign the agreement, as a party'],
+      ['RecordPayment', 'post', '/payments', 'Record a payment received by hand'],
+      ['DecideRenewal', 'post', '/renewal-decision', 'Answer the renewal offer, as a tenant'],
+      ['Terminate', 'post', '/termination', 'End the lease early'],
+      ['AddNote', 'post', '/notes', 'Add a manager\'s note'],
+      ['Cancel', 'post', '/cancellation', 'Cancel the lease before move-in'],
+      ['RecordMoveOut', 'post', '/move-out', 'Record the move-out deductions'],
+    ] as const
+  ).map(([name, method, suffix, description]) => [name, idLink(operationRef(method, `/v1/leases/{id}${suffix}`), description, '$response.body#/leaseId')]),
+);
 
 export const leaseOfferRouter = new OpenAPIHono<AppEnv>().openapi(
   route({
@@ -36,7 +57,7 @@ export const leaseOfferRouter = new OpenAPIHono<AppEnv>().openapi(
     roles: ['admin', 'manager', 'owner'],
     idempotent: true,
     request: { body: { content: { 'application/json': { schema: LeaseCreateSchema } }, required: true } },
-    responses: { 202: json(LeaseStartedSchema, 'Accepted: the lease workflow runs'), ...problems(400, 401, 403, 422) },
+    responses: { 202: { ...json(LeaseStartedSchema, 'Accepted: the lease workflow runs'), links: LEASE_LINKS }, ...problems(400, 401, 403, 422) },
   }),
   async (c) => {
     const input = c.req.valid('json');
