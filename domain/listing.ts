@@ -1,5 +1,5 @@
 /** Listings: a property or unit offered for sale or for rent, and the rules of its lifecycle. */
-import type { Currency } from './money';
+import type { Currency, Money } from './money';
 import type { PropertyType } from './property';
 
 export const LISTING_PURPOSES = ['sale', 'rent'] as const;
@@ -27,6 +27,30 @@ export function statusChangeProblem(purpose: ListingPurpose, from: ListingStatus
   if (to === 'sold' && purpose !== 'sale') return 'only a listing for sale can be sold';
   if (to === 'rented' && purpose !== 'rent') return 'only a listing for rent can be rented';
   if (!TRANSITIONS[from].includes(to)) return `a ${from} listing cannot become ${to}`;
+  return undefined;
+}
+
+/**
+ * Why a change to a listing's money is not allowed, or undefined when it is.
+ * The price and the sold price are in one currency (the listing's), and money
+ * is never converted: a sold price must be in the listing's currency (the new
+ * one when the change gives a price), and a listing that has a sold price
+ * changes currency only together with a sold price in the new one.
+ */
+export function listingCurrencyProblem(
+  current: { currency: Currency; soldPriceMinor: number | null },
+  change: { price?: Money; soldPrice?: Money },
+): { field: 'price.currency' | 'soldPrice.currency'; message: string } | undefined {
+  const currency = change.price?.currency ?? current.currency;
+  if (change.soldPrice && change.soldPrice.currency !== currency) {
+    return { field: 'soldPrice.currency', message: `must be the listing's currency, ${currency}` };
+  }
+  if (currency !== current.currency && current.soldPriceMinor !== null && !change.soldPrice) {
+    return {
+      field: 'price.currency',
+      message: `the listing has a sold price in ${current.currency}; keep ${current.currency}, or give a soldPrice in ${currency} with the change`,
+    };
+  }
   return undefined;
 }
 

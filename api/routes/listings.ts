@@ -1,7 +1,7 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { Op, type WhereOptions } from 'sequelize';
 import { ListingCreateSchema, ListingSchema, ListingStatusSchema, ListingUpdateSchema, type Listing as ListingApi } from '../../contracts/listing.schema';
-import { LISTING_PURPOSES, LISTING_STATUSES, PUBLIC_LISTING_STATUSES, statusChangeProblem } from '../../domain/listing';
+import { LISTING_PURPOSES, LISTING_STATUSES, listingCurrencyProblem, PUBLIC_LISTING_STATUSES, statusChangeProblem } from '../../domain/listing';
 import { todayUtc } from '../../domain/calendar';
 import { Listing, Property, Unit } from '../../models';
 import { canManage, canRead, isStaff } from '../access';
@@ -193,6 +193,7 @@ export const listingsRouter = new OpenAPIHono<AppEnv>()
         `\`status\` follows the listing lifecycle: ${LISTING_LIFECYCLE}.`,
         'Only a listing for sale becomes `sold`, only one for rent `rented`; any other status change is 409 (keeping the status is not a change).',
         '`soldPrice.currency` must be the listing\'s currency (the new `price.currency` when given), else 422.',
+        'The price and the sold price are always in one currency and amounts are never converted: once a listing has a sold price, a new `price.currency` is 422 unless the same request gives a `soldPrice` in it.',
         LISTING_DATES,
         'Only the property\'s owner, its manager or an admin may change it; others get 403 when they can see the listing, 404 otherwise.',
         'The search index follows through Temporal.',
@@ -218,10 +219,8 @@ export const listingsRouter = new OpenAPIHono<AppEnv>()
         const status = input.status ?? current.status;
         const problem = statusChangeProblem(current.purpose, current.status, status);
         if (problem) throw new ApiProblem(409, 'invalid-state', problem);
-        const currency = input.price?.currency ?? current.currency;
-        if (input.soldPrice && input.soldPrice.currency !== currency) {
-          throw fieldError('soldPrice.currency', `must be the listing's currency, ${currency}`);
-        }
+        const money = listingCurrencyProblem(current, input);
+        if (money) throw fieldError(money.field, money.message);
         const closing = status !== current.status && (status === 'sold' || status === 'rented');
         await current.update(
           {

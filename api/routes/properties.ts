@@ -96,11 +96,28 @@ async function manageableProperty(p: Principal, id: string): Promise<Property> {
   return property;
 }
 
-async function requireUserWithRole(field: string, userId: string, role: 'owner' | 'manager') {
+/**
+ * The user named as a property's owner or manager must exist and hold that role (or admin), by their
+ * user record: the caller is no exception, so nobody becomes a property's owner or manager by naming themself.
+ */
+async function requireUserWithRole(p: Principal, field: string, userId: string, role: 'owner' | 'manager') {
+  const self = userId === p.userId;
   const user = await User.findByPk(userId);
-  if (!user) throw fieldError(field, 'no such user');
-  if (!user.roles.includes(role) && !user.roles.includes('admin')) throw fieldError(field, `the user does not hold the ${role} role`);
+  if (!user) throw fieldError(field, self ? 'your user record does not exist; ask an admin to create it' : 'no such user');
+  if (!user.roles.includes(role) && !user.roles.includes('admin')) {
+    throw fieldError(field, self ? `you do not hold the ${role} role` : `the user does not hold the ${role} role`);
+  }
 }
+
+/** A unit of a property the caller may read; 404 when the property is not theirs or the unit is not of that property. */
+async function readableUnit(p: Principal, propertyId: string, unitId: string): Promise<Unit> {
+  const property = await readableProperty(p, propertyId);
+  const unit = await Unit.findOne({ where: { id: unitId, propertyId: property.id } });
+  if (!unit) throw notFound('unit');
+  return unit;
+}
+
+const UnitParams = z.object({ id: z.uuid(), unitId: z.uuid() });
 
 export const propertiesRouter = new OpenAPIHono<AppEnv>()
   .openapi(
@@ -113,8 +130,9 @@ export const propertiesRouter = new OpenAPIHono<AppEnv>()
       description: [
         'An owner registers their own: `ownerId` omitted or their own id.',
         'A manager or an admin must name the owner in `ownerId`; a manager becomes the property\'s manager, so their `managerId` is omitted or their own id.',
-        'Unless it is the caller, `ownerId` must be an existing user holding the owner role (or admin), and `managerId` one holding the manager role (or admin).',
-        'Registering yourself as owner needs your user record.',
+        '`ownerId` must be an existing user holding the owner role (or admin), and `managerId` one holding the manager role (or admin), else 422 naming the field.',
+        'That holds for the caller too, by their user record: a manager who is not an owner cannot name themself as the owner, nor an owner who is not a manager themself as the manager.',
+        'Registering yourself as owner or manager needs your user record.',
         HALF_BATHS,
       ].join(' '),
       roles: ['admin', 'manager', 'owner'],
@@ -128,6 +146,7 @@ export const propertiesRouter = new OpenAPIHono<AppEnv>()
             UpdateProperty: idLink('updateProperty', 'Change the property'),
             CreateUnit: idLink('createUnit', 'Add a unit to the property'),
             ListUnits: idLink('listUnits', 'List the property\'s units'),
+            GetUnit: idLink('getUnit', 'Read one of the property\'s units: `unitId` comes from CreateUnit or ListUnits'),
             CreateListing: link('createListing', 'List the property for sale (set your own purpose and price)', undefined, {
               propertyId: '$response.body#/id',
               purpose: 'sale',
@@ -155,11 +174,8 @@ export const propertiesRouter = new OpenAPIHono<AppEnv>()
         }
       }
       if (!ownerId) throw fieldError('ownerId', 'name the owning user');
-      if (ownerId !== p.userId) await requireUserWithRole('ownerId', ownerId, 'owner');
-      if (managerId && managerId !== p.userId) await requireUserWithRole('managerId', managerId, 'manager');
-      if (ownerId === p.userId && !(await User.findByPk(p.userId))) {
-        throw fieldError('ownerId', 'your user record does not exist; ask an admin to create it');
-      }
+      await requireUserWithRole(p, 'ownerId', ownerId, 'owner');
+      if (managerId) await requireUserWithRole(p, 'managerId', managerId, 'manager');
       const property = await Property.create({
         ...(columnsOf(input) as Required<ReturnType<typeof columnsOf>>),
         ownerId,
@@ -219,7 +235,8 @@ export const propertiesRouter = new OpenAPIHono<AppEnv>()
       summary: 'Change a property',
       description: [
         MANAGERS_ONLY,
-        '`managerId` must be an existing user holding the manager role (or admin); null removes the manager.',
+        '`managerId` must be an existing user holding the manager role (or admin), the caller included, else 422; null removes the manager.',
+        'The owner does not change here.',
         '`address` replaces the whole address (lines left out are cleared).',
         HALF_BATHS,
       ].join(' '),
@@ -233,7 +250,7 @@ export const propertiesRouter = new OpenAPIHono<AppEnv>()
     async (c) => {
       const property = await manageableProperty(c.get('principal'), c.req.valid('param').id);
       const input = c.req.valid('json');
-      if (input.managerId) await requireUserWithRole('managerId', input.managerId, 'manager');
+      if (input.managerId) await requireUserWithRole(c.get('principal'), 'managerId', input.managerId, 'manager');
       await property.update(columnsOf(input));
       return c.json(propertyToApi(property), 200);
     },
@@ -256,6 +273,7 @@ export const propertiesRouter = new OpenAPIHono<AppEnv>()
         201: {
           ...json(UnitDoc, 'Created'),
           links: {
+            GetUnit: link('getUnit', 'Read the unit', { id: '$response.body#/propertyId', unitId: '$response.body#/id' }),
             ListUnits: idLink('listUnits', 'The units of the unit\'s property', '$response.body#/propertyId'),
             GetProperty: idLink('getProperty', 'The unit\'s property', '$response.body#/propertyId'),
             CreateListing: link('createListing', 'List the unit for rent (set your own purpose and price)', undefined, {
@@ -305,5 +323,22 @@ export const propertiesRouter = new OpenAPIHono<AppEnv>()
       const property = await readableProperty(c.get('principal'), c.req.valid('param').id);
       const units = await Unit.findAll({ where: { propertyId: property.id }, order: [['label', 'ASC']] });
       return c.json({ items: units.map(unitToApi) }, 200);
+    },
+  )
+  .openapi(
+    route({
+      method: 'get',
+      path: '/properties/{id}/units/{unitId}',
+      operationId: 'getUnit',
+      tags: ['Properties'],
+      summary: 'Get a unit of a property',
+      description: [READERS_ONLY, 'A unit is found only under its own property: through another one it is 404.'].join(' '),
+      roles: ['admin', 'ops', 'manager', 'owner'],
+      request: { params: UnitParams },
+      responses: { 200: json(UnitDoc, 'The unit'), ...problems(401, 403, 404, 422) },
+    }),
+    async (c) => {
+      const { id, unitId } = c.req.valid('param');
+      return c.json(unitToApi(await readableUnit(c.get('principal'), id, unitId)), 200);
     },
   );

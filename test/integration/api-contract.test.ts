@@ -58,6 +58,8 @@ let admin: User, ops: User, owner: User, otherOwner: User, manager: User;
 let tenant: User, buyer: User, seller: User, inspector: User, contractor: User;
 let wrongSecret: string, expired: string;
 let property: { id: string }, otherProperty: { id: string };
+/** Unit A1 of `property`. */
+let unit: { id: string };
 let activeListing: { id: string }, draftListing: { id: string }, otherDraft: { id: string };
 let importId: string;
 let leaseWorker: Awaited<ReturnType<typeof startLeaseWorker>>;
@@ -124,7 +126,7 @@ beforeAll(async () => {
 
   property = await createProperty(h, owner.token);
   otherProperty = await createProperty(h, otherOwner.token);
-  await created(await h.request(`/v1/properties/${property.id}/units`, { method: 'POST', token: owner.token, json: { label: 'A1' } }), 'unit');
+  unit = await created(await h.request(`/v1/properties/${property.id}/units`, { method: 'POST', token: owner.token, json: { label: 'A1' } }), 'unit');
   activeListing = await createListing(h, owner.token, property.id, { status: 'active', description: `Sunny house, ${MARKER} garden` });
   draftListing = await createListing(h, owner.token, property.id);
   otherDraft = await createListing(h, otherOwner.token, otherProperty.id);
@@ -399,6 +401,17 @@ const SCENARIOS: Record<string, Record<number, Scenario>> = {
     403: { run: () => get(`/v1/properties/${property.id}/units`, buyer.token), kind: 'forbidden' },
     404: { run: () => get(`/v1/properties/${otherProperty.id}/units`, owner.token), kind: 'not-found' },
     422: { run: () => get('/v1/properties/x/units', owner.token), fields: ['id'] },
+  },
+  'GET /v1/properties/{id}/units/{unitId}': {
+    200: {
+      run: () => get(`/v1/properties/${property.id}/units/${unit.id}`, owner.token),
+      check: (u: { id: string; propertyId: string; label: string }) => expect(u).toMatchObject({ id: unit.id, propertyId: property.id, label: 'A1' }),
+    },
+    401: { run: () => get(`/v1/properties/${property.id}/units/${unit.id}`), kind: 'unauthorized' },
+    403: { run: () => get(`/v1/properties/${property.id}/units/${unit.id}`, tenant.token), kind: 'forbidden' },
+    // A unit is found only under its own property: through another one (here readable, by an admin) it does not exist.
+    404: { run: () => get(`/v1/properties/${otherProperty.id}/units/${unit.id}`, admin.token), kind: 'not-found' },
+    422: { run: () => get(`/v1/properties/${property.id}/units/A1`, owner.token), fields: ['unitId'] },
   },
   // No 404 scenario: see "POST /v1/listings documents 404" below.
   'POST /v1/listings': {
@@ -886,6 +899,22 @@ const SKIPPED: [string, string][] = [
   ['POST /v1/webhooks/stripe 503', 'needs Temporal to be down'],
 ];
 
+/**
+ * Follows a 201/202 answer's `Location` (as an admin, who may read every resource): it must be a documented
+ * GET route that answers 200 with a body matching its schema; for a 201, the created resource itself.
+ */
+async function followLocation(key: string, location: string, created: { id?: string }) {
+  const path = location.split('?')[0]!;
+  const readers = operationsOf(doc).filter((o) => o.method === 'get' && new RegExp(`^${o.path.replace(/\{[^}]+\}/g, '[^/]+')}$`).test(path));
+  if (readers.length !== 1) throw new Error(`${key}: its Location ${location} is not a documented GET route`);
+  const res = await get(location, admin.token);
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`${key}: GET ${location} (its Location) answered ${res.status}: ${text.slice(0, 400)}`);
+  const body = JSON.parse(text) as { id?: string };
+  expect(validate(readers[0]!.key, 200, 'application/json', body)).toEqual([]);
+  if (created.id !== undefined) expect(body.id).toBe(created.id);
+}
+
 const CASES = Object.entries(SCENARIOS).flatMap(([key, byStatus]) =>
   Object.entries(byStatus).map(([status, scenario]) => [key, Number(status), scenario] as const),
 );
@@ -917,6 +946,11 @@ describe('every declared route answers its documented 2xx and 4xx', () => {
       expect(contentType).toBe('application/json');
       expect(validate(key, status, contentType, body)).toEqual([]);
       if (status === 201) expect(res.headers.get('location')).toMatch(new RegExp(`/${(body as { id: string }).id}$`));
+      if (status === 201 || status === 202) {
+        const location = res.headers.get('location');
+        if (!location) throw new Error(`${key} answered ${status} without a Location`);
+        await followLocation(key, location, status === 201 ? (body as { id: string }) : {});
+      }
     } else {
       expect(contentType).toBe('application/problem+json');
       const problem = body as ProblemBody;
@@ -1088,6 +1122,51 @@ describe('listing status transitions', () => {
     const l = await createListing(h, owner.token, property.id, { purpose: 'rent', status: 'active', price: { amountMinor: 150_000, currency: 'USD' } });
     const p = await expectProblem(await send('PATCH', `/v1/listings/${l.id}`, owner.token, { status: 'sold' }), 409, 'invalid-state');
     expect(p.detail).toMatch(/sale/);
+  });
+});
+
+describe('a listing\'s price and sold price share one currency', () => {
+  type ListingBody = { price: { amountMinor: number; currency: string }; soldPrice: { amountMinor: number; currency: string } | null; version: number };
+  const patchOk = async (id: string, json: unknown) => {
+    const res = await send('PATCH', `/v1/listings/${id}`, owner.token, json);
+    const text = await res.text();
+    if (res.status !== 200) throw new Error(`PATCH ${JSON.stringify(json)}: ${res.status} ${text}`);
+    return JSON.parse(text) as ListingBody;
+  };
+  /** A sale listing sold for 230,000.00 USD. */
+  const soldListing = async () => {
+    const l = await createListing(h, owner.token, property.id, { status: 'active' });
+    await patchOk(l.id, { status: 'sold', soldPrice: { amountMinor: 23_000_000, currency: 'USD' } });
+    return l;
+  };
+
+  test('changing price.currency of a listing with a sold price is 422 naming price.currency, and changes nothing', async () => {
+    const l = await soldListing();
+    const before = (await (await get(`/v1/listings/${l.id}`, owner.token)).json()) as ListingBody;
+    const res = await send('PATCH', `/v1/listings/${l.id}`, owner.token, { price: { amountMinor: 21_000_000, currency: 'EUR' } });
+    expect(errorFields(await expectProblem(res, 422, 'validation-error'))).toEqual(['price.currency']);
+    const after = (await (await get(`/v1/listings/${l.id}`, owner.token)).json()) as ListingBody;
+    expect(after).toMatchObject({
+      price: before.price,
+      soldPrice: { amountMinor: 23_000_000, currency: 'USD' },
+      version: before.version,
+    });
+  });
+
+  test('with a sold price in the new currency in the same request, both change together (amounts as given, never converted)', async () => {
+    const l = await soldListing();
+    const both = await patchOk(l.id, { price: { amountMinor: 21_000_000, currency: 'EUR' }, soldPrice: { amountMinor: 20_500_000, currency: 'EUR' } });
+    expect(both).toMatchObject({ price: { amountMinor: 21_000_000, currency: 'EUR' }, soldPrice: { amountMinor: 20_500_000, currency: 'EUR' } });
+    // A sold price in the old currency does not carry the change.
+    const res = await send('PATCH', `/v1/listings/${l.id}`, owner.token, { price: { amountMinor: 23_500_000, currency: 'USD' }, soldPrice: { amountMinor: 20_500_000, currency: 'EUR' } });
+    expect(errorFields(await expectProblem(res, 422, 'validation-error'))).toEqual(['soldPrice.currency']);
+  });
+
+  test('the price keeps its currency freely when there is a sold price; without one the currency may change', async () => {
+    const l = await soldListing();
+    expect((await patchOk(l.id, { price: { amountMinor: 24_000_000, currency: 'USD' } })).soldPrice).toEqual({ amountMinor: 23_000_000, currency: 'USD' });
+    const draft = await createListing(h, owner.token, property.id);
+    expect(await patchOk(draft.id, { price: { amountMinor: 20_000_000, currency: 'EUR' } })).toMatchObject({ price: { currency: 'EUR' }, soldPrice: null });
   });
 });
 

@@ -44,6 +44,8 @@ const tokens = {} as Record<Caller, string | undefined>;
 /** The resources' side: propertyOwner owns `property`, propertyManager manages it. */
 let propertyOwner: User, propertyManager: User, otherOwner: User, otherManager: User;
 let property: { id: string }, otherProperty: { id: string };
+/** A unit of `property`. */
+let unit: { id: string };
 let activeListing: { id: string }, draftListing: { id: string };
 let importId: string;
 let reindex: Awaited<ReturnType<typeof reindexSandbox>>;
@@ -79,6 +81,7 @@ beforeAll(async () => {
   ]);
   property = await createProperty(h, propertyOwner.token, { managerId: propertyManager.id });
   otherProperty = await createProperty(h, otherOwner.token);
+  unit = await created(await req(`/v1/properties/${property.id}/units`, propertyOwner.token, { method: 'POST', json: { label: 'U1' } }), 'unit');
   activeListing = await createListing(h, propertyOwner.token, property.id, { status: 'active' });
   draftListing = await createListing(h, propertyOwner.token, property.id);
 
@@ -145,6 +148,8 @@ interface Row {
 }
 
 const today = () => new Date().toISOString().slice(0, 10);
+/** The user a token was issued to (the refused tokens name the admin; no token, nobody). */
+const callerId = (t: string | undefined) => (t === undefined ? randomUUID() : (Object.values(as).find((u) => u.token === t) ?? as.admin).id);
 
 const ROWS: Row[] = [
   {
@@ -180,6 +185,13 @@ const ROWS: Row[] = [
     expect: [201, 201, 403, 403, 403, 403, 403, 403, 403, 401, 401, 401],
   },
   {
+    // Only an owner (or an admin) may own a property: a manager naming themself is refused like any other non-owner.
+    route: 'POST /v1/properties (ownerId: the caller\'s own id)',
+    call: (t) => req('/v1/properties', t, { method: 'POST', json: propertyBody({ ownerId: callerId(t) }) }),
+    expect: [201, 422, 201, 403, 403, 403, 403, 403, 403, 401, 401, 401],
+    field: 'ownerId',
+  },
+  {
     route: 'GET /v1/properties',
     call: (t) => req('/v1/properties', t),
     expect: [200, 200, 200, 403, 403, 403, 403, 403, 200, 401, 401, 401],
@@ -202,6 +214,11 @@ const ROWS: Row[] = [
   {
     route: 'GET /v1/properties/{id}/units (someone else\'s)',
     call: (t) => req(`/v1/properties/${property.id}/units`, t),
+    expect: [200, 404, 404, 403, 403, 403, 403, 403, 200, 401, 401, 401],
+  },
+  {
+    route: 'GET /v1/properties/{id}/units/{unitId} (someone else\'s)',
+    call: (t) => req(`/v1/properties/${property.id}/units/${unit.id}`, t),
     expect: [200, 404, 404, 403, 403, 403, 403, 403, 200, 401, 401, 401],
   },
   {
@@ -452,6 +469,10 @@ describe('resource ownership', () => {
     ['its manager changes it', () => propertyManager, () => ({ path: `/v1/properties/${property.id}`, method: 'PATCH', json: { neighborhood: 'Somerset' } }), 200],
     ['its manager adds a unit', () => propertyManager, () => ({ path: `/v1/properties/${property.id}/units`, method: 'POST', json: { label: `G${++seq}` } }), 201],
     ['its manager lists its units', () => propertyManager, () => ({ path: `/v1/properties/${property.id}/units` }), 200],
+    ['the owner reads a unit of their property', () => propertyOwner, () => ({ path: `/v1/properties/${property.id}/units/${unit.id}` }), 200],
+    ['its manager reads a unit', () => propertyManager, () => ({ path: `/v1/properties/${property.id}/units/${unit.id}` }), 200],
+    ['another owner reads a unit of it', () => otherOwner, () => ({ path: `/v1/properties/${property.id}/units/${unit.id}` }), 404],
+    ['another owner reads the unit through their own property', () => otherOwner, () => ({ path: `/v1/properties/${otherProperty.id}/units/${unit.id}` }), 404],
     ['another manager reads it', () => otherManager, () => ({ path: `/v1/properties/${property.id}` }), 404],
     ['another manager changes it', () => otherManager, () => ({ path: `/v1/properties/${property.id}`, method: 'PATCH', json: { neighborhood: 'X' } }), 404],
     ['the owner reads their draft listing', () => propertyOwner, () => ({ path: `/v1/listings/${draftListing.id}` }), 200],
@@ -513,6 +534,48 @@ describe('resource ownership', () => {
       422,
     );
     expect(errorFields(p)).toEqual(['managerId']);
+  });
+
+  test('nobody becomes a property\'s owner or manager without the role, the caller included', async () => {
+    const before = async (u: User) => (await json<{ items: unknown[] }>(await h.request('/v1/properties?limit=100', { token: u.token }), 200)).items.length;
+    const managerCount = await before(otherManager);
+    // A manager (not an owner) naming themself as the owner.
+    const selfOwned = await expectProblem(
+      await h.request('/v1/properties', { method: 'POST', token: otherManager.token, json: propertyBody({ ownerId: otherManager.id }) }),
+      422,
+      'validation-error',
+    );
+    expect(errorFields(selfOwned)).toEqual(['ownerId']);
+    expect(await before(otherManager)).toBe(managerCount);
+    // An owner (not a manager) naming themself as the manager of their own property.
+    const selfManaged = await expectProblem(
+      await h.request('/v1/properties', { method: 'POST', token: otherOwner.token, json: propertyBody({ managerId: otherOwner.id }) }),
+      422,
+      'validation-error',
+    );
+    expect(errorFields(selfManaged)).toEqual(['managerId']);
+    // Holding both roles, one may be both.
+    const both = await h.user(['owner', 'manager'], 'owner-and-manager');
+    const mine = await json<{ ownerId: string; managerId: string | null }>(
+      await h.request('/v1/properties', { method: 'POST', token: both.token, json: propertyBody({ ownerId: both.id, managerId: both.id }) }),
+      201,
+    );
+    expect(mine).toMatchObject({ ownerId: both.id, managerId: both.id });
+  });
+
+  test('PATCH exempts nobody either: the owner cannot make themself manager without the role, the manager cannot take ownership', async () => {
+    const p = await expectProblem(
+      await h.request(`/v1/properties/${property.id}`, { method: 'PATCH', token: propertyOwner.token, json: { managerId: propertyOwner.id } }),
+      422,
+      'validation-error',
+    );
+    expect(errorFields(p)).toEqual(['managerId']);
+    // `ownerId` is not a field of the change: it is ignored, and the property keeps its owner.
+    const changed = await json<{ ownerId: string; managerId: string | null }>(
+      await h.request(`/v1/properties/${property.id}`, { method: 'PATCH', token: propertyManager.token, json: { ownerId: propertyManager.id, neighborhood: 'Somerset' } }),
+      200,
+    );
+    expect(changed).toMatchObject({ ownerId: propertyOwner.id, managerId: propertyManager.id });
   });
 
   test('withdrawing a listing makes it private again', async () => {
