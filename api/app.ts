@@ -12,6 +12,7 @@ import { requestContext } from './middleware/request-context';
 import { ApiProblem, issuesToProblem, problemResponse } from './problem';
 import { adminRouter, MAX_IMPORT_BYTES } from './routes/admin';
 import { healthRouter } from './routes/health';
+import { envelopesRouter } from './routes/envelopes';
 import { leasesRouter } from './routes/leases';
 import { listingsRouter } from './routes/listings';
 import { propertiesRouter } from './routes/properties';
@@ -46,6 +47,7 @@ export function createApp(deps: ApiDeps) {
   v1.route('/', listingsRouter);
   v1.route('/', searchRouter);
   v1.route('/', leasesRouter);
+  v1.route('/', envelopesRouter);
   v1.route('/', adminRouter);
   v1.route('/', webhooksRouter);
   app.route('/v1', v1);

@@ -64,3 +64,6 @@ export function clientAddress(c: Context<AppEnv>): string {
   }
   return resolveClientAddress(connection, c.req.header('x-forwarded-for'), c.get('deps').config.api.trustedProxies);
 }
+
+/** Printable ASCII only, bounded: evidence ends up on a signed PDF's signature page. */
+export const printable = (s: string, max: number) => s.replace(/[^\x20-\x7e]/g, '?').slice(0, max);

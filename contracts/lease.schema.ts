@@ -79,6 +79,7 @@ export const LeaseStateSchema = z.object({
   screening: z.object({ decision: z.enum(['approve', 'review', 'reject']), reasons: z.array(z.string()) }).nullable(),
   decisions: z.array(z.object({ at: z.string(), by: z.string(), decision: z.string(), reason: z.string() })),
   document: z.object({ documentId: z.string(), sha256: z.string() }).nullable().describe('The current agreement; sign its sha256'),
+  envelopeId: z.string().nullable().optional().describe('The signing envelope of the agreement (GET /v1/envelopes/{id}); leases offered before envelopes have none'),
   signatures: z.array(SignatureSchema),
   signingDeadline: z.string().nullable(),
   periodsBilled: z.number().int(),

@@ -18,6 +18,7 @@ import type { LateFee } from '../domain/late-fees';
 import type { LeaseStatus, RenewalPolicy } from '../domain/lease';
 import type { Currency, Money } from '../domain/money';
 import type { RentPeriod } from '../domain/rent-schedule';
+import type { EnvelopeSignature } from './envelope';
 import type { LeaseApplicationSchema, LeasePartySchema, LeaseStateSchema, LeaseTermsSchema, RenewalOfferSchema, SignatureSchema } from './lease.schema';
 
 export { DEFAULT_RENEWAL, LEASE_STATUSES, type LeaseStatus, type RenewalPolicy } from '../domain/lease';
@@ -108,6 +109,7 @@ export function initialLeaseState(leaseId: string, status: LeaseStatus = 'screen
     screening: null,
     decisions: [],
     document: null,
+    envelopeId: null,
     signatures: [],
     signingDeadline: null,
     periodsBilled: 0,
@@ -123,6 +125,19 @@ export function initialLeaseState(leaseId: string, status: LeaseStatus = 'screen
     termStart: null,
     notes: [],
     history: [],
+  };
+}
+
+/** A signature an envelope recorded, as the lease keeps it: the agreement's hash as the signer saw it. */
+export function leaseSignature(s: EnvelopeSignature): Signature {
+  return {
+    userId: s.userId,
+    name: s.name,
+    role: s.role as Signature['role'],
+    signedAt: s.signedAt,
+    ip: s.ip,
+    userAgent: s.userAgent,
+    documentSha256: s.documents[0]?.sha256 ?? '',
   };
 }
 

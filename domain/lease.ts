@@ -15,6 +15,7 @@ export const LEASE_STATUSES = [
   'rejected',
   'expired',
   'cancelled',
+  'declined',
 ] as const;
 export type LeaseStatus = (typeof LEASE_STATUSES)[number];
 
@@ -22,7 +23,7 @@ export const LEASE_PARTY_ROLES = ['tenant', 'landlord', 'manager'] as const;
 export type LeasePartyRole = (typeof LEASE_PARTY_ROLES)[number];
 
 /** Statuses after which the workflow ends: nothing more is recorded on it. */
-export const FINISHED_STATUSES: readonly LeaseStatus[] = ['rejected', 'expired', 'cancelled', 'closed'];
+export const FINISHED_STATUSES: readonly LeaseStatus[] = ['rejected', 'expired', 'cancelled', 'declined', 'closed'];
 
 /** Statuses from which a lease can still be cancelled: nobody has moved in. */
 export const CANCELLABLE_STATUSES: readonly LeaseStatus[] = ['screening', 'awaiting_decision', 'awaiting_signatures', 'awaiting_move_in'];

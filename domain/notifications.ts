@@ -8,8 +8,16 @@ const money = (data: NotificationData, key: string) =>
 
 const TEMPLATES: Record<string, (d: NotificationData) => { subject: string; text: string }> = {
   signature_requested: (d) => ({
-    subject: 'Your lease is ready to sign',
-    text: `Your lease agreement is ready. Please review and sign it by ${d.deadline}.`,
+    subject: d.title ? `Ready to sign: ${d.title}` : 'Your lease is ready to sign',
+    text: `${d.title ? `${d.title} is` : 'Your lease agreement is'} ready. Please review and sign it by ${d.deadline}.`,
+  }),
+  signature_reminder: (d) => ({
+    subject: `Reminder: please sign${d.title ? ` ${d.title}` : ''}`,
+    text: `Your signature is still needed${d.title ? ` on ${d.title}` : ''}. Please review and sign by ${d.deadline}.`,
+  }),
+  lease_declined: (d) => ({
+    subject: 'The lease offer was declined',
+    text: `${d.by} declined to sign the lease${d.reason ? `: ${d.reason}` : ''}. The offer is closed.`,
   }),
   offer_expired: () => ({ subject: 'Your lease offer has expired', text: 'The lease was not signed by every party before the deadline, so the offer has expired.' }),
   application_rejected: () => ({ subject: 'Your rental application', text: 'We are sorry: your application was not approved.' }),

@@ -1,10 +1,11 @@
 /**
- * The worker for lease workflows (screening, documents, signatures, deposit
- * and rent) and the Stripe webhook events and notification sweep that are
- * about leases; and the notifications worker, which delivers e-mails on a
- * queue of its own.
+ * The worker for lease workflows (screening, documents, deposit and rent),
+ * the signing envelopes they start, and the Stripe webhook events and
+ * notification sweep that are about leases; and the notifications worker,
+ * which delivers e-mails on a queue of its own.
  */
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createEnvelopeActivities } from '../activities/envelope';
 import { createLeaseActivities, type LeaseDeps } from '../activities/lease';
 import { createNotificationDelivery, createNotificationSweep } from '../activities/notifications';
 import { createStripeEventActivities } from '../activities/stripe-events';
@@ -30,7 +31,12 @@ export function createLeaseWorker(o: LeaseWorkerOptions) {
     connection: o.connection,
     namespace: o.namespace,
     taskQueue: o.taskQueue,
-    activities: { ...createLeaseActivities(o.deps), ...createStripeEventActivities(o.deps), ...createNotificationSweep(o.deps) },
+    activities: {
+      ...createLeaseActivities(o.deps),
+      ...createEnvelopeActivities(o.deps),
+      ...createStripeEventActivities(o.deps),
+      ...createNotificationSweep(o.deps),
+    },
     ...workflows(o),
     // Leases wait for weeks between steps: keep many cached, few activities at once.
     maxCachedWorkflows: o.maxCachedWorkflows ?? 2000,

@@ -5,3 +5,4 @@ export { leaseWorkflow } from './lease';
 export { rentRunWorkflow } from './rent-run';
 export { stripeEventWorkflow } from './stripe-events';
 export { notificationDeliveryWorkflow, notificationOutboxSweepWorkflow } from './notifications';
+export { envelopeWorkflow } from './envelope';

@@ -13,14 +13,26 @@ export interface StoredPdf {
 
 export function createDocumentStore(db: Sequelize) {
   return {
-    /** Stores a PDF of a lease (optionally the receipt of one payment); returns its id. */
-    async store(leaseId: string, kind: string, pdf: StoredPdf, paymentId: string | null = null): Promise<string> {
+    /** Stores a PDF of a lease (the receipt of one payment, or an envelope's signed copy of another document); returns its id. */
+    async store(leaseId: string, kind: string, pdf: StoredPdf, paymentId: string | null = null, signedCopy?: { envelopeId: string; of: string }): Promise<string> {
       const [row] = await db.query<{ id: string }>(
-        `insert into documents (id, lease_id, kind, content_type, sha256, pages, content, payment_id, created_at)
-         values (gen_random_uuid(), $1, $2, 'application/pdf', $3, $4, $5, $6, now()) returning id`,
-        { bind: [leaseId, kind, pdf.sha256, pdf.pages, Buffer.from(pdf.bytes), paymentId], type: QueryTypes.SELECT },
+        `insert into documents (id, lease_id, kind, content_type, sha256, pages, content, payment_id, envelope_id, signed_from, created_at)
+         values (gen_random_uuid(), $1, $2, 'application/pdf', $3, $4, $5, $6, $7, $8, now()) returning id`,
+        {
+          bind: [leaseId, kind, pdf.sha256, pdf.pages, Buffer.from(pdf.bytes), paymentId, signedCopy?.envelopeId ?? null, signedCopy?.of ?? null],
+          type: QueryTypes.SELECT,
+        },
       );
       return row!.id;
+    },
+
+    /** An envelope's signed copy of a document, if it was made. */
+    async signedCopy(envelopeId: string, of: string): Promise<{ documentId: string; sha256: string } | undefined> {
+      const [row] = await db.query<{ id: string; sha256: string }>('select id, sha256 from documents where envelope_id = $1 and signed_from = $2', {
+        bind: [envelopeId, of],
+        type: QueryTypes.SELECT,
+      });
+      return row && { documentId: row.id, sha256: row.sha256 };
     },
 
     async content(documentId: string): Promise<Uint8Array> {

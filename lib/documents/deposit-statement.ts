@@ -1,6 +1,6 @@
 /** The deposit disposition statement given to the tenant at move-out. */
 import { formatMoney } from '../../domain/money';
-import type { RenderedDocument } from './lease-agreement';
+import type { RenderedDocument } from './pdf';
 import { DocumentWriter, sha256 } from './pdf';
 
 export interface DepositDisposition {

@@ -1,14 +1,9 @@
-/** The lease agreement PDF, and the signature page appended once every party has signed. */
+/** The lease agreement PDF (its signature page is appended by ./signature-page.ts once every party has signed). */
 import { leaseEndDate } from '../../domain/rent-schedule';
 import { formatMoney } from '../../domain/money';
-import type { LeaseTerms, Signature } from '../../contracts/lease';
-import { DocumentWriter, sha256 } from './pdf';
+import type { LeaseTerms } from '../../contracts/lease';
+import { DocumentWriter, sha256, type RenderedDocument } from './pdf';
 
-export interface RenderedDocument {
-  bytes: Uint8Array;
-  sha256: string;
-  pages: number;
-}
 
 const STANDARD_CLAUSES = [
   'Use and occupancy. The premises are to be used only as a private residence by the tenants named here and their household.',
@@ -62,28 +57,4 @@ export async function renderLeaseAgreement(terms: LeaseTerms): Promise<RenderedD
   return { bytes, sha256: sha256(bytes), pages: w.doc.getPageCount(), unsupportedCharacters };
 }
 
-/** The signed PDF: the agreement as signed, then a page recording each signature and the audit trail. */
-export async function appendSignaturePage(
-  agreement: Uint8Array,
-  signatures: Signature[],
-  audit: { at: string; event: string }[],
-): Promise<RenderedDocument> {
-  const contentHash = sha256(agreement);
-  const w = await DocumentWriter.append(agreement, 'Signed residential lease agreement');
-  w.heading('Signature page', 16);
-  w.paragraph(`SHA-256 of the signed content: ${contentHash}`);
-  for (const s of signatures) {
-    w.rule();
-    w.fields([
-      ['Signed by', `${s.name} (${s.role})`],
-      ['Signed at', s.signedAt],
-      ['IP address', s.ip],
-      ['User agent', s.userAgent.slice(0, 70)],
-    ]);
-    w.paragraph(`Document SHA-256 seen when signing: ${s.documentSha256}`, 9);
-  }
-  w.heading('Audit trail', 13);
-  for (const entry of audit) w.paragraph(`${entry.at}  ${entry.event}`, 9);
-  const bytes = await w.bytes();
-  return { bytes, sha256: sha256(bytes), pages: w.doc.getPageCount() };
-}
+export { appendSignaturePage } from './signature-page';

@@ -19,6 +19,13 @@ export function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
+/** A rendered PDF and what identifies it. */
+export interface RenderedDocument {
+  bytes: Uint8Array;
+  sha256: string;
+  pages: number;
+}
+
 export class DocumentWriter {
   private page!: PDFPage;
   private y = 0;

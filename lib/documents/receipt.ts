@@ -1,6 +1,6 @@
 /** The receipt for a payment received (card, cash, check, bank transfer, or the deposit applied). */
 import { formatMoney } from '../../domain/money';
-import type { RenderedDocument } from './lease-agreement';
+import type { RenderedDocument } from './pdf';
 import { DocumentWriter, sha256 } from './pdf';
 
 export interface ReceiptData {

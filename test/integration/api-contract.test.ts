@@ -66,6 +66,8 @@ let leaseWorker: Awaited<ReturnType<typeof startLeaseWorker>>;
 /** Leases in known states: waiting for a screening decision, waiting for signatures, active (rent paid). */
 let reviewLease: string, signingLease: string, activeLease: string, renewalLease: string;
 let agreementId: string;
+/** The signing lease's envelope (out for signature) and the active lease's (completed). */
+let signingEnvelope: string, activeEnvelope: string;
 const importLocations: string[] = [];
 let importSeq = 0;
 
@@ -151,8 +153,11 @@ beforeAll(async () => {
     startLease(h, owner.token, leaseBody(property.id, [tenant.id], { paymentMethod: card })),
   ]);
   await leaseWhen(h, tenant.token, reviewLease, (s) => s.status === 'awaiting_decision', 'the review lease');
-  agreementId = (await leaseWhen(h, tenant.token, signingLease, (s) => s.status === 'awaiting_signatures', 'the signing lease')).document!.documentId;
+  const signing = await leaseWhen(h, tenant.token, signingLease, (s) => s.status === 'awaiting_signatures', 'the signing lease');
+  agreementId = signing.document!.documentId;
+  signingEnvelope = (signing as unknown as { envelopeId: string }).envelopeId;
   const toSign = await leaseWhen(h, tenant.token, activeLease, (s) => s.status === 'awaiting_signatures', 'the active lease\'s agreement');
+  activeEnvelope = (toSign as unknown as { envelopeId: string }).envelopeId;
   for (const party of [tenant, owner]) {
     const signed = await h.request(`/v1/leases/${activeLease}/signatures`, { method: 'POST', token: party.token, json: { documentSha256: toSign.document!.sha256 } });
     expect(signed.status).toBe(200);
@@ -869,6 +874,65 @@ const SCENARIOS: Record<string, Record<number, Scenario>> = {
     404: { run: () => get(`/v1/documents/${agreementId}`, contractor.token), kind: 'not-found' },
     422: { run: () => get('/v1/documents/agreement.pdf', tenant.token), fields: ['id'] },
   },
+  'GET /v1/envelopes/{id}': {
+    200: {
+      run: () => get(`/v1/envelopes/${activeEnvelope}`, owner.token),
+      check: (e: { status: string; source: string; signatures: { userId: string }[]; completed: unknown[] }) => {
+        expect(e).toMatchObject({ status: 'completed', source: 'workflow' });
+        expect(e.signatures.map((x) => x.userId).sort()).toEqual([tenant.id, owner.id].sort());
+        expect(e.completed).toHaveLength(1);
+      },
+    },
+    401: { run: () => get(`/v1/envelopes/${activeEnvelope}`), kind: 'unauthorized' },
+    404: { run: () => get(`/v1/envelopes/${activeEnvelope}`, otherOwner.token), kind: 'not-found' },
+    422: { run: () => get('/v1/envelopes/latest', owner.token), fields: ['id'] },
+  },
+  'POST /v1/envelopes/{id}/signatures': {
+    415: { run: () => wrongType('POST', `/v1/envelopes/${signingEnvelope}/signatures`, owner.token), kind: 'unsupported-media-type' },
+    200: {
+      run: async () => {
+        const leaseId = await startLease(h, owner.token, leaseBody(property.id, [tenant.id]));
+        const s = await leaseWhen(h, owner.token, leaseId, (x) => x.status === 'awaiting_signatures', 'a lease to sign');
+        const envelopeId = (s as unknown as { envelopeId: string }).envelopeId;
+        return send('POST', `/v1/envelopes/${envelopeId}/signatures`, owner.token, { documents: [{ documentId: s.document!.documentId, sha256: s.document!.sha256 }] }, { 'user-agent': 'contract-test' });
+      },
+      check: (e: { status: string; signatures: { userId: string; ip: string; userAgent: string }[] }) => {
+        expect(e.status).toBe('sent');
+        expect(e.signatures).toEqual([expect.objectContaining({ userId: owner.id, ip: '0.0.0.0', userAgent: 'contract-test' })]);
+      },
+    },
+    400: { run: () => malformedJson('POST', `/v1/envelopes/${signingEnvelope}/signatures`, owner.token), kind: 'malformed-request' },
+    401: { run: () => send('POST', `/v1/envelopes/${signingEnvelope}/signatures`, undefined, { documents: [{ documentId: agreementId, sha256: SHA_ZERO }] }), kind: 'unauthorized' },
+    403: { run: () => send('POST', `/v1/envelopes/${signingEnvelope}/signatures`, admin.token, { documents: [{ documentId: agreementId, sha256: SHA_ZERO }] }), kind: 'forbidden' },
+    404: { run: () => send('POST', `/v1/envelopes/${signingEnvelope}/signatures`, buyer.token, { documents: [{ documentId: agreementId, sha256: SHA_ZERO }] }), kind: 'not-found' },
+    409: {
+      run: () => send('POST', `/v1/envelopes/${signingEnvelope}/signatures`, owner.token, { documents: [{ documentId: agreementId, sha256: SHA_ZERO }] }),
+      kind: 'invalid-state',
+      check: (p: ProblemBody) => expect(p.detail).toMatch(/not the current one/),
+    },
+    422: { run: () => send('POST', `/v1/envelopes/${signingEnvelope}/signatures`, owner.token, { documents: [{ documentId: 'doc', sha256: 'abc' }] }), fields: ['documents.0.documentId', 'documents.0.sha256'] },
+  },
+  'POST /v1/envelopes/{id}/decline': {
+    415: { run: () => wrongType('POST', `/v1/envelopes/${signingEnvelope}/decline`, tenant.token), kind: 'unsupported-media-type' },
+    200: {
+      run: async () => {
+        const leaseId = await startLease(h, owner.token, leaseBody(property.id, [tenant.id]));
+        const s = await leaseWhen(h, tenant.token, leaseId, (x) => x.status === 'awaiting_signatures', 'a lease to decline');
+        return send('POST', `/v1/envelopes/${(s as unknown as { envelopeId: string }).envelopeId}/decline`, tenant.token, { reason: 'not the unit we saw' });
+      },
+      check: (e: { decline: { userId: string; reason: string } | null }) => expect(e.decline).toMatchObject({ userId: tenant.id, reason: 'not the unit we saw' }),
+    },
+    400: { run: () => malformedJson('POST', `/v1/envelopes/${signingEnvelope}/decline`, tenant.token), kind: 'malformed-request' },
+    401: { run: () => send('POST', `/v1/envelopes/${signingEnvelope}/decline`, expired, { reason: 'x' }), kind: 'unauthorized' },
+    403: { run: () => send('POST', `/v1/envelopes/${signingEnvelope}/decline`, ops.token, { reason: 'x' }), kind: 'forbidden' },
+    404: { run: () => send('POST', `/v1/envelopes/${signingEnvelope}/decline`, otherOwner.token, { reason: 'x' }), kind: 'not-found' },
+    409: {
+      run: () => send('POST', `/v1/envelopes/${activeEnvelope}/decline`, tenant.token, { reason: 'changed my mind' }),
+      kind: 'invalid-state',
+      check: (p: ProblemBody) => expect(p.detail).toMatch(/the envelope is completed/),
+    },
+    422: { run: () => send('POST', `/v1/envelopes/${signingEnvelope}/decline`, tenant.token, { reason: '' }), fields: ['reason'] },
+  },
   'GET /healthz': {
     200: { run: () => get('/healthz'), check: (b: { ok: boolean }) => expect(b.ok).toBe(true) },
   },
@@ -896,6 +960,8 @@ const SKIPPED: [string, string][] = [
   ['POST /v1/leases/{id}/cancellation 503', 'needs no lease worker polling'],
   ['POST /v1/leases/{id}/notes 503', 'needs no lease worker polling'],
   ['POST /v1/leases/{id}/move-out 503', 'needs no lease worker polling'],
+  ['POST /v1/envelopes/{id}/signatures 503', 'needs no lease worker polling'],
+  ['POST /v1/envelopes/{id}/decline 503', 'needs no lease worker polling'],
   ['POST /v1/webhooks/stripe 503', 'needs Temporal to be down'],
 ];
 

@@ -54,6 +54,7 @@ let leaseWorker: Awaited<ReturnType<typeof startLeaseWorker>>;
 let leaseTenant: User;
 let reviewLease: string, decisionLease: string, signingLease: string, cancelLease: string;
 let agreementId: string;
+let signingEnvelope: string;
 const importLocations: string[] = [];
 let seq = 0;
 const RUN = `${Date.now()}-${randomUUID().slice(0, 6)}`;
@@ -112,7 +113,9 @@ beforeAll(async () => {
   await leaseWhen(h, leaseTenant.token, reviewLease, (s) => s.status === 'awaiting_decision', 'the review lease');
   await leaseWhen(h, leaseTenant.token, decisionLease, (s) => s.status === 'awaiting_decision', 'the lease to decide');
   await leaseWhen(h, leaseTenant.token, cancelLease, (s) => s.status === 'awaiting_decision', 'the lease to cancel');
-  agreementId = (await leaseWhen(h, leaseTenant.token, signingLease, (s) => s.status === 'awaiting_signatures', 'the agreement')).document!.documentId;
+  const signing = await leaseWhen(h, leaseTenant.token, signingLease, (s) => s.status === 'awaiting_signatures', 'the agreement');
+  agreementId = signing.document!.documentId;
+  signingEnvelope = (signing as unknown as { envelopeId: string }).envelopeId;
 
   doc = (await (await h.request('/openapi.json')).json()) as OpenApiDoc;
 });
@@ -376,6 +379,21 @@ const ROWS: Row[] = [
     call: (t) => req(`/v1/documents/${agreementId}`, t),
     expect: [200, 404, 404, 404, 404, 404, 404, 404, 200, 401, 401, 401],
     contentType: /^application\/pdf/,
+  },
+  {
+    route: 'GET /v1/envelopes/{id} (an envelope the caller neither sent nor signs)',
+    call: (t) => req(`/v1/envelopes/${signingEnvelope}`, t),
+    expect: [200, 404, 404, 404, 404, 404, 404, 404, 200, 401, 401, 401],
+  },
+  {
+    route: 'POST /v1/envelopes/{id}/signatures (an envelope the caller does not sign)',
+    call: (t) => req(`/v1/envelopes/${signingEnvelope}/signatures`, t, { method: 'POST', json: { documents: [{ documentId: agreementId, sha256: '0'.repeat(64) }] } }),
+    expect: [403, 404, 404, 404, 404, 404, 404, 404, 403, 401, 401, 401],
+  },
+  {
+    route: 'POST /v1/envelopes/{id}/decline (an envelope the caller does not sign)',
+    call: (t) => req(`/v1/envelopes/${signingEnvelope}/decline`, t, { method: 'POST', json: { reason: 'matrix' } }),
+    expect: [403, 404, 404, 404, 404, 404, 404, 404, 403, 401, 401, 401],
   },
   {
     route: 'GET /healthz',

@@ -11,6 +11,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { QueryTypes } from 'sequelize';
 import type Stripe from 'stripe';
 import { createLeaseActivities } from '../../activities/lease';
+import { envelopeStateQuery, envelopeWorkflowId, signEnvelopeUpdate } from '../../contracts/envelope';
 import { LEASE_WORKFLOW_TYPE, leaseStateQuery, leaseWorkflowId, signUpdate, type LeaseInput, type LeaseWorkflow } from '../../contracts/lease';
 import { LeaseTermsSchema } from '../../contracts/lease.schema';
 import { leaseBalances, ledgerInvariantViolations } from '../../lib/ledger';
@@ -78,9 +79,15 @@ test('from application to the first rent paid, on Postgres, localstripe and the 
       const s = await handle.query(leaseStateQuery);
       return s.status === 'awaiting_signatures' ? s : undefined;
     }, 60_000, 'the agreement');
+    // The agreement is out for signature in its envelope, a workflow of its own.
+    expect(awaiting.envelopeId).toEqual(expect.any(String));
+    const envelope = h.client.workflow.getHandle(envelopeWorkflowId(awaiting.envelopeId!));
+    await expect(handle.executeUpdate(signUpdate, { args: [{ userId: tenant.id, signedAt: 'x', ip: 'x', userAgent: 'x', documentSha256: awaiting.document!.sha256 }] })).rejects.toMatchObject({
+      cause: { message: expect.stringMatching(/signed through its envelope/) },
+    });
     for (const party of input.terms.parties) {
-      await handle.executeUpdate(signUpdate, {
-        args: [{ userId: party.userId, signedAt: new Date().toISOString(), ip: '203.0.113.7', userAgent: 'jest', documentSha256: awaiting.document!.sha256 }],
+      await envelope.executeUpdate(signEnvelopeUpdate, {
+        args: [{ userId: party.userId, signedAt: new Date().toISOString(), ip: '203.0.113.7', userAgent: 'jest', documents: [{ documentId: awaiting.document!.documentId, sha256: awaiting.document!.sha256 }] }],
       });
     }
     const active = await eventually(async () => {
@@ -150,9 +157,16 @@ test('from application to the first rent paid, on Postgres, localstripe and the 
     const sink = smtpSinkDir(h.config);
     const mails = fs.readdirSync(sink).map((f) => fs.readFileSync(path.join(sink, f), 'utf8'));
     const mailOf = (id: string) => mails.find((m) => m.includes(`<${id}@trilight.local>`));
-    expect(mailOf(notices[0]!.id)).toMatch(/Subject: Your lease is ready to sign/);
+    expect(mailOf(notices[0]!.id)).toMatch(/Subject: Ready to sign: the lease of 12 Quillfeather Lane/);
     expect(mailOf(notices[0]!.id)).toMatch(/X-Sink-Envelope-To: .*zoe@example\.com/);
     expect(mailOf(notices[1]!.id)).toMatch(/Subject: Payment received/);
+    // The envelope recorded each signature's evidence, completed, and is filed under the lease.
+    const done = await envelope.query(envelopeStateQuery);
+    expect(done).toMatchObject({ status: 'completed', subject: { type: 'lease', id: leaseId }, completed: [{ documentId: docs[1]!.id, of: docs[0]!.id }] });
+    expect(done.signatures.map((x) => [x.userId, x.ip, x.documents[0]!.sha256])).toEqual(input.terms.parties.map((p) => [p.userId, '203.0.113.7', awaiting.document!.sha256]));
+    expect(active.signatures.map((x) => x.userId)).toEqual(input.terms.parties.map((p) => p.userId));
+    const [row] = await h.db.query<{ status: string; signer_ids: string[] }>('select status, signer_ids from envelopes where id = $1', { bind: [awaiting.envelopeId], type: QueryTypes.SELECT });
+    expect(row).toEqual({ status: 'completed', signer_ids: input.terms.parties.map((p) => p.userId) });
     const description = await handle.describe();
     expect(description.searchAttributes.LeaseStatus).toEqual(['active']);
     expect(description.searchAttributes.TenantIds).toEqual([tenant.id]);

@@ -3,7 +3,8 @@
  * application to closed. Read it top to bottom:
  *
  *   1-2 screening        application.ts   rules, then a manager's decision when they do not approve
- *   3-4 signatures       application.ts   the agreement PDF, every party signs before a deadline
+ *   3-4 signatures       application.ts   the agreement PDF, signed by every party before a deadline
+ *                                        through a signing envelope (workflows/envelope/, a child)
  *   5   move-in          application.ts   the deposit, held as a liability
  *   6-7 terms of rent    term.ts          each period billed and collected (collection.ts); a renewal
  *                                        or month-to-month continues as new with the state carried over
@@ -15,6 +16,7 @@
  */
 import { setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import { PropertyIdKey, TenantIdsKey } from '../../domain/search-attributes';
+import { envelopeSignedSignal } from '../../contracts/envelope';
 import {
   addNoteUpdate,
   cancelUpdate,
@@ -58,6 +60,7 @@ function registerHandlers(lease: LeaseRun) {
   setHandler(addNoteUpdate, (r) => lease.addNote(r), check(validate.validateNote));
   setHandler(rentCollectedSignal, (r) => lease.rentCollected(r));
   setHandler(paymentReversedSignal, (r) => lease.paymentReversed(r));
+  setHandler(envelopeSignedSignal, (r) => lease.envelopeSigned(r));
   setHandler(cancelUpdate, (r) => lease.cancel(r), check(validate.validateCancellation));
   setHandler(terminateUpdate, (r) => lease.terminate(r), check(validate.validateTermination));
   setHandler(screeningDecisionUpdate, (r) => lease.decideScreening(r), check(validate.validateScreeningDecision));

@@ -10,6 +10,7 @@ import { todayUtc } from '../../domain/calendar';
 import { LeaseStatusKey } from '../../domain/search-attributes';
 import {
   initialLeaseState,
+  leaseSignature,
   type CancellationRequest,
   type CollectionOutcome,
   type LeaseInput,
@@ -25,6 +26,8 @@ import {
   type SignatureRequest,
   type TerminationRequest,
 } from '../../contracts/lease';
+import type { EnvelopeSignature } from '../../contracts/envelope';
+
 import { act, mail } from './proxies';
 import { LeasePatch } from './patches';
 import type { LeaseView } from './validators';
@@ -164,6 +167,13 @@ export class LeaseRun {
     this.log(`screening ${decision} by ${by}: ${reason}`);
     this.screeningOverride = decision;
     return this.state;
+  }
+
+  /** The agreement's envelope reports a signature: shown in the lease's state at once. */
+  envelopeSigned({ envelopeId, signature }: { envelopeId: string; signature: EnvelopeSignature }) {
+    if (envelopeId !== this.state.envelopeId || this.state.signatures.some((s) => s.userId === signature.userId)) return;
+    this.state.signatures.push(leaseSignature(signature));
+    this.log(`${signature.name} signed`);
   }
 
   async sign(signature: SignatureRequest) {

@@ -18,4 +18,6 @@ export const LeasePatch = {
   paymentReceipts: 'payment-receipts',
   /** A reminder some days before each due date. */
   rentDueReminders: 'rent-due-reminders',
+  /** The agreement signed through a signing envelope (a child workflow), not by Updates on the lease. */
+  signingEnvelopes: 'signing-envelopes',
 } as const;

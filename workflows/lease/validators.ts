@@ -69,6 +69,7 @@ export function validateScreeningDecision(v: LeaseView, { decision, reason }: Sc
 
 export function validateSignature(v: LeaseView, signature: SignatureRequest) {
   if (v.state.status !== 'awaiting_signatures') throw new Error(`the lease is ${v.state.status}, not awaiting signatures`);
+  if (v.state.envelopeId) throw new Error(`the agreement is signed through its envelope: POST /v1/envelopes/${v.state.envelopeId}/signatures`);
   if (!v.parties.some((p) => p.userId === signature.userId)) throw new Error('the signer is not a party to this lease');
   if (v.state.signatures.some((s) => s.userId === signature.userId)) throw new Error('this party has already signed');
   if (signature.documentSha256 !== v.state.document?.sha256) throw new Error('the document you signed is not the current one');

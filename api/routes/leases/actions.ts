@@ -4,6 +4,9 @@
  * body, the Update's arguments, the answer.
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import type { Context } from 'hono';
+import { envelopeWorkflowId, signEnvelopeUpdate } from '../../../contracts/envelope';
 import {
   addNoteUpdate,
   cancelUpdate,
@@ -11,14 +14,17 @@ import {
   moveOutUpdate,
   renewalDecisionUpdate,
   screeningDecisionUpdate,
+  leaseSignature,
+  leaseStateQuery,
   signUpdate,
   terminateUpdate,
   type LeaseState,
 } from '../../../contracts/lease';
-import { clientAddress } from '../../client-address';
+import { clientAddress, printable } from '../../client-address';
 import type { AppEnv, Principal } from '../../deps';
-import { fieldError, forbidden } from '../../problem';
-import { updateRoute } from '../../update-route';
+import { ApiProblem, fieldError, forbidden } from '../../problem';
+import { IdParams, json, problems, route } from '../../route';
+import { runUpdate, updateRoute, type UpdateTarget } from '../../update-route';
 import { leaseTarget, managesLease, seesNotes, stateToApi, type VisibleLease } from './access';
 import {
   CancellationSchema,
@@ -36,8 +42,8 @@ import {
 const tags = ['Leases'];
 const MANAGERS = ['admin', 'manager', 'owner'] as const;
 
-/** Printable ASCII only, bounded: these end up on the signed PDF's audit page. */
-const printable = (s: string, max: number) => s.replace(/[^\x20-\x7e]/g, '?').slice(0, max);
+/** How long the signature route waits for the lease's query (to see whether an envelope carries its signatures). */
+const QUERY_TIMEOUT_MS = 3_000;
 
 /** The state as this caller may see it (notes only for those who manage the lease). */
 const asSeenBy = (state: LeaseState, t: VisibleLease & { principal: Principal }) => stateToApi(state, seesNotes(t.principal, t));
@@ -56,29 +62,6 @@ const routes = [
     update: screeningDecisionUpdate,
     args: ({ decision, reason }, t) => ({ decision, reason, by: t.principal.userId }),
     respond: (state) => stateToApi(state),
-  }),
-  updateRoute({
-    path: '/leases/{id}/signatures',
-    tags,
-    summary: 'Sign the lease agreement, as one of its parties',
-    description:
-      'The signature records the time, the client\'s address and user agent, and the hash of the document signed, which must be the current one (`document.sha256` of the lease; another hash is 409). Only while the lease is `awaiting_signatures`, once per party.',
-    roles: 'any',
-    body: SignatureRequestSchema,
-    response: LeaseStateSchema,
-    responseDescription: 'Signed',
-    target: leaseTarget((p, lease) => {
-      if (!lease.row.terms?.parties.some((party) => party.userId === p.userId)) throw forbidden('only the lease\'s parties sign it');
-    }),
-    update: signUpdate,
-    args: ({ documentSha256 }, t, c) => ({
-      userId: t.principal.userId,
-      signedAt: new Date().toISOString(),
-      ip: printable(clientAddress(c), 64),
-      userAgent: printable(c.req.header('user-agent') ?? '', 300),
-      documentSha256: documentSha256.toLowerCase(),
-    }),
-    respond: asSeenBy,
   }),
   updateRoute({
     path: '/leases/{id}/payments',
@@ -177,5 +160,50 @@ const routes = [
   }),
 ];
 
-export const leaseActionsRouter = new OpenAPIHono<AppEnv>();
+export const leaseActionsRouter = new OpenAPIHono<AppEnv>().openapi(
+  route({
+    method: 'post',
+    path: '/leases/{id}/signatures',
+    tags,
+    summary: 'Sign the lease agreement, as one of its parties',
+    description:
+      'The signature records the time, the client\'s address and user agent, and the hash of the document signed, which must be the current one (`document.sha256` of the lease; another hash is 409). Only while the lease is `awaiting_signatures`, once per party. A lease whose agreement is out for signature in an envelope (`envelopeId`) is signed through it: the same as POST /v1/envelopes/{envelopeId}/signatures.',
+    roles: 'any',
+    request: { params: IdParams, body: { content: { 'application/json': { schema: SignatureRequestSchema } }, required: true } },
+    responses: { 200: json(LeaseStateSchema, 'Signed'), ...problems(400, 401, 403, 404, 409, 422, 503) },
+  }),
+  async (c) => {
+    const target = await leaseTarget((p, lease) => {
+      if (!lease.row.terms?.parties.some((party) => party.userId === p.userId)) throw forbidden('only the lease\'s parties sign it');
+    })(c, c.req.valid('param').id);
+    const documentSha256 = c.req.valid('json').documentSha256.toLowerCase();
+    const evidence = { userId: target.principal.userId, signedAt: new Date().toISOString(), ip: printable(clientAddress(c), 64), userAgent: printable(c.req.header('user-agent') ?? '', 300) };
+    const lease = await queryLease(c, target);
+    if (lease.envelopeId && lease.document) {
+      // Signed through the agreement's envelope; the lease hears of it from there.
+      const envelope = await runUpdate(c, envelopeTarget(c, lease.envelopeId), signEnvelopeUpdate, {
+        ...evidence,
+        documents: [{ documentId: lease.document.documentId, sha256: documentSha256 }],
+      });
+      return c.json(asSeenBy({ ...lease, signatures: envelope.signatures.map(leaseSignature) }, target), 200);
+    }
+    const state = await runUpdate(c, target, signUpdate, { ...evidence, documentSha256 });
+    return c.json(asSeenBy(state, target), 200);
+  },
+);
 for (const register of routes) register(leaseActionsRouter);
+
+/** The lease's state from its workflow; 503 when no worker answers in time. */
+async function queryLease(c: Context<AppEnv>, target: UpdateTarget): Promise<LeaseState> {
+  try {
+    return await c.get('deps').temporalConnection.withDeadline(Date.now() + QUERY_TIMEOUT_MS, () => target.handle.query(leaseStateQuery));
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) throw new ApiProblem(409, 'invalid-state', target.finished);
+    throw new ApiProblem(503, 'service-unavailable', 'the lease workflow did not answer in time; try again');
+  }
+}
+
+const envelopeTarget = (c: Context<AppEnv>, envelopeId: string): UpdateTarget => ({
+  handle: c.get('deps').temporal.workflow.getHandle(envelopeWorkflowId(envelopeId)),
+  finished: 'the agreement\'s envelope has ended; it takes no more signatures',
+});
