@@ -11,14 +11,15 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { QueryTypes } from 'sequelize';
 import type Stripe from 'stripe';
 import { createLeaseActivities } from '../../activities/lease';
-import { envelopeStateQuery, envelopeWorkflowId, signEnvelopeUpdate } from '../../contracts/envelope';
-import { LEASE_WORKFLOW_TYPE, leaseStateQuery, leaseWorkflowId, signUpdate, type LeaseInput, type LeaseWorkflow } from '../../contracts/lease';
+import { envelopeStateQuery, envelopeWorkflowId } from '../../contracts/envelope';
+import { leaseStateQuery, signUpdate } from '../../contracts/lease';
 import { LeaseTermsSchema } from '../../contracts/lease.schema';
 import { leaseBalances, ledgerInvariantViolations } from '../../lib/ledger';
 import { leaseBook } from '../../domain/ledger';
 import { createStripe } from '../../lib/stripe';
 import { smtpSinkDir } from '../../scripts/services';
 import { createHarness, eventually, type Harness } from '../support/harness';
+import { leaseInput, signThroughEnvelope, startLeaseWorkflow, type Party } from '../support/leases';
 import { readPdf } from '../support/pdf-text';
 import { paymentIntentsWhere, savedCard } from '../support/stripe';
 import { leaseDeps, startLeaseWorkers, type RunningWorkers } from '../support/workers';
@@ -42,38 +43,13 @@ test('from application to the first rent paid, on Postgres, localstripe and the 
   const card = await savedCard(stripe);
   const tenant = await h.user(['tenant'], 'zoe');
   const landlord = await h.user(['owner'], 'nikos');
-  const today = new Date().toISOString().slice(0, 10);
-  const input: LeaseInput = {
-    terms: LeaseTermsSchema.parse({
-      leaseId: randomUUID(),
-      propertyId: randomUUID(),
-      propertyAddress: '12 Quillfeather Lane, Ames, IA',
-      parties: [
-        { userId: tenant.id, name: 'Zoë Ångström', email: 'zoe@example.com', role: 'tenant' },
-        { userId: landlord.id, name: 'Νίκος Παπαδόπουλος', email: 'nikos@example.com', role: 'landlord' },
-      ],
-      startDate: today,
-      termMonths: 12,
-      monthlyRent: { amountMinor: 150_000, currency: 'USD' },
-      dueDay: 1,
-      deposit: { amountMinor: 200_000, currency: 'USD' },
-      lateFeePolicy: { graceDays: 5, oneTime: { type: 'flat', amountMinor: 7_500 } },
-    }),
-    application: {
-      monthlyIncomeMinor: 600_000,
-      employment: { status: 'employed' },
-      references: [{ name: 'Previous landlord', contact: 'landlord@example.com' }],
-      householdSize: 1,
-      bedrooms: 1,
-    },
-    paymentMethod: card,
-  };
+  const parties: Party[] = [
+    { userId: tenant.id, name: 'Zoë Ångström', email: 'zoe@example.com', role: 'tenant' },
+    { userId: landlord.id, name: 'Νίκος Παπαδόπουλος', email: 'nikos@example.com', role: 'landlord' },
+  ];
+  const input = leaseInput(parties, card);
   const leaseId = input.terms.leaseId;
-  const handle = await h.client.workflow.start<LeaseWorkflow>(LEASE_WORKFLOW_TYPE, {
-    workflowId: leaseWorkflowId(leaseId),
-    taskQueue: h.leaseTaskQueue,
-    args: [input],
-  });
+  const handle = await startLeaseWorkflow(h.client, h.leaseTaskQueue, input);
   try {
     const awaiting = await eventually(async () => {
       const s = await handle.query(leaseStateQuery);
@@ -85,11 +61,7 @@ test('from application to the first rent paid, on Postgres, localstripe and the 
     await expect(handle.executeUpdate(signUpdate, { args: [{ userId: tenant.id, signedAt: 'x', ip: 'x', userAgent: 'x', documentSha256: awaiting.document!.sha256 }] })).rejects.toMatchObject({
       cause: { message: expect.stringMatching(/signed through its envelope/) },
     });
-    for (const party of input.terms.parties) {
-      await envelope.executeUpdate(signEnvelopeUpdate, {
-        args: [{ userId: party.userId, signedAt: new Date().toISOString(), ip: '203.0.113.7', userAgent: 'jest', documents: [{ documentId: awaiting.document!.documentId, sha256: awaiting.document!.sha256 }] }],
-      });
-    }
+    await signThroughEnvelope(h.client, awaiting, parties);
     const active = await eventually(async () => {
       const s = await handle.query(leaseStateQuery);
       return s.status === 'active' && s.paidMinor > 0 ? s : undefined;

@@ -1,0 +1,70 @@
+/**
+ * Leases as the integration tests start them: a lease input on the given
+ * parties and card (terms the workflow accepts, overridable), and signing it
+ * through its envelope as every party would.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import { envelopeWorkflowId, signEnvelopeUpdate } from '../../contracts/envelope';
+import { LEASE_WORKFLOW_TYPE, leaseStateQuery, leaseWorkflowId, type LeaseInput, type LeaseState, type LeaseWorkflow, type PaymentMethodRef } from '../../contracts/lease';
+import { LeaseTermsSchema } from '../../contracts/lease.schema';
+import { todayUtc } from '../../domain/calendar';
+import { eventually } from './harness';
+
+export interface Party {
+  userId: string;
+  name: string;
+  email: string;
+  role: 'tenant' | 'landlord' | 'manager';
+}
+
+/** A twelve-month lease from today at 1,500.00 a month, a 2,000.00 deposit and a flat late fee; `terms` overrides any of it. */
+export function leaseInput(parties: Party[], paymentMethod: PaymentMethodRef, terms: Record<string, unknown> = {}, extra: Partial<LeaseInput> = {}): LeaseInput {
+  return {
+    terms: LeaseTermsSchema.parse({
+      leaseId: randomUUID(),
+      propertyId: randomUUID(),
+      propertyAddress: '12 Quillfeather Lane, Ames, IA',
+      parties,
+      startDate: todayUtc(),
+      termMonths: 12,
+      monthlyRent: { amountMinor: 150_000, currency: 'USD' },
+      dueDay: 1,
+      deposit: { amountMinor: 200_000, currency: 'USD' },
+      lateFeePolicy: { graceDays: 5, oneTime: { type: 'flat', amountMinor: 7_500 } },
+      ...terms,
+    }),
+    application: {
+      monthlyIncomeMinor: 600_000,
+      employment: { status: 'employed' },
+      references: [{ name: 'Previous landlord', contact: 'landlord@example.com' }],
+      householdSize: 1,
+      bedrooms: 1,
+    },
+    paymentMethod,
+    ...extra,
+  };
+}
+
+export function startLeaseWorkflow(client: Client, taskQueue: string, input: LeaseInput) {
+  return client.workflow.start<LeaseWorkflow>(LEASE_WORKFLOW_TYPE, { workflowId: leaseWorkflowId(input.terms.leaseId), taskQueue, args: [input] });
+}
+
+/** Waits for the lease's own state to satisfy `ready` (its query), bounded by `timeoutMs`. */
+export function leaseStateWhen(client: Client, leaseId: string, ready: (s: LeaseState) => boolean, what: string, timeoutMs = 60_000) {
+  return eventually(async () => {
+    const s = await client.workflow.getHandle(leaseWorkflowId(leaseId)).query(leaseStateQuery);
+    return ready(s) ? s : undefined;
+  }, timeoutMs, what);
+}
+
+/** Every party signs the agreement through its envelope, with the evidence a browser would leave. */
+export async function signThroughEnvelope(client: Client, state: LeaseState, parties: Party[], evidence = { ip: '203.0.113.7', userAgent: 'jest' }) {
+  const envelope = client.workflow.getHandle(envelopeWorkflowId(state.envelopeId!));
+  for (const party of parties) {
+    await envelope.executeUpdate(signEnvelopeUpdate, {
+      args: [{ userId: party.userId, signedAt: new Date().toISOString(), ...evidence, documents: [{ documentId: state.document!.documentId, sha256: state.document!.sha256 }] }],
+    });
+  }
+  return envelope;
+}
