@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import { envelopeWorkflowId, signEnvelopeUpdate } from '../../contracts/envelope';
+import { envelopeStateQuery, envelopeWorkflowId, signEnvelopeUpdate } from '../../contracts/envelope';
 import { LEASE_WORKFLOW_TYPE, leaseStateQuery, leaseWorkflowId, type LeaseInput, type LeaseState, type LeaseWorkflow, type PaymentMethodRef } from '../../contracts/lease';
 import { LeaseTermsSchema } from '../../contracts/lease.schema';
 import { todayUtc } from '../../domain/calendar';
@@ -58,9 +58,14 @@ export function leaseStateWhen(client: Client, leaseId: string, ready: (s: Lease
   }, timeoutMs, what);
 }
 
-/** Every party signs the agreement through its envelope, with the evidence a browser would leave. */
+/**
+ * Every party signs the agreement through its envelope, with the evidence a
+ * browser would leave, once the envelope has asked them to (as a person
+ * signs from the e-mail).
+ */
 export async function signThroughEnvelope(client: Client, state: LeaseState, parties: Party[], evidence = { ip: '203.0.113.7', userAgent: 'jest' }) {
   const envelope = client.workflow.getHandle(envelopeWorkflowId(state.envelopeId!));
+  await eventually(async () => (await envelope.query(envelopeStateQuery)).signers.every((s) => s.status === 'to_sign'), 60_000, 'the envelope to ask its signers');
   for (const party of parties) {
     await envelope.executeUpdate(signEnvelopeUpdate, {
       args: [{ userId: party.userId, signedAt: new Date().toISOString(), ...evidence, documents: [{ documentId: state.document!.documentId, sha256: state.document!.sha256 }] }],
