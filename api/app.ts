@@ -9,7 +9,7 @@ import { HTTPException } from 'hono/http-exception';
 import { bodyLimit } from 'hono/body-limit';
 import type { ApiDeps, AppEnv } from './deps';
 import { requestContext } from './middleware/request-context';
-import { ApiProblem, issuesToProblem, problemResponse } from './problem';
+import { ApiProblem, isTemporalUnavailable, issuesToProblem, problemResponse, TEMPORAL_RETRY_AFTER_SECONDS } from './problem';
 import { adminRouter, MAX_IMPORT_BYTES } from './routes/admin';
 import { healthRouter } from './routes/health';
 import { envelopesRouter } from './routes/envelopes';
@@ -78,6 +78,14 @@ export function createApp(deps: ApiDeps) {
       if (err.status === 400) return problemResponse(c, new ApiProblem(400, 'malformed-request', 'the body is not valid JSON'));
       const kind = err.status === 413 ? 'payload-too-large' : err.status === 415 ? 'unsupported-media-type' : 'malformed-request';
       return problemResponse(c, new ApiProblem(err.status, kind, err.message));
+    }
+    if (isTemporalUnavailable(err)) {
+      // Temporal is down or restarting (the SDK's own retries gave up, or a deadline passed): 503, never 500.
+      // A 5xx is not stored against an Idempotency-Key, so the client retries with the same key.
+      c.get('logger').warn({ err }, 'temporal unavailable');
+      const res = problemResponse(c, new ApiProblem(503, 'service-unavailable', 'the workflow service is unavailable; retry shortly'));
+      res.headers.set('retry-after', String(TEMPORAL_RETRY_AFTER_SECONDS));
+      return res;
     }
     c.get('logger').error({ err }, 'unhandled error');
     return problemResponse(c, new ApiProblem(500, 'internal-error', 'something went wrong on our side; the request id identifies it in our logs'));

@@ -4,6 +4,7 @@
  */
 import type { Context } from 'hono';
 import { z } from '@hono/zod-openapi';
+import { isGrpcServiceError } from '@temporalio/client';
 
 export const PROBLEM_BASE = 'https://trilight.homes/problems/';
 
@@ -110,4 +111,29 @@ export function issuesToProblem(
     errors.map((e) => `${e.field}: ${e.message}`).join('; '),
     errors,
   );
+}
+
+/**
+ * gRPC status codes (grpc/doc/statuscodes.md; `status` of @grpc/grpc-js, on
+ * which this project does not depend directly) that mean Temporal could not
+ * be reached, or did not answer, in time.
+ */
+const GRPC_DEADLINE_EXCEEDED = 4;
+const GRPC_UNAVAILABLE = 14;
+
+/** Seconds a client is told to wait (`Retry-After`) before retrying while Temporal is unreachable. */
+export const TEMPORAL_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * Whether an error is Temporal being unreachable: a gRPC error UNAVAILABLE
+ * (the server is down or restarting, and the client's own retries are
+ * exhausted) or DEADLINE_EXCEEDED, itself or as the `cause` of the SDK's
+ * wrapper (a `ServiceError` such as "Failed to start Workflow"). Recognised
+ * by the SDK's error type and the status code, never by message text.
+ */
+export function isTemporalUnavailable(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 10; e = e.cause, depth++) {
+    if (isGrpcServiceError(e) && (e.code === GRPC_UNAVAILABLE || e.code === GRPC_DEADLINE_EXCEEDED)) return true;
+  }
+  return false;
 }
