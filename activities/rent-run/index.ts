@@ -52,6 +52,16 @@ export function createRentRunActivities(deps: RentRunDeps): RentRunActivities {
     };
   }
 
+  async function markSignalled(periods: { lease_id: string; period_index: number }[]) {
+    if (!periods.length) return;
+    await db.query(
+      `update rent_periods rp set signalled_at = now()
+         from unnest($1::uuid[], $2::int[]) as s(lease_id, period_index)
+        where rp.lease_id = s.lease_id and rp.period_index = s.period_index`,
+      { bind: [periods.map((p) => p.lease_id), periods.map((p) => p.period_index)] },
+    );
+  }
+
   async function signalLease(leaseId: string, periodIndex: number, outcome: CollectionOutcome) {
     try {
       await deps.temporal.workflow.getHandle(leaseWorkflowId(leaseId)).signal(rentCollectedSignal, { periodIndex, outcome });
@@ -70,15 +80,17 @@ export function createRentRunActivities(deps: RentRunDeps): RentRunActivities {
     /**
      * Claims up to `batchSize` periods due on or before `runDate` and collects
      * them, `concurrency` at a time, heartbeating as it goes. A retry (after a
-     * crash) re-claims its own unfinished periods and finds finished ones
-     * recorded. Returns the run's totals and whether more may be due.
+     * crash, or Temporal unreachable) re-claims its own unfinished periods,
+     * finds finished ones recorded, and signals again those whose outcome no
+     * lease has heard yet. Returns the run's totals and whether more may be due.
      */
     async collectDueRent(input) {
       const claimed = await db.query<{ lease_id: string; period_index: number }>(
         `with due as (
            select lease_id, period_index from rent_periods
-            where due_on <= $2 and outcome is null
-              and (claimed_by is null or claimed_by = $1 or claimed_at < now() - make_interval(mins => $4))
+            where due_on <= $2
+              and ((outcome is null and (claimed_by is null or claimed_by = $1 or claimed_at < now() - make_interval(mins => $4)))
+                or (claimed_by = $1 and outcome is not null and signalled_at is null))
             order by due_on, lease_id, period_index
             limit $3 for update skip locked)
          update rent_periods rp set claimed_by = $1, claimed_at = now()
@@ -89,12 +101,14 @@ export function createRentRunActivities(deps: RentRunDeps): RentRunActivities {
       let next = 0;
       let done = 0;
       const failures: unknown[] = [];
+      const signalled: { lease_id: string; period_index: number }[] = [];
       const worker = async () => {
         while (next < claimed.length && !failures.length) {
-          const { lease_id, period_index } = claimed[next++]!;
+          const period = claimed[next++]!;
           try {
-            const outcome = await periods.collect(lease_id, period_index, input.runDate);
-            await signalLease(lease_id, period_index, outcome);
+            const outcome = await periods.collect(period.lease_id, period.period_index, input.runDate);
+            await signalLease(period.lease_id, period.period_index, outcome);
+            signalled.push(period);
             done++;
             heartbeat({ done });
           } catch (err) {
@@ -102,7 +116,12 @@ export function createRentRunActivities(deps: RentRunDeps): RentRunActivities {
           }
         }
       };
-      await Promise.all(Array.from({ length: Math.min(deps.concurrency, claimed.length) }, worker));
+      try {
+        await Promise.all(Array.from({ length: Math.min(deps.concurrency, claimed.length) }, worker));
+      } finally {
+        // One statement per batch: a period whose signal is not marked here is signalled again by the retry (the lease ignores a repeat).
+        await markSignalled(signalled).catch(() => undefined);
+      }
       // One period's error (Stripe or the database unreachable) fails the batch: Temporal retries it, and it resumes.
       if (failures.length) throw failures[0];
       return { ...(await counts(input.runId)), more: claimed.length === input.batchSize };
