@@ -5,8 +5,7 @@
  * completed copies.
  */
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import {
   declineEnvelopeUpdate,
@@ -21,17 +20,20 @@ import {
   type EnvelopeWorkflow,
 } from '../../contracts/envelope';
 import { installQuietRuntime, workflowBundle } from '../support/harness';
+import { startTimeSkippingServer, type TimeSkippingServer } from '../support/time-skipping';
 
-const TEST_SERVER = path.resolve(__dirname, '../../.tools/python/bin/temporal-test-server');
+let server: TimeSkippingServer | undefined;
 let env: TestWorkflowEnvironment;
 
 beforeAll(async () => {
   installQuietRuntime();
-  env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: TEST_SERVER } } });
+  server = await startTimeSkippingServer();
+  env = server.env;
+  await workflowBundle();
 });
 
 afterAll(async () => {
-  await env?.teardown();
+  await server?.teardown();
 });
 
 const A = 'a'.repeat(64);

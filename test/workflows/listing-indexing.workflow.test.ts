@@ -3,25 +3,34 @@
  * its activity mocked: changes that arrive while it works collapse into one
  * more pass, and it completes once no change has come for its linger time.
  */
-import path from 'node:path';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { indexingStateQuery, listingChangedSignal } from '../../contracts/search';
 import { installQuietRuntime, workflowBundle } from '../support/harness';
+import { startTimeSkippingServer, type TimeSkippingServer } from '../support/time-skipping';
 
-const TEST_SERVER = path.resolve(__dirname, '../../.tools/python/bin/temporal-test-server');
+let server: TimeSkippingServer | undefined;
 let env: TestWorkflowEnvironment;
 
 beforeAll(async () => {
   installQuietRuntime();
-  env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: TEST_SERVER } },
-  });
+  server = await startTimeSkippingServer();
+  env = server.env;
+  await workflowBundle(); // bundled once, here, rather than in the first test
 });
 
 afterAll(async () => {
-  await env?.teardown();
+  await server?.teardown();
 });
+
+/** Polls `check` in real time until it holds; fails after `timeoutMs` (generous: a loaded machine is slow, not wrong). */
+async function until(what: string, check: () => boolean, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
 
 test('signals during a pass cause exactly one more pass; then it lingers and completes', async () => {
   const calls: string[][] = [];
@@ -45,7 +54,7 @@ test('signals during a pass cause exactly one more pass; then it lingers and com
       taskQueue: 'indexing-unit',
       args: [{ listingId: 'l-1' }],
     });
-    while (calls.length === 0) await new Promise((r) => setTimeout(r, 20));
+    await until('the first pass to start', () => calls.length > 0);
     await handle.signal(listingChangedSignal);
     await handle.signal(listingChangedSignal);
     expect(await handle.query(indexingStateQuery)).toEqual({ indexedTimes: 0, pending: true });
