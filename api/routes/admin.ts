@@ -69,7 +69,7 @@ export const adminRouter = new OpenAPIHono<AppEnv>()
       idempotent: true,
       responses: {
         202: { ...json(StartedSchema, 'Started (or already running)'), links: { GetSearchReindex: link('getSearchReindex', 'Follow the reindex\'s progress') } },
-        ...problems(401, 403),
+        ...problems(401, 403, 503),
       },
     }),
     async (c) => {
@@ -166,7 +166,7 @@ export const adminRouter = new OpenAPIHono<AppEnv>()
       },
       responses: {
         202: { ...json(ImportDoc, 'Accepted; follow Location for the report'), links: { GetImport: idLink('getImport', 'The import\'s report, once its rows are processed') } },
-        ...problems(400, 401, 403, 413, 415, 422),
+        ...problems(400, 401, 403, 413, 415, 422, 503),
       },
     }),
     async (c) => {

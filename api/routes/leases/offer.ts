@@ -57,7 +57,7 @@ export const leaseOfferRouter = new OpenAPIHono<AppEnv>().openapi(
     roles: ['admin', 'manager', 'owner'],
     idempotent: true,
     request: { body: { content: { 'application/json': { schema: LeaseCreateSchema } }, required: true } },
-    responses: { 202: { ...json(LeaseStartedSchema, 'Accepted: the lease workflow runs'), links: LEASE_LINKS }, ...problems(400, 401, 403, 422) },
+    responses: { 202: { ...json(LeaseStartedSchema, 'Accepted: the lease workflow runs'), links: LEASE_LINKS }, ...problems(400, 401, 403, 422, 503) },
   }),
   async (c) => {
     const input = c.req.valid('json');
@@ -121,6 +121,8 @@ export const leaseOfferRouter = new OpenAPIHono<AppEnv>().openapi(
       { bind: [leaseId, property.id, JSON.stringify(terms.data), tenants.map((t) => t.userId), workflowId] },
     );
     try {
+      // With Temporal away the client retries for about 20 s, then the start fails as UNAVAILABLE (it never reached the
+      // server, so the row goes) and the caller gets 503. No shorter deadline: an expired one would leave it unknown.
       await deps.temporal.workflow.start<LeaseWorkflow>(LEASE_WORKFLOW_TYPE, {
         workflowId,
         taskQueue: deps.leaseTaskQueue ?? deps.config.temporal.taskQueues.leases,
