@@ -439,7 +439,7 @@ test('a whole lease: screening, signatures, deposit, 13 rent periods with a soft
     });
     await handle.executeUpdate(moveOutUpdate, { args: [{ deductions: [{ description: 'Carpet cleaning', amountMinor: 12_000 }], by: 'manager-1' }] });
     const closed = await handle.result(); // follows the continued runs to the last one
-    await recordHistories(handle.workflowId, 'lease-whole-life');
+    await recordHistories(handle.workflowId, 'lease-whole-life-with-envelope');
     return closed;
   });
 
@@ -648,6 +648,30 @@ test('early termination charges the lease fee, prorates the last month to the mo
   expect([...world.scheduled.values()].every((p) => p.from <= moveOutOn)).toBe(true);
   expect(world.charges.filter((c) => c.kind === 'early_termination_fee').map((c) => c.amountMinor)).toEqual([150_000]);
   expect(world.openMinor()).toBe(0); // the fee and the rent paid (card, then the deposit)
+});
+
+test('a termination on a reminder day, after that day\'s reminder went out, does not remind of the same period again', async () => {
+  const world = fakeWorld(() => 'succeeded');
+  const input = await leaseInput({ termMonths: 12, startInDays: 1 });
+  const tenant = input.terms.parties.find((p) => p.role === 'tenant')!;
+  const period3 = termSchedule(input.terms)[2]!;
+  const reminderDay = addDays(period3.dueOn, -3);
+  const moveOutOn = nextDayOfMonth(addDays(period3.dueOn, 40), 20);
+  const periods = termSchedule(input.terms, moveOutOn);
+  const reminders = () => world.notices.filter((n) => n === 'rent_due_reminder').length;
+  const result = await withWorker(world.activities, async (taskQueue) => {
+    const handle = await env.client.workflow.start<LeaseWorkflow>(LEASE_WORKFLOW_TYPE, { workflowId: `lease-${input.terms.leaseId}`, taskQueue, args: [input] });
+    await signAll(handle, input);
+    await skipToNoonOf(reminderDay);
+    // Periods 2 and 3 have been reminded of: period 3's reminder went out this morning.
+    await until('period 3\'s reminder', () => reminders() === 2);
+    await handle.executeUpdate(terminateUpdate, { args: [{ by: tenant.userId, moveOutOn, reason: 'moving abroad' }] });
+    return handle.result();
+  });
+  expect(result.status).toBe('closed');
+  expect(rentCharges(world.charges)).toEqual(expectedRent(periods));
+  // One reminder before each due date but the first (move-in), and none twice.
+  expect(reminders()).toBe(periods.length - 1);
 });
 
 test('a lease can be cancelled before move-in, not after', async () => {

@@ -20,4 +20,6 @@ export const LeasePatch = {
   rentDueReminders: 'rent-due-reminders',
   /** The agreement signed through a signing envelope (a child workflow), not by Updates on the lease. */
   signingEnvelopes: 'signing-envelopes',
+  /** One reminder per period: a termination on a reminder day redraws the schedule without reminding again. */
+  oneReminderPerPeriod: 'one-reminder-per-period',
 } as const;

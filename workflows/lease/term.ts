@@ -36,6 +36,8 @@ export async function runTerm(lease: LeaseRun): Promise<LeaseState> {
   const resumeAt = continuation?.resumeAtPeriod ?? 1;
   const dunning = input.dunningDays ?? [...DEFAULT_DUNNING_DAYS];
   const rentRun = patched(LeasePatch.rentRunCollection);
+  /** Periods reminded of in this run (the loop re-enters a period after a termination redraws the schedule). */
+  const reminded = new Set<number>();
   if (rentRun) await schedule(periods.filter((p) => p.index - offset >= resumeAt));
 
   for (let k = 0; k < periods.length; k++) {
@@ -52,9 +54,13 @@ export async function runTerm(lease: LeaseRun): Promise<LeaseState> {
     }
     state.nextDue = { dueOn: period.dueOn, amountMinor: period.amountMinor };
     const remindOn = addDays(period.dueOn, -(input.reminderDays ?? DEFAULT_REMINDER_DAYS));
-    if (period.index !== 1 && remindOn < period.dueOn && daysBetween(today(), remindOn) >= 0 && patched(LeasePatch.rentDueReminders)) {
+    const remindedAlready = reminded.has(period.index) && patched(LeasePatch.oneReminderPerPeriod);
+    if (period.index !== 1 && remindOn < period.dueOn && daysBetween(today(), remindOn) >= 0 && patched(LeasePatch.rentDueReminders) && !remindedAlready) {
       await waitUntil(lease, dunning, remindOn);
-      if (!lease.terminationChanged) await lease.notify('rent_due_reminder', { amountMinor: period.amountMinor, dueOn: period.dueOn });
+      if (!lease.terminationChanged) {
+        await lease.notify('rent_due_reminder', { amountMinor: period.amountMinor, dueOn: period.dueOn });
+        reminded.add(period.index);
+      }
     }
     await waitUntil(lease, dunning, period.dueOn);
     if (lease.terminationChanged) {
