@@ -18,7 +18,8 @@ const KINDS = [...LEASE_KINDS, 'escrow_received', 'escrow_released'];
  * (`book_type`, `book_id`: a lease, a purchase, a property's operating book,
  * later a project or a work order) and carries the property it concerns, so
  * a property's or an owner's figures are one query. Lines carry their
- * transaction's book, held to it by a foreign key. Existing rows are lease
+ * transaction's book, held to it by a foreign key (which also makes the
+ * line's transaction exist: the old one-column key goes). Existing rows are lease
  * books (their lease_id), with the lease's property. The deferred trigger
  * that refuses unbalanced transactions and the idempotency keys stay.
  *
@@ -53,6 +54,7 @@ export async function up({ context: qi }: { context: QueryInterface }) {
                drop column lease_id,
                drop constraint ledger_lines_account_check,
                add constraint ledger_lines_account_check check (account in (${list(ACCOUNTS)})),
+               drop constraint ledger_lines_transaction_id_fkey,
                add constraint ledger_lines_transaction_book_fkey foreign key (transaction_id, book_type, book_id)
                  references ledger_transactions (id, book_type, book_id) on delete cascade`);
     await q(`create index ledger_lines_book_idx on ledger_lines (book_type, book_id, account)`);
@@ -67,7 +69,8 @@ export async function down({ context: qi }: { context: QueryInterface }) {
                  raise exception 'the ledger holds books other than leases: it cannot go back to a lease-only ledger';
                end if;
              end $$`);
-    await q(`alter table ledger_lines drop constraint ledger_lines_transaction_book_fkey, add column lease_id uuid`);
+    await q(`alter table ledger_lines drop constraint ledger_lines_transaction_book_fkey, add column lease_id uuid,
+               add constraint ledger_lines_transaction_id_fkey foreign key (transaction_id) references ledger_transactions (id) on delete cascade`);
     await q(`update ledger_lines set lease_id = book_id`);
     await q('set constraints all immediate');
     await q(`alter table ledger_lines
