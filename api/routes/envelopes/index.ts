@@ -11,10 +11,8 @@ import { clientAddress, printable } from '../../client-address';
 import type { AppEnv } from '../../deps';
 import { IdParams, json, problems, route } from '../../route';
 import { updateRoute } from '../../update-route';
+import { queryOrUndefined } from '../../workflow-query';
 import { envelopeHandle, signersEnvelope, visibleEnvelope } from './access';
-
-/** How long a read waits for the workflow's query before answering from the database. */
-const QUERY_TIMEOUT_MS = 3_000;
 
 const EnvelopeStateSchema = ContractEnvelopeStateSchema.extend({
   source: z.enum(['workflow', 'database']).describe('`database` when the workflow could not be asked: only `status` and `title` are known then'),
@@ -54,32 +52,28 @@ export const envelopesRouter = new OpenAPIHono<AppEnv>().openapi(
   async (c) => {
     const deps = c.get('deps');
     const row = await visibleEnvelope(deps.db, c.get('principal'), c.req.valid('param').id);
-    try {
-      const state = await deps.temporalConnection.withDeadline(Date.now() + QUERY_TIMEOUT_MS, () => envelopeHandle(deps, row).query(envelopeStateQuery));
-      return c.json({ ...state, source: 'workflow' as const }, 200);
-    } catch (err) {
-      c.get('logger').warn({ envelopeId: row.id, reason: err instanceof Error ? err.message : String(err) }, 'envelope query failed; answering from the database');
-      return c.json(
-        {
-          envelopeId: row.id,
-          subject: { type: row.subject_type, id: row.subject_id },
-          title: row.title,
-          status: row.status,
-          ordered: false,
-          sender: { userId: row.sender_id, name: '' },
-          documents: [],
-          signers: [],
-          signatures: [],
-          expiresOn: '',
-          decline: null,
-          voided: null,
-          completed: [],
-          audit: [],
-          source: 'database' as const,
-        },
-        200,
-      );
-    }
+    const state = await queryOrUndefined(c, envelopeHandle(deps, row), envelopeStateQuery);
+    if (state) return c.json({ ...state, source: 'workflow' as const }, 200);
+    return c.json(
+      {
+        envelopeId: row.id,
+        subject: { type: row.subject_type, id: row.subject_id },
+        title: row.title,
+        status: row.status,
+        ordered: false,
+        sender: { userId: row.sender_id, name: '' },
+        documents: [],
+        signers: [],
+        signatures: [],
+        expiresOn: '',
+        decline: null,
+        voided: null,
+        completed: [],
+        audit: [],
+        source: 'database' as const,
+      },
+      200,
+    );
   },
 );
 

@@ -25,6 +25,7 @@ import type { AppEnv, Principal } from '../../deps';
 import { ApiProblem, fieldError, forbidden } from '../../problem';
 import { IdParams, json, problems, route } from '../../route';
 import { runUpdate, updateRoute, type UpdateTarget } from '../../update-route';
+import { QUERY_TIMEOUT_MS } from '../../workflow-query';
 import { leaseTarget, managesLease, seesNotes, stateToApi, type VisibleLease } from './access';
 import {
   CancellationSchema,
@@ -42,8 +43,6 @@ import {
 const tags = ['Leases'];
 const MANAGERS = ['admin', 'manager', 'owner'] as const;
 
-/** How long the signature route waits for the lease's query (to see whether an envelope carries its signatures). */
-const QUERY_TIMEOUT_MS = 3_000;
 
 /** The state as this caller may see it (notes only for those who manage the lease). */
 const asSeenBy = (state: LeaseState, t: VisibleLease & { principal: Principal }) => stateToApi(state, seesNotes(t.principal, t));

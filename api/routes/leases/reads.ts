@@ -10,12 +10,11 @@ import { leaseBalances } from '../../../lib/ledger';
 import type { AppEnv } from '../../deps';
 import { ApiProblem, notFound } from '../../problem';
 import { IdParams, json, problems, route } from '../../route';
+import { queryOrUndefined } from '../../workflow-query';
 import { fallbackState, leaseHandle, seesNotes, stateToApi, visibleLease, type LeaseRow } from './access';
 import { leaseAccount, listDocuments, listInvoices, listPayments } from './books';
 import { DocumentSchema, InvoiceSchema, LeaseTermsSummarySchema, LeaseViewSchema, LedgerSchema, PaymentSchema } from './schemas';
 
-/** How long a read waits for the lease worker to answer the state query before answering from the database. */
-const QUERY_TIMEOUT_MS = 3_000;
 
 /** The terms as offered (a renewal's new rent and term are in the state). */
 function termsSummary(row: LeaseRow): z.infer<typeof LeaseTermsSummarySchema> | null {
@@ -49,14 +48,9 @@ export const leaseReadsRouter = new OpenAPIHono<AppEnv>()
       const lease = await visibleLease(deps.db, c.get('principal'), c.req.valid('param').id);
       const { row } = lease;
       const account = await leaseAccount(deps.db, row.id);
-      try {
-        const state = await deps.temporalConnection.withDeadline(Date.now() + QUERY_TIMEOUT_MS, () => leaseHandle(deps, row).query(leaseStateQuery));
-        return c.json({ ...stateToApi(state, seesNotes(c.get('principal'), lease)), terms: termsSummary(row), account }, 200);
-      } catch (err) {
-        const reason = err instanceof Error ? err.message : String(err);
-        c.get('logger').warn({ leaseId: row.id, reason }, 'lease state query failed; answering from the database');
-        return c.json({ ...fallbackState(row), terms: termsSummary(row), account }, 200);
-      }
+      const state = await queryOrUndefined(c, leaseHandle(deps, row), leaseStateQuery);
+      const shown = state ? stateToApi(state, seesNotes(c.get('principal'), lease)) : fallbackState(row);
+      return c.json({ ...shown, terms: termsSummary(row), account }, 200);
     },
   )
   .openapi(
