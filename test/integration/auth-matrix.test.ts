@@ -6,28 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { sign } from 'hono/jwt';
-import {
-  craftedCsv,
-  createListing,
-  createProperty,
-  created,
-  errorFields,
-  expectProblem,
-  finishedImport,
-  leaseBody,
-  leaseWhen,
-  newUserBody,
-  operationsOf,
-  problemKind,
-  propertyBody,
-  refusedToken,
-  reindexSandbox,
-  startLease,
-  startLeaseWorker,
-  terminateLeases,
-  type OpenApiDoc,
-  type ProblemBody,
-} from '../support/api-scenarios';
+import { craftedCsv, createListing, createProperty, created, errorFields, expectProblem, finishedImport, leaseBody, leaseWhen, newUserBody, operationsOf, problemKind, propertyBody, refusedToken, reindexSandbox, startLease, startLeaseWorker, terminateLeases, type OpenApiDoc, type ProblemBody } from '../support/api-scenarios';
 import { createHarness, type Harness } from '../support/harness';
 
 type User = Awaited<ReturnType<Harness['user']>>;

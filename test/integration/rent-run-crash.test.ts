@@ -11,21 +11,13 @@ import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
 import { QueryTypes } from 'sequelize';
 import type Stripe from 'stripe';
-import {
-  DEFAULT_RENEWAL,
-  initialLeaseState,
-  LEASE_WORKFLOW_TYPE,
-  leaseStateQuery,
-  leaseWorkflowId,
-  type LeaseInput,
-  type LeaseWorkflow,
-} from '../../contracts/lease';
-import { LeaseTermsSchema } from '../../contracts/lease.schema';
+import { leaseStateQuery, leaseWorkflowId } from '../../contracts/lease';
 import { RENT_RUN_WORKFLOW_TYPE, type RentRunWorkflow } from '../../contracts/rent-run';
 import { leaseBalances, ledgerInvariantViolations } from '../../lib/ledger';
 import { leaseBook } from '../../domain/ledger';
 import { createStripe } from '../../lib/stripe';
 import { createHarness, eventually, type Harness } from '../support/harness';
+import { activeLeaseInput, startLeaseWorkflow } from '../support/leases';
 import { savedCard } from '../support/stripe';
 import { deleteSchedulesOf, killAllWorkerProcesses, startWorkerProcess, type WorkerProcess } from '../support/worker-process';
 
@@ -77,36 +69,9 @@ async function runProgress(): Promise<{ decided: number; inFlight: number }> {
 
 /** A lease already active (its second term, as after a renewal), waiting for the rent run's charge of the period due today. */
 async function startLease(): Promise<string> {
-  const leaseId = randomUUID();
-  const card = await savedCard(stripe);
-  const input: LeaseInput = {
-    terms: LeaseTermsSchema.parse({
-      leaseId,
-      propertyId: randomUUID(),
-      propertyAddress: '7 Crash Court, Ames, IA',
-      parties: [
-        { userId: randomUUID(), name: 'Tenant', email: `tenant-${leaseId}@example.com`, role: 'tenant' },
-        { userId: randomUUID(), name: 'Landlord', email: `landlord-${leaseId}@example.com`, role: 'landlord' },
-      ],
-      startDate: TODAY,
-      termMonths: 1,
-      monthlyRent: { amountMinor: 150_000, currency: 'USD' },
-      dueDay: 1,
-      deposit: { amountMinor: 150_000, currency: 'USD' },
-      lateFeePolicy: { graceDays: 5, oneTime: { type: 'flat', amountMinor: 7_500 } },
-    }),
-    application: { monthlyIncomeMinor: 600_000, employment: { status: 'employed' }, references: [], householdSize: 1, bedrooms: 1 },
-    paymentMethod: card,
-    renewal: { ...DEFAULT_RENEWAL, noAnswer: 'end' },
-    // Term 2 from today: its first period (index 6, due today) is not the move-in rent and not overdue, so the lease waits for the run.
-    continuation: { term: 2, periodOffset: 5, resumeAtPeriod: 1, state: { ...initialLeaseState(leaseId, 'active') } },
-  };
-  await h.client.workflow.start<LeaseWorkflow>(LEASE_WORKFLOW_TYPE, {
-    workflowId: leaseWorkflowId(leaseId),
-    taskQueue: `${queuePrefix}-leases`,
-    args: [input],
-  });
-  return leaseId;
+  const input = activeLeaseInput(await savedCard(stripe), TODAY);
+  await startLeaseWorkflow(h.client, `${queuePrefix}-leases`, input);
+  return input.terms.leaseId;
 }
 
 /** What each lease ended up with, from localstripe, Postgres and its workflow. */

@@ -30,15 +30,14 @@ import { Client, Connection } from '@temporalio/client';
 import { QueryTypes } from 'sequelize';
 import type Stripe from 'stripe';
 import { createApp } from '../../api/app';
-import { DEFAULT_RENEWAL, initialLeaseState, leaseStateQuery, leaseWorkflowId, rentCollectedSignal, type LeaseInput } from '../../contracts/lease';
-import { LeaseTermsSchema } from '../../contracts/lease.schema';
+import { leaseStateQuery, leaseWorkflowId, rentCollectedSignal } from '../../contracts/lease';
 import { RENT_RUN_WORKFLOW_TYPE, type RentRunWorkflow } from '../../contracts/rent-run';
 import { leaseBook } from '../../domain/ledger';
 import { leaseBalances, ledgerInvariantViolations } from '../../lib/ledger';
 import { createStripe } from '../../lib/stripe';
 import { createProperty, expectProblem, leaseBody, leaseWhen, startLease, type LeaseStateBody } from '../support/api-scenarios';
 import { createHarness, eventually, requestVia, type Harness } from '../support/harness';
-import { startLeaseWorkflow } from '../support/leases';
+import { activeLeaseInput, startLeaseWorkflow } from '../support/leases';
 import { paymentIntentsWhere, savedCard } from '../support/stripe';
 import { killAllTemporalServers, startTemporalDevServer, type TemporalDevServer } from '../support/temporal-server';
 import { killAllWorkerProcesses, startWorkerProcess, type WorkerProcess } from '../support/worker-process';
@@ -253,31 +252,9 @@ test('a lease signed across a Temporal restart: 503 problem+json while it is dow
 
 /** A lease already active (its second term, as after a renewal), waiting for the rent run's charge of the period due today. */
 async function startActiveLease(): Promise<string> {
-  const leaseId = randomUUID();
-  const input: LeaseInput = {
-    terms: LeaseTermsSchema.parse({
-      leaseId,
-      propertyId: randomUUID(),
-      propertyAddress: '9 Restart Row, Ames, IA',
-      parties: [
-        { userId: randomUUID(), name: 'Tenant', email: `tenant-${leaseId}@example.com`, role: 'tenant' },
-        { userId: randomUUID(), name: 'Landlord', email: `landlord-${leaseId}@example.com`, role: 'landlord' },
-      ],
-      startDate: TODAY,
-      termMonths: 1,
-      monthlyRent: { amountMinor: 150_000, currency: 'USD' },
-      dueDay: 1,
-      deposit: { amountMinor: 150_000, currency: 'USD' },
-      lateFeePolicy: { graceDays: 5, oneTime: { type: 'flat', amountMinor: 7_500 } },
-    }),
-    application: { monthlyIncomeMinor: 600_000, employment: { status: 'employed' }, references: [], householdSize: 1, bedrooms: 1 },
-    paymentMethod: await savedCard(stripe),
-    renewal: { ...DEFAULT_RENEWAL, noAnswer: 'end' },
-    // Term 2 from today: its first period (index 6, due today) is not the move-in rent and not overdue, so the lease waits for the run.
-    continuation: { term: 2, periodOffset: 5, resumeAtPeriod: 1, state: { ...initialLeaseState(leaseId, 'active') } },
-  };
+  const input = activeLeaseInput(await savedCard(stripe), TODAY);
   await startLeaseWorkflow(client, `${queuePrefix}-leases`, input);
-  return leaseId;
+  return input.terms.leaseId;
 }
 
 test('a rent run across a Temporal restart: it completes, every period paid exactly once', async () => {

@@ -21,6 +21,7 @@ import { DEFAULT_RENEWAL } from '../../contracts/lease';
 import { searchReindexWorkflowId } from '../../contracts/search';
 import { addDays, daysBetween, todayUtc } from '../../domain/calendar';
 import { leaseEndDate, rentSchedule } from '../../domain/rent-schedule';
+import { applicant } from './leases';
 import { savedCard } from './stripe';
 import { startLeaseWorkers } from './workers';
 import { eventually, requestVia, workflowBundle, type Harness } from './harness';
@@ -345,13 +346,7 @@ export const leaseBody = (
     termMonths: 12,
     monthlyRent: { amountMinor: MONTHLY_RENT, currency: 'USD' },
     deposit: { amountMinor: 200_000, currency: 'USD' },
-    application: {
-      monthlyIncomeMinor: MONTHLY_RENT * incomeTimesRent,
-      employment: { status: 'employed' },
-      references: [{ name: 'Previous landlord', contact: 'landlord@example.com' }],
-      householdSize: 1,
-      bedrooms: 1,
-    },
+    application: applicant(MONTHLY_RENT * incomeTimesRent),
     paymentMethod,
     ...extra,
   };

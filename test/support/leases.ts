@@ -6,7 +6,17 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { envelopeStateQuery, envelopeWorkflowId, signEnvelopeUpdate } from '../../contracts/envelope';
-import { LEASE_WORKFLOW_TYPE, leaseStateQuery, leaseWorkflowId, type LeaseInput, type LeaseState, type LeaseWorkflow, type PaymentMethodRef } from '../../contracts/lease';
+import {
+  DEFAULT_RENEWAL,
+  initialLeaseState,
+  LEASE_WORKFLOW_TYPE,
+  leaseStateQuery,
+  leaseWorkflowId,
+  type LeaseInput,
+  type LeaseState,
+  type LeaseWorkflow,
+  type PaymentMethodRef,
+} from '../../contracts/lease';
 import { LeaseTermsSchema } from '../../contracts/lease.schema';
 import { todayUtc } from '../../domain/calendar';
 import { eventually } from './harness';
@@ -17,6 +27,15 @@ export interface Party {
   email: string;
   role: 'tenant' | 'landlord' | 'manager';
 }
+
+/** An employed applicant with a reference, living alone in a one-bedroom unit, earning this much a month. */
+export const applicant = (monthlyIncomeMinor: number) => ({
+  monthlyIncomeMinor,
+  employment: { status: 'employed' as const },
+  references: [{ name: 'Previous landlord', contact: 'landlord@example.com' }],
+  householdSize: 1,
+  bedrooms: 1,
+});
 
 /** A twelve-month lease from today at 1,500.00 a month, a 2,000.00 deposit and a flat late fee; `terms` overrides any of it. */
 export function leaseInput(parties: Party[], paymentMethod: PaymentMethodRef, terms: Record<string, unknown> = {}, extra: Partial<LeaseInput> = {}): LeaseInput {
@@ -34,16 +53,24 @@ export function leaseInput(parties: Party[], paymentMethod: PaymentMethodRef, te
       lateFeePolicy: { graceDays: 5, oneTime: { type: 'flat', amountMinor: 7_500 } },
       ...terms,
     }),
-    application: {
-      monthlyIncomeMinor: 600_000,
-      employment: { status: 'employed' },
-      references: [{ name: 'Previous landlord', contact: 'landlord@example.com' }],
-      householdSize: 1,
-      bedrooms: 1,
-    },
+    application: applicant(600_000),
     paymentMethod,
     ...extra,
   };
+}
+
+/**
+ * A lease already active, in its second term (as after a renewal) starting
+ * `today`: its first period (index 6, due today) is neither the move-in rent
+ * nor overdue, so the lease waits for the rent run to charge it.
+ */
+export function activeLeaseInput(paymentMethod: PaymentMethodRef, today: string): LeaseInput {
+  const leaseId = randomUUID();
+  const party = (role: Party['role']) => ({ userId: randomUUID(), name: role === 'tenant' ? 'Tenant' : 'Landlord', email: `${role}-${leaseId}@example.com`, role });
+  return leaseInput([party('tenant'), party('landlord')], paymentMethod, { leaseId, startDate: today, termMonths: 1, deposit: { amountMinor: 150_000, currency: 'USD' } }, {
+    renewal: { ...DEFAULT_RENEWAL, noAnswer: 'end' },
+    continuation: { term: 2, periodOffset: 5, resumeAtPeriod: 1, state: { ...initialLeaseState(leaseId, 'active') } },
+  });
 }
 
 export function startLeaseWorkflow(client: Client, taskQueue: string, input: LeaseInput) {

@@ -16,7 +16,10 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
+import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { CUSTOM_SEARCH_ATTRIBUTES } from '../../domain/search-attributes';
+import { installQuietRuntime, workflowBundle } from './harness';
 
 const TEST_SERVER = path.resolve(__dirname, '../../.tools/python/bin/temporal-test-server');
 
@@ -226,4 +229,30 @@ export async function startTimeSkippingServer(options: TimeSkippingServerOptions
       return tornDown;
     },
   };
+}
+
+/**
+ * A test file's time-skipping server: started before its tests (with the
+ * workflow bundle built once, and the platform's custom search attributes
+ * registered if asked), stopped after them. `use` receives the environment.
+ */
+export function useTimeSkippingServer(use: (env: TestWorkflowEnvironment) => void, options: { searchAttributes?: boolean } = {}) {
+  let server: TimeSkippingServer | undefined;
+  beforeAll(async () => {
+    installQuietRuntime();
+    server = await startTimeSkippingServer();
+    const { env } = server;
+    if (options.searchAttributes) {
+      // The test server implements adding them, not listing them.
+      await env.connection.operatorService.addSearchAttributes({
+        namespace: env.namespace ?? 'default',
+        searchAttributes: Object.fromEntries(CUSTOM_SEARCH_ATTRIBUTES.map((k) => [k.name, encodeSearchAttributeIndexedValueType(k.type)!])),
+      });
+    }
+    await workflowBundle(); // bundled once, here, rather than in the first test
+    use(env);
+  });
+  afterAll(async () => {
+    await server?.teardown();
+  });
 }

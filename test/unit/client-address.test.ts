@@ -5,7 +5,7 @@
  * them (lib/config.ts).
  */
 import { resolveClientAddress } from '../../api/client-address';
-import { ConfigError, parseConfig } from '../../lib/config';
+import { parseConfig } from '../../lib/config';
 
 const FORGED = '203.0.113.77';
 
@@ -113,40 +113,7 @@ describe('resolveClientAddress behind trusted proxies', () => {
   });
 });
 
-describe('TRUSTED_PROXIES in parseConfig', () => {
-  function configError(env: Record<string, string>): ConfigError {
-    try {
-      parseConfig(env);
-    } catch (err) {
-      expect(err).toBeInstanceOf(ConfigError);
-      return err as ConfigError;
-    }
-    throw new Error(`expected parseConfig(${JSON.stringify(env)}) to throw`);
-  }
-
-  it('parses a comma-separated list, trimmed', () => {
-    expect(parseConfig({ TRUSTED_PROXIES: '10.0.0.0/8, 127.0.0.1' }).api.trustedProxies).toEqual(['10.0.0.0/8', '127.0.0.1']);
-    expect(parseConfig({ TRUSTED_PROXIES: ' fd00::/8 ,::1,192.0.2.10/32, ' }).api.trustedProxies).toEqual(['fd00::/8', '::1', '192.0.2.10/32']);
-  });
-
-  it('accepts the widest and narrowest prefixes of each family', () => {
-    expect(parseConfig({ TRUSTED_PROXIES: '0.0.0.0/0,10.0.0.1/32,::/0,fd00::1/128' }).api.trustedProxies).toEqual(['0.0.0.0/0', '10.0.0.1/32', '::/0', 'fd00::1/128']);
-  });
-
-  it('means none when unset or empty', () => {
-    expect(parseConfig({}).api.trustedProxies).toEqual([]);
-    expect(parseConfig({ TRUSTED_PROXIES: '' }).api.trustedProxies).toEqual([]);
-    expect(parseConfig({ TRUSTED_PROXIES: ' , ' }).api.trustedProxies).toEqual([]);
-  });
-
-  it.each(['10.0.0.0/33', 'nonsense', '1.2.3.4/8/9', '10.0.0.0/', '10.0.0.0/x', 'fd00::/129', '999.1.1.1', '10.0.0.1, proxy.internal'])('refuses %j, naming TRUSTED_PROXIES', (value) => {
-    const err = configError({ TRUSTED_PROXIES: value });
-    expect(err.problems).toEqual([
-      { variable: 'TRUSTED_PROXIES', message: 'must be IP addresses or CIDR ranges, comma-separated (e.g. 10.0.0.0/8,127.0.0.1)' },
-    ]);
-    expect(err.message).toContain('TRUSTED_PROXIES: must be IP addresses or CIDR ranges');
-  });
-
+describe('with TRUSTED_PROXIES as the configuration parses it', () => {
   it('works with resolveClientAddress as parsed', () => {
     const { trustedProxies } = parseConfig({ TRUSTED_PROXIES: '10.0.0.0/8, 127.0.0.1' }).api;
     expect(resolveClientAddress('127.0.0.1', `${FORGED}, 198.51.100.20, 10.4.4.4`, trustedProxies)).toBe('198.51.100.20');

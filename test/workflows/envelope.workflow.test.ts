@@ -19,22 +19,11 @@ import {
   type EnvelopeState,
   type EnvelopeWorkflow,
 } from '../../contracts/envelope';
-import { installQuietRuntime, workflowBundle } from '../support/harness';
-import { startTimeSkippingServer, type TimeSkippingServer } from '../support/time-skipping';
+import { workflowBundle } from '../support/harness';
+import { useTimeSkippingServer } from '../support/time-skipping';
 
-let server: TimeSkippingServer | undefined;
 let env: TestWorkflowEnvironment;
-
-beforeAll(async () => {
-  installQuietRuntime();
-  server = await startTimeSkippingServer();
-  env = server.env;
-  await workflowBundle();
-});
-
-afterAll(async () => {
-  await server?.teardown();
-});
+useTimeSkippingServer((e) => (env = e));
 
 const A = 'a'.repeat(64);
 const B = 'b'.repeat(64);

@@ -54,31 +54,12 @@ import {
   type CollectionOutcome,
   type LeaseActivities,
 } from '../../contracts/lease';
-import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { CUSTOM_SEARCH_ATTRIBUTES } from '../../domain/search-attributes';
-import { installQuietRuntime, workflowBundle } from '../support/harness';
-import { startTimeSkippingServer, type TimeSkippingServer } from '../support/time-skipping';
+import { workflowBundle } from '../support/harness';
+import { useTimeSkippingServer } from '../support/time-skipping';
 
-let server: TimeSkippingServer | undefined;
 let env: TestWorkflowEnvironment;
-
-beforeAll(async () => {
-  installQuietRuntime();
-  server = await startTimeSkippingServer();
-  env = server.env;
-  // The workflow sets custom search attributes; the test server must know them too.
-  // It implements adding them, not listing them.
-  await env.connection.operatorService.addSearchAttributes({
-    namespace: env.namespace ?? 'default',
-    searchAttributes: Object.fromEntries(CUSTOM_SEARCH_ATTRIBUTES.map((k) => [k.name, encodeSearchAttributeIndexedValueType(k.type)!])),
-  });
-  await workflowBundle(); // bundled once, here, rather than in the first test
-});
-
-afterAll(async () => {
-  await server?.teardown();
-});
+useTimeSkippingServer((e) => (env = e), { searchAttributes: true });
 
 interface Charge {
   id: string;

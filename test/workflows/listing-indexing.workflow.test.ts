@@ -6,22 +6,11 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { indexingStateQuery, listingChangedSignal } from '../../contracts/search';
-import { installQuietRuntime, workflowBundle } from '../support/harness';
-import { startTimeSkippingServer, type TimeSkippingServer } from '../support/time-skipping';
+import { workflowBundle } from '../support/harness';
+import { useTimeSkippingServer } from '../support/time-skipping';
 
-let server: TimeSkippingServer | undefined;
 let env: TestWorkflowEnvironment;
-
-beforeAll(async () => {
-  installQuietRuntime();
-  server = await startTimeSkippingServer();
-  env = server.env;
-  await workflowBundle(); // bundled once, here, rather than in the first test
-});
-
-afterAll(async () => {
-  await server?.teardown();
-});
+useTimeSkippingServer((e) => (env = e));
 
 /** Polls `check` in real time until it holds; fails after `timeoutMs` (generous: a loaded machine is slow, not wrong). */
 async function until(what: string, check: () => boolean, timeoutMs = 60_000) {
