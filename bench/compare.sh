@@ -4,6 +4,7 @@
 # their ratio (after / before): a regression shows as a ratio on the wrong side of 1.
 #
 #   bash bench/compare.sh [BASE_REF]        (default: the commit before this session's platform work)
+#   BENCH_COMPARE_ONLY=bench:rent bash bench/compare.sh
 #
 # The earlier commit is checked out with `git worktree` into a temporary folder
 # beside this one's node_modules and .tools (linked, not copied). Sizes follow
@@ -14,22 +15,35 @@ ROOT="$PWD"
 BASE_REF="${1:-a8bf28f}"
 OUT="${BENCH_COMPARE_OUT:-$ROOT/.data/bench-compare}"
 mkdir -p "$OUT"
-base_dir="$(mktemp -d /tmp/trilight-base-XXXXXX)"
-cleanup() { git -C "$ROOT" worktree remove --force "$base_dir" >/dev/null 2>&1 || rm -rf "$base_dir"; }
+# The earlier checkout sits as main/ in a folder of its own, with shared/ (the data sets) beside it as here.
+tmp="$(mktemp -d /tmp/trilight-base-XXXXXX)"
+base_dir="$tmp/main"
+cleanup() {
+  # The earlier checkout's benchmarks may have started test-profile services of
+  # their own (under its folder, on the test ports): stop them before removing it.
+  if [ -d "$base_dir/scripts" ]; then (cd "$base_dir" && NODE_ENV=test npx tsx scripts/services.ts stop >/dev/null 2>&1) || true; fi
+  git -C "$ROOT" worktree remove --force "$base_dir" >/dev/null 2>&1
+  rm -rf "$tmp"
+}
 trap cleanup EXIT
 
+chmod 755 "$tmp"
+ln -s "$(cd "$ROOT/.." && pwd)/shared" "$tmp/shared"
 git -C "$ROOT" worktree add --detach "$base_dir" "$BASE_REF" >/dev/null
 ln -s "$ROOT/node_modules" "$base_dir/node_modules"
 ln -s "$ROOT/.tools" "$base_dir/.tools"
-# Both runs use one data folder (one set of services), so they differ only in the code.
-export TRILIGHT_DATA_DIR="$ROOT/.data/dev"
+# One set of services, started here from this checkout and reused by both runs
+# (a service answering on its port is reused), so the runs differ only in the code.
+npx tsx scripts/services.ts start >&2
+npx tsx scripts/migrate.ts >&2 # the search benchmark works in the development database
 
-run() { # name dir script
+run() { # name dir script: a failed run is reported and its figures show as '?'
   echo "[compare] $1: npm run $3" >&2
-  (cd "$2" && npm run --silent "$3") > "$OUT/$1-$3.txt" 2>&1 || { echo "[compare] $1 $3 failed; see $OUT/$1-$3.txt" >&2; tail -20 "$OUT/$1-$3.txt" >&2; exit 1; }
+  (cd "$2" && npm run --silent "$3") > "$OUT/$1-$3.txt" 2>&1 || { echo "[compare] $1 $3 failed; see $OUT/$1-$3.txt" >&2; tail -5 "$OUT/$1-$3.txt" >&2; }
 }
 
-for script in bench:rent bench:search; do
+# BENCH_COMPARE_ONLY=bench:rent (or bench:search) runs one of them.
+for script in ${BENCH_COMPARE_ONLY:-bench:rent bench:search}; do
   run before "$base_dir" "$script"
   run after "$ROOT" "$script"
 done
@@ -52,14 +66,15 @@ const figures = {
   ],
   'bench:search': [
     ['import: listings/s (higher is better)', /THROUGHPUT first start -> all searchable\s+([\d,]+) listings\/s/, 'up'],
-    ['search via API, 8 clients: p50 ms', /^\s+API\s+p50\s+([\d.]+)/m, 'down'],
-    ['search via API, 8 clients: p95 ms', /^\s+API\s+p50\s+[\d.]+\s+p95\s+([\d.]+)/m, 'down'],
+    ['search via API, 8 clients: p50 ms', /API wall latency \(ms\)\s+p50\s+([\d.]+)/, 'down'],
+    ['search via API, 8 clients: p95 ms', /API wall latency \(ms\)\s+p50\s+[\d.]+\s+p95\s+([\d.]+)/, 'down'],
     ['search throughput: queries/s', /throughput\s+([\d.]+) queries\/s/, 'up'],
   ],
 };
 console.log('| figure | before | after | after / before |');
 console.log('|---|---|---|---|');
 for (const [script, rows] of Object.entries(figures)) {
+  if (!fs.existsSync(path.join(dir, `after-${script}.txt`))) continue;
   const before = read('before', script);
   const after = read('after', script);
   for (const [name, re] of rows) {
