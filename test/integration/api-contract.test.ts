@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { createApp, type App } from '../../api/app';
 import { todayUtc } from '../../domain/calendar';
 import { ROLES } from '../../domain/roles';
-import { craftedCsv, createListing, createProperty, created, errorFields, expectProblem, finishedImport, leaseBody, leaseWhen, newUserBody, operationsOf, problemKind, propertyBody, listingBody, refusedToken, responseValidator, reindexSandbox, STACK_TRACE, startDateWithRenewalOfferBy, startLease, startLeaseWorker, stripeCard, terminateLeases, type OpenApiDoc, type ProblemBody } from '../support/api-scenarios';
+import { closeScenario, craftedCsv, createListing, createProperty, created, errorFields, expectProblem, finishedImport, leaseBody, leaseWhen, newUserBody, operationsOf, problemKind, propertyBody, listingBody, refusedToken, responseValidator, reindexSandbox, STACK_TRACE, startDateWithRenewalOfferBy, startLease, startLeaseWorker, stripeCard, type OpenApiDoc, type ProblemBody } from '../support/api-scenarios';
 import { createHarness, eventually, type Harness } from '../support/harness';
 
 type User = Awaited<ReturnType<Harness['user']>>;
@@ -152,18 +152,7 @@ beforeAll(async () => {
   validate = responseValidator(doc);
 });
 
-afterAll(async () => {
-  if (h) {
-    for (const location of importLocations) await finishedImport(h, admin.token, location).catch(() => undefined);
-    if (reindex) {
-      await reindex.settle().catch(() => undefined);
-      await reindex.stopWorker();
-    }
-    await terminateLeases(h).catch(() => undefined);
-    await leaseWorker?.stop();
-    await h.close();
-  }
-});
+afterAll(() => closeScenario(h, { token: () => admin.token, importLocations, reindex, leaseWorker }));
 
 describe('the OpenAPI document', () => {
   // Its validity as OpenAPI 3.1 is checked without services: test/unit/openapi-document.test.ts.

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { sign } from 'hono/jwt';
-import { craftedCsv, createListing, createProperty, created, errorFields, expectProblem, finishedImport, leaseBody, leaseWhen, newUserBody, operationsOf, problemKind, propertyBody, refusedToken, reindexSandbox, startLease, startLeaseWorker, terminateLeases, type OpenApiDoc, type ProblemBody } from '../support/api-scenarios';
+import { closeScenario, craftedCsv, createListing, createProperty, created, errorFields, expectProblem, leaseBody, leaseWhen, newUserBody, operationsOf, problemKind, propertyBody, refusedToken, reindexSandbox, startLease, startLeaseWorker, type OpenApiDoc, type ProblemBody } from '../support/api-scenarios';
 import { createHarness, type Harness } from '../support/harness';
 
 type User = Awaited<ReturnType<Harness['user']>>;
@@ -99,18 +99,7 @@ beforeAll(async () => {
   doc = (await (await h.request('/openapi.json')).json()) as OpenApiDoc;
 });
 
-afterAll(async () => {
-  if (h) {
-    for (const location of importLocations) await finishedImport(h, as.admin.token, location).catch(() => undefined);
-    if (reindex) {
-      await reindex.settle().catch(() => undefined);
-      await reindex.stopWorker();
-    }
-    await terminateLeases(h).catch(() => undefined);
-    await leaseWorker?.stop();
-    await h.close();
-  }
-});
+afterAll(() => closeScenario(h, { token: () => as.admin.token, importLocations, reindex, leaseWorker }));
 
 // ------------------------------------------------------------------------------------------------
 // The matrix. "Someone else's" resources belong to propertyOwner and are managed by

@@ -17,7 +17,7 @@ import { leaseBalances, ledgerInvariantViolations } from '../../lib/ledger';
 import { leaseBook } from '../../domain/ledger';
 import { createStripe } from '../../lib/stripe';
 import { createHarness, eventually, type Harness } from '../support/harness';
-import { activeLeaseInput, startLeaseWorkflow } from '../support/leases';
+import { activeLeaseInput, countRows, rentRunProgress, startLeaseWorkflow } from '../support/leases';
 import { savedCard } from '../support/stripe';
 import { deleteSchedulesOf, killAllWorkerProcesses, startWorkerProcess, type WorkerProcess } from '../support/worker-process';
 
@@ -51,21 +51,9 @@ async function waitFor<T>(worker: WorkerProcess, check: () => Promise<T | undefi
 
 const started = (worker: WorkerProcess) => waitFor(worker, async () => worker.output().includes('worker started'), 120_000, 'the worker process to start');
 
-async function count(sql: string, bind: unknown[]): Promise<number> {
-  const [row] = await h.db.query<{ n: number }>(sql, { bind, type: QueryTypes.SELECT });
-  return Number(row!.n);
-}
+const count = (sql: string, bind: unknown[]) => countRows(h.db, sql, bind);
 
-/** Our leases' periods with an outcome recorded, and those a batch has claimed and is still working on. */
-async function runProgress(): Promise<{ decided: number; inFlight: number }> {
-  const [row] = await h.db.query<{ decided: number; in_flight: number }>(
-    `select count(*) filter (where outcome is not null)::int as decided,
-            count(*) filter (where outcome is null and claimed_by is not null)::int as in_flight
-       from rent_periods where lease_id = any($1::uuid[])`,
-    { bind: [leaseIds], type: QueryTypes.SELECT },
-  );
-  return { decided: row!.decided, inFlight: row!.in_flight };
-}
+const runProgress = () => rentRunProgress(h.db, leaseIds);
 
 /** A lease already active (its second term, as after a renewal), waiting for the rent run's charge of the period due today. */
 async function startLease(): Promise<string> {

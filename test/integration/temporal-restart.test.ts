@@ -37,7 +37,7 @@ import { leaseBalances, ledgerInvariantViolations } from '../../lib/ledger';
 import { createStripe } from '../../lib/stripe';
 import { createProperty, expectProblem, leaseBody, leaseWhen, startLease, type LeaseStateBody } from '../support/api-scenarios';
 import { createHarness, eventually, requestVia, type Harness } from '../support/harness';
-import { activeLeaseInput, startLeaseWorkflow } from '../support/leases';
+import { activeLeaseInput, countRows, rentRunProgress, startLeaseWorkflow } from '../support/leases';
 import { paymentIntentsWhere, savedCard } from '../support/stripe';
 import { killAllTemporalServers, startTemporalDevServer, type TemporalDevServer } from '../support/temporal-server';
 import { killAllWorkerProcesses, startWorkerProcess, type WorkerProcess } from '../support/worker-process';
@@ -103,10 +103,7 @@ async function timed(what: string, request: () => Promise<Response>): Promise<{ 
   return { res, ms };
 }
 
-async function count(sql: string, bind: unknown[]): Promise<number> {
-  const [row] = await h.db.query<{ n: number }>(sql, { bind, type: QueryTypes.SELECT });
-  return Number(row!.n);
-}
+const count = (sql: string, bind: unknown[]) => countRows(h.db, sql, bind);
 
 let outages = 0;
 
@@ -264,15 +261,7 @@ test('a rent run across a Temporal restart: it completes, every period paid exac
     120_000,
     'every lease to schedule its periods',
   );
-  const progress = async () => {
-    const [row] = await h.db.query<{ decided: number; in_flight: number }>(
-      `select count(*) filter (where outcome is not null)::int as decided,
-              count(*) filter (where outcome is null and claimed_by is not null)::int as in_flight
-         from rent_periods where lease_id = any($1::uuid[])`,
-      { bind: [leaseIds], type: QueryTypes.SELECT },
-    );
-    return { decided: row!.decided, inFlight: row!.in_flight };
-  };
+  const progress = () => rentRunProgress(h.db, leaseIds);
 
   const run = await client.workflow.start<RentRunWorkflow>(RENT_RUN_WORKFLOW_TYPE, {
     workflowId: `rent-run-restart-${TODAY}-${randomUUID().slice(0, 6)}`,

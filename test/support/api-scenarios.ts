@@ -391,3 +391,23 @@ export async function terminateLeases(h: Harness) {
     rows.filter((r) => r.workflow_id).map((r) => h.client.workflow.getHandle(r.workflow_id!).terminate('test finished')),
   );
 }
+
+/**
+ * Ends a scenario file: lets its imports and reindex finish, stops their
+ * workers, terminates its leases and closes the harness (each step best-effort,
+ * so one failed step still closes the rest).
+ */
+export async function closeScenario(
+  h: Harness | undefined,
+  opts: { token: () => string; importLocations: string[]; reindex?: Awaited<ReturnType<typeof reindexSandbox>>; leaseWorker?: { stop(): Promise<void> } },
+) {
+  if (!h) return;
+  for (const location of opts.importLocations) await finishedImport(h, opts.token(), location).catch(() => undefined);
+  if (opts.reindex) {
+    await opts.reindex.settle().catch(() => undefined);
+    await opts.reindex.stopWorker();
+  }
+  await terminateLeases(h).catch(() => undefined);
+  await opts.leaseWorker?.stop();
+  await h.close();
+}

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
+import { QueryTypes, type Sequelize } from 'sequelize';
 import { envelopeStateQuery, envelopeWorkflowId, signEnvelopeUpdate } from '../../contracts/envelope';
 import {
   DEFAULT_RENEWAL,
@@ -99,4 +100,21 @@ export async function signThroughEnvelope(client: Client, state: LeaseState, par
     });
   }
   return envelope;
+}
+
+/** The `n` of a `select count(*)::int as n ...` query. */
+export async function countRows(db: Sequelize, sql: string, bind: unknown[]): Promise<number> {
+  const [row] = await db.query<{ n: number }>(sql, { bind, type: QueryTypes.SELECT });
+  return Number(row!.n);
+}
+
+/** The leases' rent periods with an outcome recorded, and those a rent-run batch has claimed and is still working on. */
+export async function rentRunProgress(db: Sequelize, leaseIds: string[]): Promise<{ decided: number; inFlight: number }> {
+  const [row] = await db.query<{ decided: number; in_flight: number }>(
+    `select count(*) filter (where outcome is not null)::int as decided,
+            count(*) filter (where outcome is null and claimed_by is not null)::int as in_flight
+       from rent_periods where lease_id = any($1::uuid[])`,
+    { bind: [leaseIds], type: QueryTypes.SELECT },
+  );
+  return { decided: row!.decided, inFlight: row!.in_flight };
 }
