@@ -21,7 +21,8 @@ base_dir="$tmp/main"
 cleanup() {
   # The earlier checkout's benchmarks may have started test-profile services of
   # their own (under its folder, on the test ports): stop them before removing it.
-  if [ -d "$base_dir/scripts" ]; then (cd "$base_dir" && NODE_ENV=test npx tsx scripts/services.ts stop >/dev/null 2>&1) || true; fi
+  # (The profile's settings come from this checkout's test-env module.)
+  if [ -d "$base_dir/scripts" ]; then (cd "$base_dir" && npx tsx --import "$ROOT/test/support/test-env.ts" scripts/services.ts stop >&2) || true; fi
   git -C "$ROOT" worktree remove --force "$base_dir" >/dev/null 2>&1
   rm -rf "$tmp"
 }

@@ -1,6 +1,7 @@
 /**
  * The test profile: its own data folder and ports, so the suite never touches
- * a development run's data. scripts/test.sh exports the same values.
+ * a development run's data. Jest applies it in every worker and its global
+ * setup; `npm run services:test -- status|stop` applies it to scripts/services.ts.
  */
 const TEST_ENV: Record<string, string> = {
   NODE_ENV: 'test',
