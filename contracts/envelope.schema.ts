@@ -3,6 +3,7 @@
  * (contracts/envelope.ts takes its type) and the API documents it.
  */
 import { ENVELOPE_SIGNER_STATUSES, ENVELOPE_STATUSES } from '../domain/envelope';
+import { SUBJECT_TYPES } from '../domain/subject';
 import { z } from './zod';
 
 const DocumentHash = z.object({ documentId: z.string(), sha256: z.string().describe('SHA-256 of the document, in hex') });
@@ -19,7 +20,7 @@ export const EnvelopeSignatureSchema = z.object({
 
 export const EnvelopeStateSchema = z.object({
   envelopeId: z.string(),
-  subject: z.object({ type: z.enum(['lease']), id: z.string() }).describe('The record the envelope belongs to'),
+  subject: z.object({ type: z.enum(SUBJECT_TYPES), id: z.string() }).describe('The record the envelope belongs to'),
   title: z.string(),
   status: z.enum(ENVELOPE_STATUSES),
   ordered: z.boolean().describe('Signers sign one after another, in the order listed'),

@@ -13,6 +13,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { z } from 'zod';
 import type { ENVELOPE_STATUSES } from '../domain/envelope';
+import type { Subject } from '../domain/subject';
 import type { EnvelopeSignatureSchema, EnvelopeStateSchema } from './envelope.schema';
 
 export { ENVELOPE_STATUSES } from '../domain/envelope';
@@ -30,10 +31,7 @@ export const DEFAULT_REMINDER_DAYS = 2;
 export type EnvelopeStatus = (typeof ENVELOPE_STATUSES)[number];
 
 /** The record an envelope belongs to (its documents and notifications are filed under it). */
-export interface EnvelopeSubject {
-  type: 'lease';
-  id: string;
-}
+export type EnvelopeSubject = Subject;
 
 export interface EnvelopeDocument {
   documentId: string;

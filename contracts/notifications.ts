@@ -6,6 +6,8 @@
  * delivery for any row left without one. A notification never holds the
  * process that wrote it.
  */
+import type { Subject } from '../domain/subject';
+
 export const NOTIFICATION_DELIVERY_WORKFLOW_TYPE = 'notificationDeliveryWorkflow';
 export const NOTIFICATION_SWEEP_WORKFLOW_TYPE = 'notificationOutboxSweepWorkflow';
 
@@ -31,8 +33,10 @@ export type NotificationDeliveryWorkflow = (input: NotificationDeliveryInput) =>
 
 /** What a process records: the template, its data and who it goes to, about one of the process's records. */
 export interface NotificationRequest {
-  /** The lease it is about (the outbox keys notifications by lease today). */
-  leaseId: string;
+  /** The lease it is about (as the lease's activities have always said)… */
+  leaseId?: string;
+  /** …or the record of another process. */
+  subject?: Subject;
   /** A template of domain/notifications.ts. */
   template: string;
   data: Record<string, string | number>;

@@ -18,6 +18,7 @@ export interface Book {
 }
 
 export const leaseBook = (leaseId: string): Book => ({ type: 'lease', id: leaseId });
+export const purchaseBook = (purchaseId: string): Book => ({ type: 'purchase', id: purchaseId });
 
 export const ACCOUNT_TYPES = ['asset', 'liability', 'income', 'expense', 'equity'] as const;
 export type AccountType = (typeof ACCOUNT_TYPES)[number];
@@ -87,6 +88,16 @@ export const POSTING_BOOKS = {
   /** Earnest money or closing funds into a purchase's escrow, and back out of it. */
   escrow_received: 'purchase',
   escrow_released: 'purchase',
+  /** At settlement, escrow is allocated to what closing owes (the settlement statement's lines)… */
+  proceeds_allocated: 'purchase',
+  commission_allocated: 'purchase',
+  charges_allocated: 'purchase',
+  payoff_allocated: 'purchase',
+  /** …and each is paid out of cash. */
+  proceeds_paid: 'purchase',
+  commission_paid: 'purchase',
+  charges_paid: 'purchase',
+  payoff_paid: 'purchase',
 } as const satisfies Record<string, BookType>;
 export type PostingKind = keyof typeof POSTING_BOOKS;
 export const POSTING_KINDS = Object.keys(POSTING_BOOKS) as PostingKind[];
@@ -127,6 +138,22 @@ export function postingLines(kind: PostingKind, minor: number): LedgerLine[] {
       return [dr('cash', a), cr('escrow_held', a)];
     case 'escrow_released':
       return [dr('escrow_held', a), cr('cash', a)];
+    case 'proceeds_allocated':
+      return [dr('escrow_held', a), cr('seller_proceeds_payable', a)];
+    case 'commission_allocated':
+      return [dr('escrow_held', a), cr('commissions_payable', a)];
+    case 'charges_allocated':
+      return [dr('escrow_held', a), cr('title_recording_fees_payable', a)];
+    case 'payoff_allocated':
+      return [dr('escrow_held', a), cr('lien_payoffs_payable', a)];
+    case 'proceeds_paid':
+      return [dr('seller_proceeds_payable', a), cr('cash', a)];
+    case 'commission_paid':
+      return [dr('commissions_payable', a), cr('cash', a)];
+    case 'charges_paid':
+      return [dr('title_recording_fees_payable', a), cr('cash', a)];
+    case 'payoff_paid':
+      return [dr('lien_payoffs_payable', a), cr('cash', a)];
   }
 }
 

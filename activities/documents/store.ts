@@ -4,6 +4,7 @@
  * by id. A platform piece: every process stores its documents here.
  */
 import { QueryTypes, type Sequelize } from 'sequelize';
+import { asSubject, leaseIdOf, type Subject } from '../../domain/subject';
 
 export interface StoredPdf {
   bytes: Uint8Array;
@@ -13,13 +14,17 @@ export interface StoredPdf {
 
 export function createDocumentStore(db: Sequelize) {
   return {
-    /** Stores a PDF of a lease (the receipt of one payment, or an envelope's signed copy of another document); returns its id. */
-    async store(leaseId: string, kind: string, pdf: StoredPdf, paymentId: string | null = null, signedCopy?: { envelopeId: string; of: string }): Promise<string> {
+    /**
+     * Stores a PDF about a subject (a lease id alone means that lease): the receipt of one payment, or an envelope's
+     * signed copy of another document; returns its id.
+     */
+    async store(about: Subject | string, kind: string, pdf: StoredPdf, paymentId: string | null = null, signedCopy?: { envelopeId: string; of: string }): Promise<string> {
+      const subject = asSubject(about);
       const [row] = await db.query<{ id: string }>(
-        `insert into documents (id, lease_id, kind, content_type, sha256, pages, content, payment_id, envelope_id, signed_from, created_at)
-         values (gen_random_uuid(), $1, $2, 'application/pdf', $3, $4, $5, $6, $7, $8, now()) returning id`,
+        `insert into documents (id, lease_id, subject_type, subject_id, kind, content_type, sha256, pages, content, payment_id, envelope_id, signed_from, created_at)
+         values (gen_random_uuid(), $1, $9, $10, $2, 'application/pdf', $3, $4, $5, $6, $7, $8, now()) returning id`,
         {
-          bind: [leaseId, kind, pdf.sha256, pdf.pages, Buffer.from(pdf.bytes), paymentId, signedCopy?.envelopeId ?? null, signedCopy?.of ?? null],
+          bind: [leaseIdOf(subject), kind, pdf.sha256, pdf.pages, Buffer.from(pdf.bytes), paymentId, signedCopy?.envelopeId ?? null, signedCopy?.of ?? null, subject.type, subject.id],
           type: QueryTypes.SELECT,
         },
       );
@@ -41,9 +46,13 @@ export function createDocumentStore(db: Sequelize) {
       return new Uint8Array(row.content);
     },
 
-    /** The one document of this kind for a lease, if stored (statements are one per lease). */
-    async findOne(leaseId: string, kind: string): Promise<string | undefined> {
-      const [row] = await db.query<{ id: string }>('select id from documents where lease_id = $1 and kind = $2', { bind: [leaseId, kind], type: QueryTypes.SELECT });
+    /** The one document of this kind about a subject, if stored (statements are one per lease, a deed one per purchase). */
+    async findOne(about: Subject | string, kind: string): Promise<string | undefined> {
+      const subject = asSubject(about);
+      const [row] = await db.query<{ id: string }>('select id from documents where subject_type = $1 and subject_id = $2 and kind = $3 order by created_at limit 1', {
+        bind: [subject.type, subject.id, kind],
+        type: QueryTypes.SELECT,
+      });
       return row?.id;
     },
 

@@ -41,12 +41,12 @@ export function createEnvelopeActivities(deps: NotificationDeps): EnvelopeActivi
           documentSha256: s.documents.find((d) => d.documentId === doc.documentId)?.sha256 ?? '',
         }));
         const signed = await appendSignaturePage(await documents.content(doc.documentId), evidence, audit, doc.signedTitle ?? `Signed: ${title}`);
-        const documentId = await documents.store(subject.id, doc.signedKind, signed, null, { envelopeId, of: doc.documentId });
+        const documentId = await documents.store(subject, doc.signedKind, signed, null, { envelopeId, of: doc.documentId });
         completed.push({ documentId, sha256: signed.sha256, of: doc.documentId });
       }
       return completed;
     },
 
-    notifyEnvelope: ({ subject, template, data, to }) => notifications.notify({ leaseId: subject.id, template, data, to }),
+    notifyEnvelope: ({ subject, template, data, to }) => notifications.notify({ subject, template, data, to }),
   };
 }

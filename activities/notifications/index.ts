@@ -18,6 +18,7 @@ import {
   type NotificationRequest,
 } from '../../contracts/notifications';
 import type { Mailer } from '../../lib/mail';
+import { asSubject, leaseIdOf } from '../../domain/subject';
 import { acceptLegacyInputs } from '../legacy-inputs';
 
 export interface NotificationDeps {
@@ -56,16 +57,17 @@ async function startDelivery(deps: NotificationDeps, id: string, template: strin
 export function createNotifications(deps: NotificationDeps) {
   const { db } = deps;
   return {
-    async notify({ leaseId, template, data, to }: NotificationRequest): Promise<void> {
+    async notify({ leaseId, subject: about, template, data, to }: NotificationRequest): Promise<void> {
+      const subject = about ?? asSubject(leaseId!);
       // One row per activity invocation, so a retried activity records it once.
       const info = activityInfo();
       const dedupeKey = `${info.workflowExecution?.runId ?? 'standalone'}:${info.activityId}`;
       const [row] = await db.query<{ id: string }>(
         `with inserted as (
-           insert into notification_outbox (id, lease_id, template, data, recipients, dedupe_key, created_at)
-           values (gen_random_uuid(), $1, $2, $3::jsonb, $4::text[], $5, now()) on conflict (dedupe_key) do nothing returning id)
+           insert into notification_outbox (id, lease_id, subject_type, subject_id, template, data, recipients, dedupe_key, created_at)
+           values (gen_random_uuid(), $1, $6, $7, $2, $3::jsonb, $4::text[], $5, now()) on conflict (dedupe_key) do nothing returning id)
          select id from inserted union all select id from notification_outbox where dedupe_key = $5`,
-        { bind: [leaseId, template, JSON.stringify(data), to, dedupeKey], type: QueryTypes.SELECT },
+        { bind: [leaseIdOf(subject), template, JSON.stringify(data), to, dedupeKey, subject.type, subject.id], type: QueryTypes.SELECT },
       );
       if (row && to.length) await startDelivery(deps, row.id, template);
     },

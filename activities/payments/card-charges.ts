@@ -12,7 +12,7 @@ import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import type Stripe from 'stripe';
 import { classifyDecline, type DeclineKind } from '../../domain/collection';
 import type { Currency } from '../../domain/money';
-import { leaseBook } from '../../domain/ledger';
+import { leaseBook, type Book } from '../../domain/ledger';
 import { postToLedger } from '../../lib/ledger';
 
 export interface PaymentsDeps {
@@ -29,15 +29,20 @@ export interface PaymentsDeps {
 export interface CardCharge {
   /** One per intended charge and attempt, e.g. `rent:<invoiceId>:attempt:2`. */
   idempotencyKey: string;
-  leaseId: string;
+  /** The lease it is for; or, with `book`, null for another process's charge. */
+  leaseId: string | null;
+  /** The book it posts to: the lease's unless given (a purchase's escrow). */
+  book?: Book;
   reference: string;
   amountMinor: number;
   currency: Currency;
   customerId: string;
   paymentMethodId: string;
   occurredOn: string;
-  /** What the money is: rent and fees paid, or a security deposit held for the tenant. */
-  postAs?: 'payment_received' | 'deposit_received';
+  /** What the money is: rent and fees paid, a security deposit held for the tenant, earnest money into escrow. */
+  postAs?: 'payment_received' | 'deposit_received' | 'escrow_received';
+  /** The property it concerns, when the book is not a lease's. */
+  propertyId?: string;
 }
 
 /** Runs in the transaction that records the payment as succeeded (e.g. allocating it to what it pays). */
@@ -52,20 +57,24 @@ interface PaymentRow {
   status: string;
   stripe_payment_intent_id: string | null;
   amount_minor: number;
-  lease_id: string;
+  book_type: string;
+  book_id: string;
 }
+
+const bookOf = (charge: CardCharge): Book => charge.book ?? leaseBook(charge.leaseId!);
 
 export function createCardCharges({ db, stripe, offSessionConfirm }: PaymentsDeps) {
   async function paymentRow(charge: CardCharge): Promise<PaymentRow> {
+    const book = bookOf(charge);
     // One round trip: the new row, or (the no-op update) the one recorded before.
     const [row] = await db.query<PaymentRow>(
-      `insert into payments (id, idempotency_key, lease_id, reference, method, amount_minor, currency, status, created_at, updated_at)
-       values (gen_random_uuid(), $1, $2, $3, 'card', $4, $5, 'pending', now(), now())
+      `insert into payments (id, idempotency_key, lease_id, book_type, book_id, reference, method, amount_minor, currency, status, created_at, updated_at)
+       values (gen_random_uuid(), $1, $2, $6, $7, $3, 'card', $4, $5, 'pending', now(), now())
        on conflict (idempotency_key) do update set idempotency_key = payments.idempotency_key
-       returning id, status, stripe_payment_intent_id, amount_minor, lease_id`,
-      { bind: [charge.idempotencyKey, charge.leaseId, charge.reference, charge.amountMinor, charge.currency], type: QueryTypes.SELECT },
+       returning id, status, stripe_payment_intent_id, amount_minor, book_type, book_id`,
+      { bind: [charge.idempotencyKey, charge.leaseId, charge.reference, charge.amountMinor, charge.currency, book.type, book.id], type: QueryTypes.SELECT },
     );
-    if (!row || row.amount_minor !== charge.amountMinor || row.lease_id !== charge.leaseId) {
+    if (!row || Number(row.amount_minor) !== charge.amountMinor || row.book_type !== book.type || row.book_id !== book.id) {
       throw ApplicationFailure.nonRetryable(`payment key ${charge.idempotencyKey} was used for a different charge`, 'PaymentKeyReused');
     }
     return row;
@@ -84,7 +93,7 @@ export function createCardCharges({ db, stripe, offSessionConfirm }: PaymentsDep
         currency: charge.currency.toLowerCase(),
         customer: charge.customerId,
         payment_method: charge.paymentMethodId,
-        metadata: { paymentKey: charge.idempotencyKey, leaseId: charge.leaseId, reference: charge.reference },
+        metadata: { paymentKey: charge.idempotencyKey, ...(charge.leaseId ? { leaseId: charge.leaseId } : { [`${bookOf(charge).type}Id`]: bookOf(charge).id }), reference: charge.reference },
       },
       { idempotencyKey: `pi-create:${charge.idempotencyKey}` },
     );
@@ -111,7 +120,8 @@ export function createCardCharges({ db, stripe, offSessionConfirm }: PaymentsDep
       await postToLedger(
         db,
         {
-          book: leaseBook(charge.leaseId),
+          book: bookOf(charge),
+          ...(charge.propertyId ? { propertyId: charge.propertyId } : {}),
           kind: charge.postAs ?? 'payment_received',
           amountMinor: charge.amountMinor,
           currency: charge.currency,

@@ -36,7 +36,7 @@ afterAll(async () => {
 
 const customerWithCard = (number: string) => savedCard(stripe, number);
 
-function charge(card: { customerId: string; paymentMethodId: string }, extra: Partial<CardCharge> = {}): CardCharge {
+function charge(card: { customerId: string; paymentMethodId: string }, extra: Partial<CardCharge> = {}): CardCharge & { leaseId: string } {
   return {
     idempotencyKey: `rent:${randomUUID()}:attempt:1`,
     leaseId: randomUUID(),
@@ -46,7 +46,7 @@ function charge(card: { customerId: string; paymentMethodId: string }, extra: Pa
     occurredOn: '2026-01-01',
     ...card,
     ...extra,
-  };
+  } as CardCharge & { leaseId: string };
 }
 
 /** PaymentIntents localstripe holds for a charge key. */

@@ -30,6 +30,14 @@ const EXPECTED: Record<PostingKind, { debit: LedgerAccount; credit: LedgerAccoun
   deposit_refunded: { debit: 'deposits_held', credit: 'cash' },
   escrow_received: { debit: 'cash', credit: 'escrow_held' },
   escrow_released: { debit: 'escrow_held', credit: 'cash' },
+  proceeds_allocated: { debit: 'escrow_held', credit: 'seller_proceeds_payable' },
+  commission_allocated: { debit: 'escrow_held', credit: 'commissions_payable' },
+  charges_allocated: { debit: 'escrow_held', credit: 'title_recording_fees_payable' },
+  payoff_allocated: { debit: 'escrow_held', credit: 'lien_payoffs_payable' },
+  proceeds_paid: { debit: 'seller_proceeds_payable', credit: 'cash' },
+  commission_paid: { debit: 'commissions_payable', credit: 'cash' },
+  charges_paid: { debit: 'title_recording_fees_payable', credit: 'cash' },
+  payoff_paid: { debit: 'lien_payoffs_payable', credit: 'cash' },
 };
 
 const sum = (lines: readonly LedgerLine[], side: 'debitMinor' | 'creditMinor') => lines.reduce((n, l) => n + l[side], 0);

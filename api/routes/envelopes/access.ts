@@ -6,6 +6,7 @@
 import { QueryTypes } from 'sequelize';
 import type { Context } from 'hono';
 import { envelopeWorkflowId, type EnvelopeStatus, type EnvelopeWorkflow } from '../../../contracts/envelope';
+import type { SubjectType } from '../../../domain/subject';
 import { isStaff } from '../../access';
 import type { ApiDeps, AppEnv, Principal } from '../../deps';
 import { forbidden, notFound } from '../../problem';
@@ -13,7 +14,7 @@ import type { UpdateTarget } from '../../update-route';
 
 export interface EnvelopeRow {
   id: string;
-  subject_type: 'lease';
+  subject_type: SubjectType;
   subject_id: string;
   title: string;
   status: EnvelopeStatus;
