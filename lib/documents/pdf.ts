@@ -26,6 +26,34 @@ export interface RenderedDocument {
   pages: number;
 }
 
+/** A table column: its width in points and how its cells align (right for money, so the decimals line up). */
+export interface TableColumn {
+  header: string;
+  width: number;
+  align?: 'left' | 'right';
+  bold?: boolean;
+}
+
+/** One table row: a cell per column ('' leaves it blank). */
+export interface TableRow {
+  cells: string[];
+  bold?: boolean;
+  /** A light grey band behind the row (a heading inside the table). */
+  shaded?: boolean;
+  /** A line above the row (before subtotals and totals). */
+  ruleAbove?: boolean;
+  /** Never the last row on a page (a heading row stays with the first row under it). */
+  keepWithNext?: boolean;
+}
+
+export interface TableOptions {
+  size?: number;
+  /** Space around each cell's text, in points (3 unless told; 0 lines a label/value table up with fields()). */
+  padding?: number;
+  /** Labels over groups of adjacent columns ("Seller" over its debit and credit columns); spans add up to the columns. */
+  groups?: { label: string; span: number }[];
+}
+
 export class DocumentWriter {
   private page!: PDFPage;
   private y = 0;
@@ -126,6 +154,163 @@ export class DocumentWriter {
       color: rgb(0.6, 0.6, 0.6),
     });
     this.y -= 6;
+  }
+
+  /** The width between the margins, in points. */
+  get contentWidth(): number {
+    return PAGE.width - 2 * PAGE.margin;
+  }
+
+  /** Starts a new page unless `height` points are left on this one (keeps a block together). */
+  keepTogether(height: number) {
+    this.ensure(height);
+  }
+
+  /** Vertical space. */
+  space(points: number) {
+    this.ensure(points);
+    this.y -= points;
+  }
+
+  /** An empty box at the left margin, the page's width unless told (space for someone else to fill in), with small captions inside at the top. */
+  box(height: number, captions: string[] = [], size = 8, width = this.contentWidth) {
+    this.ensure(height + 8);
+    const top = this.y;
+    this.page.drawRectangle({
+      x: PAGE.margin,
+      y: top - height,
+      width,
+      height,
+      borderColor: rgb(0.35, 0.35, 0.35),
+      borderWidth: 0.75,
+    });
+    captions.forEach((caption, i) =>
+      this.page.drawText(caption, { x: PAGE.margin + 6, y: top - 6 - size - i * size * 1.5, size, font: i === 0 ? this.bold : this.font }),
+    );
+    this.y = top - height - 8;
+  }
+
+  /** Blank lines side by side, to be filled in by hand, each with its caption underneath (unsigned signature or date lines). */
+  blanks(captions: string[], size = 8) {
+    const gap = 24;
+    const width = (this.contentWidth - gap * (captions.length - 1)) / captions.length;
+    this.ensure(size * 6);
+    this.y -= size * 3.5;
+    captions.forEach((caption, i) => {
+      const x = PAGE.margin + i * (width + gap);
+      this.page.drawLine({ start: { x, y: this.y }, end: { x: x + width, y: this.y }, thickness: 0.6, color: rgb(0.2, 0.2, 0.2) });
+      this.page.drawText(caption, { x, y: this.y - size * 1.4, size, font: this.font });
+    });
+    this.y -= size * 2.5;
+  }
+
+  /**
+   * A table: wrapped cells, right-aligned columns where asked, the header
+   * repeated at the top of each page the table continues on.
+   */
+  table(columns: TableColumn[], rows: TableRow[], options: TableOptions = {}) {
+    const size = options.size ?? 8.5;
+    const pad = options.padding ?? 3;
+    const lineHeight = size * 1.35;
+    const total = columns.reduce((n, c) => n + c.width, 0);
+    if (total > this.contentWidth + 0.01) throw new Error(`table is ${total}pt wide; the page has ${this.contentWidth}pt`);
+    const xs = columns.map((_, i) => PAGE.margin + columns.slice(0, i).reduce((n, c) => n + c.width, 0));
+    const headers = columns.map((c) => this.wrapCell(c.header, this.bold, size, c.width - 2 * pad));
+    const hasHeader = headers.some((h) => h.some(Boolean));
+    const headerLines = Math.max(...headers.map((h) => h.length));
+    const groupHeight = options.groups ? lineHeight + pad : 0;
+    const headerHeight = hasHeader ? groupHeight + headerLines * lineHeight + pad + 2 : 0;
+
+    const drawHeader = () => {
+      if (!hasHeader) return;
+      let top = this.y;
+      if (options.groups) {
+        let col = 0;
+        for (const g of options.groups) {
+          const x0 = xs[col]!;
+          const x1 = xs[col + g.span - 1]! + columns[col + g.span - 1]!.width;
+          if (g.label) {
+            const w = this.bold.widthOfTextAtSize(g.label, size);
+            this.page.drawText(g.label, { x: (x0 + x1 - w) / 2, y: top - pad / 2 - size * 1.05, size, font: this.bold });
+            this.page.drawLine({ start: { x: x0 + pad, y: top - groupHeight + 1 }, end: { x: x1 - pad, y: top - groupHeight + 1 }, thickness: 0.5, color: rgb(0.4, 0.4, 0.4) });
+          }
+          col += g.span;
+        }
+        top -= groupHeight;
+      }
+      columns.forEach((c, i) => {
+        // Header lines sit at the bottom of the header band, so one-line headers line up with the last line of longer ones.
+        const lines = headers[i]!;
+        lines.forEach((text, j) => {
+          const baseline = top - pad / 2 - (headerLines - lines.length + j) * lineHeight - size * 1.05;
+          this.drawCell(text, this.bold, size, xs[i]!, c, pad, baseline);
+        });
+      });
+      this.y = top - headerLines * lineHeight - pad;
+      this.page.drawLine({ start: { x: PAGE.margin, y: this.y }, end: { x: PAGE.margin + total, y: this.y }, thickness: 1, color: rgb(0.15, 0.15, 0.15) });
+      this.y -= 2;
+    };
+
+    const wrapped = rows.map((r) =>
+      columns.map((c, i) => this.wrapCell(r.cells[i] ?? '', r.bold || c.bold ? this.bold : this.font, size, c.width - 2 * pad)),
+    );
+    const heights = wrapped.map((cells) => Math.max(1, ...cells.map((l) => l.length)) * lineHeight + pad);
+    // The header never ends a page on its own.
+    this.ensure(headerHeight + (heights[0] ?? 0));
+    drawHeader();
+    rows.forEach((row, r) => {
+      const height = heights[r]!;
+      const needed = height + (row.keepWithNext && r + 1 < rows.length ? heights[r + 1]! : 0);
+      if (this.y - needed < PAGE.margin) {
+        this.newPage();
+        drawHeader();
+      }
+      const top = this.y;
+      if (row.shaded) {
+        this.page.drawRectangle({ x: PAGE.margin, y: top - height, width: total, height, color: rgb(0.91, 0.91, 0.91) });
+      }
+      if (row.ruleAbove) {
+        this.page.drawLine({ start: { x: PAGE.margin, y: top }, end: { x: PAGE.margin + total, y: top }, thickness: 0.6, color: rgb(0.3, 0.3, 0.3) });
+      }
+      columns.forEach((c, i) => {
+        const font = row.bold || c.bold ? this.bold : this.font;
+        wrapped[r]![i]!.forEach((text, j) => this.drawCell(text, font, size, xs[i]!, c, pad, top - pad / 2 - j * lineHeight - size * 1.05));
+      });
+      this.y = top - height;
+    });
+    this.y -= size * 0.8;
+  }
+
+  private drawCell(text: string, font: PDFFont, size: number, x: number, column: TableColumn, pad: number, baseline: number) {
+    if (!text) return;
+    const left = column.align === 'right' ? x + column.width - pad - font.widthOfTextAtSize(text, size) : x + pad;
+    this.page.drawText(text, { x: left, y: baseline, size, font });
+  }
+
+  /** Word-wraps a cell to its width; a word longer than the width is broken, so nothing runs into the next column. */
+  private wrapCell(text: string, font: PDFFont, size: number, width: number): string[] {
+    const fits = (s: string) => font.widthOfTextAtSize(s, size) <= width;
+    const out: string[] = [];
+    for (const raw of text.split('\n')) {
+      let line = '';
+      for (let word of raw.split(/\s+/).filter(Boolean)) {
+        const candidate = line ? `${line} ${word}` : word;
+        if (fits(candidate)) {
+          line = candidate;
+          continue;
+        }
+        if (line) out.push(line);
+        while (!fits(word)) {
+          let n = word.length - 1;
+          while (n > 1 && !fits(word.slice(0, n))) n--;
+          out.push(word.slice(0, n));
+          word = word.slice(n);
+        }
+        line = word;
+      }
+      out.push(line);
+    }
+    return out;
   }
 
   private line(text: string, size: number, lineHeight: number) {
