@@ -15,6 +15,7 @@ import { healthRouter } from './routes/health';
 import { envelopesRouter } from './routes/envelopes';
 import { leasesRouter } from './routes/leases';
 import { listingsRouter } from './routes/listings';
+import { parcelsRouter } from './routes/parcels';
 import { propertiesRouter } from './routes/properties';
 import { searchRouter } from './routes/search';
 import { usersRouter } from './routes/users';
@@ -48,6 +49,7 @@ export function createApp(deps: ApiDeps) {
   v1.route('/', searchRouter);
   v1.route('/', leasesRouter);
   v1.route('/', envelopesRouter);
+  v1.route('/', parcelsRouter);
   v1.route('/', adminRouter);
   v1.route('/', webhooksRouter);
   app.route('/v1', v1);

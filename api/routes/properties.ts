@@ -1,7 +1,7 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { Op, UniqueConstraintError, type WhereOptions } from 'sequelize';
 import { PropertyCreateSchema, PropertySchema, PropertyUpdateSchema, UnitCreateSchema, UnitSchema, type Property as PropertyApi } from '../../contracts/property.schema';
-import { Property, Unit, User } from '../../models';
+import { Parcel, Property, Unit, User } from '../../models';
 import { canManage, canRead, hasRole, isStaff } from '../access';
 import type { AppEnv, Principal } from '../deps';
 import { ApiProblem, fieldError, forbidden, notFound } from '../problem';
@@ -109,6 +109,29 @@ async function requireUserWithRole(p: Principal, field: string, userId: string, 
   }
 }
 
+/**
+ * Who owns and manages a property `p` registers (here and as a parcel, POST /v1/parcels): an owner their own,
+ * a manager one they manage for a named owner, an admin anyone's; both named users must hold the role.
+ */
+export async function propertyParties(p: Principal, input: { ownerId?: string; managerId?: string }): Promise<{ ownerId: string; managerId: string | null }> {
+  let ownerId = input.ownerId;
+  let managerId = input.managerId ?? null;
+  if (!hasRole(p, 'admin')) {
+    if (hasRole(p, 'owner') && (!ownerId || ownerId === p.userId)) {
+      ownerId = p.userId; // owners register their own
+    } else if (hasRole(p, 'manager')) {
+      if (managerId && managerId !== p.userId) throw fieldError('managerId', 'a manager registers properties they manage');
+      managerId = p.userId;
+    } else {
+      throw forbidden('owners register their own properties');
+    }
+  }
+  if (!ownerId) throw fieldError('ownerId', 'name the owning user');
+  await requireUserWithRole(p, 'ownerId', ownerId, 'owner');
+  if (managerId) await requireUserWithRole(p, 'managerId', managerId, 'manager');
+  return { ownerId, managerId };
+}
+
 /** A unit of a property the caller may read; 404 when the property is not theirs or the unit is not of that property. */
 async function readableUnit(p: Principal, propertyId: string, unitId: string): Promise<Unit> {
   const property = await readableProperty(p, propertyId);
@@ -116,6 +139,9 @@ async function readableUnit(p: Principal, propertyId: string, unitId: string): P
   if (!unit) throw notFound('unit');
   return unit;
 }
+
+/** What a parcel's property takes from the parcel (POST /v1/parcels), never from a PATCH. */
+const PARCEL_FIELDS = ['type', 'location', 'lotAreaSqft', 'zoningCode'] as const;
 
 const UnitParams = z.object({ id: z.uuid(), unitId: z.uuid() });
 
@@ -160,22 +186,7 @@ export const propertiesRouter = new OpenAPIHono<AppEnv>()
     }),
     async (c) => {
       const input = c.req.valid('json');
-      const p = c.get('principal');
-      let ownerId = input.ownerId;
-      let managerId = input.managerId ?? null;
-      if (!hasRole(p, 'admin')) {
-        if (hasRole(p, 'owner') && (!ownerId || ownerId === p.userId)) {
-          ownerId = p.userId; // owners register their own
-        } else if (hasRole(p, 'manager')) {
-          if (managerId && managerId !== p.userId) throw fieldError('managerId', 'a manager registers properties they manage');
-          managerId = p.userId;
-        } else {
-          throw forbidden('owners register their own properties');
-        }
-      }
-      if (!ownerId) throw fieldError('ownerId', 'name the owning user');
-      await requireUserWithRole(p, 'ownerId', ownerId, 'owner');
-      if (managerId) await requireUserWithRole(p, 'managerId', managerId, 'manager');
+      const { ownerId, managerId } = await propertyParties(c.get('principal'), input);
       const property = await Property.create({
         ...(columnsOf(input) as Required<ReturnType<typeof columnsOf>>),
         ownerId,
@@ -237,6 +248,7 @@ export const propertiesRouter = new OpenAPIHono<AppEnv>()
         MANAGERS_ONLY,
         '`managerId` must be an existing user holding the manager role (or admin), the caller included, else 422; null removes the manager.',
         'The owner does not change here.',
+        'A parcel\'s property (POST /v1/parcels) keeps the `type`, `location`, `lotAreaSqft` and `zoningCode` its parcel gives it: changing one here is 422 naming it.',
         '`address` replaces the whole address (lines left out are cleared).',
         HALF_BATHS,
       ].join(' '),
@@ -250,6 +262,10 @@ export const propertiesRouter = new OpenAPIHono<AppEnv>()
     async (c) => {
       const property = await manageableProperty(c.get('principal'), c.req.valid('param').id);
       const input = c.req.valid('json');
+      const fromParcel = PARCEL_FIELDS.find((f) => input[f] !== undefined);
+      if (fromParcel && (await Parcel.count({ where: { propertyId: property.id } }))) {
+        throw fieldError(fromParcel, 'comes from the property\'s parcel (its boundary and zoning district)');
+      }
       if (input.managerId) await requireUserWithRole(c.get('principal'), 'managerId', input.managerId, 'manager');
       await property.update(columnsOf(input));
       return c.json(propertyToApi(property), 200);

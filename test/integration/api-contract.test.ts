@@ -13,6 +13,9 @@ import { todayUtc } from '../../domain/calendar';
 import { ROLES } from '../../domain/roles';
 import { closeScenario, craftedCsv, createListing, createProperty, created, errorFields, expectProblem, finishedImport, leaseBody, leaseWhen, newUserBody, operationsOf, problemKind, propertyBody, listingBody, refusedToken, responseValidator, reindexSandbox, STACK_TRACE, startDateWithRenewalOfferBy, startLease, startLeaseWorker, stripeCard, type OpenApiDoc, type ProblemBody } from '../support/api-scenarios';
 import { createHarness, eventually, type Harness } from '../support/harness';
+import { createElasticsearch } from '../../lib/elasticsearch';
+import { amesLot, createParcel, parcelBody, seededRlDistrictBody, zoningCheckBody } from '../support/api-scenarios';
+import { requestVia } from '../support/harness';
 
 type User = Awaited<ReturnType<Harness['user']>>;
 type Init = Parameters<Harness['request']>[1];
@@ -886,6 +889,121 @@ const SCENARIOS: Record<string, Record<number, Scenario>> = {
     },
     422: { run: () => send('POST', `/v1/envelopes/${signingEnvelope}/decline`, tenant.token, { reason: '' }), fields: ['reason'] },
   },
+  'POST /v1/parcels': {
+    201: {
+      // amesLot(): 0.0005° × 0.0003° at 42.03° N, 1,379.73 m² = 14,851 sqft (test/integration/parcels-api.test.ts has the arithmetic).
+      run: () => send('POST', '/v1/parcels', owner.token, parcelBody()),
+      check: (p: { ownerId: string; areaSqft: number; zoning: { code: string } }) => {
+        expect(p).toMatchObject({ ownerId: owner.id, areaSqft: 14_851, zoning: { code: 'RL' } });
+      },
+    },
+    400: { run: () => malformedJson('POST', '/v1/parcels', owner.token), kind: 'malformed-request' },
+    401: { run: () => send('POST', '/v1/parcels', undefined, parcelBody()), kind: 'unauthorized' },
+    403: { run: () => send('POST', '/v1/parcels', tenant.token, parcelBody()), kind: 'forbidden' },
+    409: {
+      run: async () => {
+        const body = parcelBody();
+        await created(await send('POST', '/v1/parcels', owner.token, body), 'parcel');
+        return send('POST', '/v1/parcels', owner.token, { ...body, apn: body.apn.toLowerCase(), boundary: amesLot(-93.64) });
+      },
+      kind: 'conflict',
+    },
+    415: { run: () => wrongType('POST', '/v1/parcels', owner.token), kind: 'unsupported-media-type' },
+    422: {
+      // A bow-tie: the edge from position 2 crosses the edge from position 0.
+      run: () =>
+        send('POST', '/v1/parcels', owner.token, parcelBody({ roadAccess: 'helipad', boundary: { type: 'Polygon', coordinates: [[[-93.62, 42.03], [-93.6195, 42.0303], [-93.6195, 42.03], [-93.62, 42.0303], [-93.62, 42.03]]] } })),
+      fields: ['boundary.coordinates.0.2', 'roadAccess'],
+    },
+  },
+  'GET /v1/parcels': {
+    200: {
+      run: async () => {
+        await contractParcel();
+        return get('/v1/parcels?near=42.03015,-93.62975&radiusM=5&limit=100', buyer.token);
+      },
+      check: async (b: { items: { id: string; distanceM: number }[] }) => {
+        const { id } = await contractParcel();
+        expect(b.items.find((p) => p.id === id)?.distanceM).toBe(0);
+      },
+    },
+    401: { run: () => get('/v1/parcels', expired), kind: 'unauthorized' },
+    422: { run: () => get('/v1/parcels?near=42.03,-93.62&limit=0', buyer.token), fields: ['radiusM', 'limit'] },
+    503: { run: () => withoutElasticsearch('/v1/parcels?zoning=RL', { token: buyer.token }), kind: 'service-unavailable' },
+  },
+  'POST /v1/parcels/search': {
+    200: {
+      run: async () => {
+        await contractParcel();
+        return send('POST', '/v1/parcels/search', buyer.token, { intersects: amesLot(-93.6297, 42.0301), zoning: ['RL'], limit: 100 });
+      },
+      check: async (b: { items: { id: string }[] }) => expect(b.items.map((p) => p.id)).toContain((await contractParcel()).id),
+    },
+    400: { run: () => malformedJson('POST', '/v1/parcels/search', buyer.token), kind: 'malformed-request' },
+    401: { run: () => send('POST', '/v1/parcels/search', undefined, {}), kind: 'unauthorized' },
+    415: { run: () => wrongType('POST', '/v1/parcels/search', buyer.token), kind: 'unsupported-media-type' },
+    422: {
+      // Four positions, the last not repeating the first: an open ring.
+      run: () => send('POST', '/v1/parcels/search', buyer.token, { intersects: { type: 'Polygon', coordinates: [[[-93.62, 42.03], [-93.61, 42.03], [-93.61, 42.04], [-93.62, 42.04]]] } }),
+      fields: ['intersects.coordinates.0.3'],
+    },
+    503: { run: () => withoutElasticsearch('/v1/parcels/search', { method: 'POST', token: buyer.token, json: { zoning: ['RL'] } }), kind: 'service-unavailable' },
+  },
+  'GET /v1/parcels/{id}': {
+    200: {
+      run: async () => get(`/v1/parcels/${(await contractParcel()).id}`, tenant.token),
+      check: async (p: { id: string; ownershipChain: unknown[] }) => expect(p).toMatchObject({ id: (await contractParcel()).id, ownershipChain: [] }),
+    },
+    401: { run: () => get(`/v1/parcels/${randomUUID()}`, wrongSecret), kind: 'unauthorized' },
+    404: { run: () => get(`/v1/parcels/${property.id}`, admin.token), kind: 'not-found' },
+    422: { run: () => get('/v1/parcels/parcel-7', tenant.token), fields: ['id'] },
+  },
+  'POST /v1/parcels/{id}/zoning-check': {
+    200: {
+      run: async () => send('POST', `/v1/parcels/${(await contractParcel()).id}/zoning-check`, inspector.token, zoningCheckBody()),
+      check: (c: { outcome: string; zoningDataDate: string; checks: unknown[] }) => {
+        expect(c).toMatchObject({ outcome: 'by_right', zoningDataDate: '2024-07-01' });
+        expect(c.checks).toHaveLength(9);
+      },
+    },
+    400: { run: async () => malformedJson('POST', `/v1/parcels/${(await contractParcel()).id}/zoning-check`, buyer.token), kind: 'malformed-request' },
+    401: { run: async () => send('POST', `/v1/parcels/${(await contractParcel()).id}/zoning-check`, undefined, zoningCheckBody()), kind: 'unauthorized' },
+    404: { run: () => send('POST', `/v1/parcels/${randomUUID()}/zoning-check`, buyer.token, zoningCheckBody()), kind: 'not-found' },
+    415: { run: async () => wrongType('POST', `/v1/parcels/${(await contractParcel()).id}/zoning-check`, buyer.token), kind: 'unsupported-media-type' },
+    422: { run: async () => send('POST', `/v1/parcels/${(await contractParcel()).id}/zoning-check`, buyer.token, { use: 'casino' }), fields: ['use', 'building'] },
+  },
+  'GET /v1/zoning-districts': {
+    200: {
+      run: () => get('/v1/zoning-districts?jurisdiction=ames-ia', contractor.token),
+      check: (b: { items: { code: string }[] }) => expect(b.items.map((d) => d.code)).toEqual(['A', 'C', 'FV', 'I', 'RH', 'RL', 'RM']),
+    },
+    401: { run: () => get('/v1/zoning-districts'), kind: 'unauthorized' },
+    422: { run: () => get('/v1/zoning-districts?jurisdiction=Ames%20IA', buyer.token), fields: ['jurisdiction'] },
+  },
+  'GET /v1/zoning-districts/{jurisdiction}/{code}': {
+    200: { run: () => get('/v1/zoning-districts/ames-ia/RL', seller.token), check: (d: { id: string }) => expect(d.id).toBe('ames-ia/RL') },
+    401: { run: () => get('/v1/zoning-districts/ames-ia/RL', expired), kind: 'unauthorized' },
+    404: { run: () => get('/v1/zoning-districts/ames-ia/ZZ', buyer.token), kind: 'not-found' },
+    422: { run: () => get('/v1/zoning-districts/ames-ia/rl', buyer.token), fields: ['code'] },
+  },
+  'PUT /v1/zoning-districts/{jurisdiction}/{code}': {
+    200: {
+      run: () => send('PUT', '/v1/zoning-districts/ames-ia/RL', admin.token, seededRlDistrictBody()),
+      check: (d: { id: string; effectiveDate: string }) => expect(d).toMatchObject({ id: 'ames-ia/RL', effectiveDate: '2024-07-01' }),
+    },
+    201: {
+      run: () => send('PUT', `/v1/zoning-districts/contract-${RUN}/AG-1`, admin.token, { ...seededRlDistrictBody(), name: 'Contract agricultural' }),
+      check: (d: { id: string }) => expect(d.id).toBe(`contract-${RUN}/AG-1`),
+    },
+    400: { run: () => malformedJson('PUT', '/v1/zoning-districts/ames-ia/RL', admin.token), kind: 'malformed-request' },
+    401: { run: () => send('PUT', '/v1/zoning-districts/ames-ia/RL', undefined, seededRlDistrictBody()), kind: 'unauthorized' },
+    403: { run: () => send('PUT', '/v1/zoning-districts/ames-ia/RL', ops.token, seededRlDistrictBody()), kind: 'forbidden' },
+    415: { run: () => wrongType('PUT', '/v1/zoning-districts/ames-ia/RL', admin.token), kind: 'unsupported-media-type' },
+    422: {
+      run: () => send('PUT', '/v1/zoning-districts/ames-ia/RL', admin.token, { ...seededRlDistrictBody(), effectiveDate: '2025-02-30', rules: { ...seededRlDistrictBody().rules, maxFloorAreaRatio: 0.625 } }),
+      fields: ['effectiveDate', 'rules.maxFloorAreaRatio'],
+    },
+  },
   'GET /healthz': {
     200: { run: () => get('/healthz'), check: (b: { ok: boolean }) => expect(b.ok).toBe(true) },
   },
@@ -899,6 +1017,22 @@ const SCENARIOS: Record<string, Record<number, Scenario>> = {
     },
   },
 };
+
+/** A parcel of owner's, made when a scenario first needs it. */
+let contractParcelMade: Promise<{ id: string }> | undefined;
+const contractParcel = () => (contractParcelMade ??= createParcel(h, owner.token));
+
+/** A request to the app with Elasticsearch unreachable (nothing listens on port 1); its expected complaints kept out of the output. */
+async function withoutElasticsearch(path: string, init: NonNullable<Init>): Promise<Response> {
+  const es = createElasticsearch(h.config, { url: 'http://127.0.0.1:1' });
+  const logger = h.deps.logger.child({});
+  logger.level = 'silent';
+  try {
+    return await record(`${init.method ?? 'GET'} ${path}`, await requestVia(createApp({ ...h.deps, es, logger }), path, init));
+  } finally {
+    await es.close();
+  }
+}
 
 /** Documented statuses no request can produce while the services are up. */
 const SKIPPED: [string, string][] = [

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { sign } from 'hono/jwt';
 import { closeScenario, craftedCsv, createListing, createProperty, created, errorFields, expectProblem, leaseBody, leaseWhen, newUserBody, operationsOf, problemKind, propertyBody, refusedToken, reindexSandbox, startLease, startLeaseWorker, type OpenApiDoc, type ProblemBody } from '../support/api-scenarios';
+import { amesLot, createParcel, parcelBody, seededRlDistrictBody, zoningCheckBody } from '../support/api-scenarios';
 import { createHarness, type Harness } from '../support/harness';
 
 type User = Awaited<ReturnType<Harness['user']>>;
@@ -121,6 +122,10 @@ interface Row {
 const today = () => new Date().toISOString().slice(0, 10);
 /** The user a token was issued to (the refused tokens name the admin; no token, nobody). */
 const callerId = (t: string | undefined) => (t === undefined ? randomUUID() : (Object.values(as).find((u) => u.token === t) ?? as.admin).id);
+
+/** A parcel of propertyOwner's, made when a row first needs it. */
+let parcelMade: Promise<{ id: string }> | undefined;
+const matrixParcel = () => (parcelMade ??= createParcel(h, propertyOwner.token));
 
 const ROWS: Row[] = [
   {
@@ -362,6 +367,53 @@ const ROWS: Row[] = [
     route: 'POST /v1/envelopes/{id}/decline (an envelope the caller does not sign)',
     call: (t) => req(`/v1/envelopes/${signingEnvelope}/decline`, t, { method: 'POST', json: { reason: 'matrix' } }),
     expect: [403, 404, 404, 404, 404, 404, 404, 404, 403, 401, 401, 401],
+  },
+  {
+    route: 'POST /v1/parcels (no ownerId: the caller\'s own)',
+    call: (t) => req('/v1/parcels', t, { method: 'POST', json: parcelBody() }),
+    expect: [422, 422, 201, 403, 403, 403, 403, 403, 403, 401, 401, 401],
+    field: 'ownerId',
+  },
+  {
+    route: 'POST /v1/parcels (ownerId: another owner)',
+    call: (t) => req('/v1/parcels', t, { method: 'POST', json: parcelBody({ ownerId: otherOwner.id }) }),
+    expect: [201, 201, 403, 403, 403, 403, 403, 403, 403, 401, 401, 401],
+  },
+  {
+    // Parcels are public records: every role reads, searches and checks them.
+    route: 'GET /v1/parcels',
+    call: (t) => req('/v1/parcels?zoning=RL&limit=5', t),
+    expect: [200, 200, 200, 200, 200, 200, 200, 200, 200, 401, 401, 401],
+  },
+  {
+    route: 'POST /v1/parcels/search',
+    call: (t) => req('/v1/parcels/search', t, { method: 'POST', json: { intersects: amesLot(-93.6302, 42.0299), limit: 5 } }),
+    expect: [200, 200, 200, 200, 200, 200, 200, 200, 200, 401, 401, 401],
+  },
+  {
+    route: 'GET /v1/parcels/{id} (someone else\'s)',
+    call: async (t) => req(`/v1/parcels/${(await matrixParcel()).id}`, t),
+    expect: [200, 200, 200, 200, 200, 200, 200, 200, 200, 401, 401, 401],
+  },
+  {
+    route: 'POST /v1/parcels/{id}/zoning-check (someone else\'s parcel)',
+    call: async (t) => req(`/v1/parcels/${(await matrixParcel()).id}/zoning-check`, t, { method: 'POST', json: zoningCheckBody() }),
+    expect: [200, 200, 200, 200, 200, 200, 200, 200, 200, 401, 401, 401],
+  },
+  {
+    route: 'GET /v1/zoning-districts',
+    call: (t) => req('/v1/zoning-districts?jurisdiction=ames-ia', t),
+    expect: [200, 200, 200, 200, 200, 200, 200, 200, 200, 401, 401, 401],
+  },
+  {
+    route: 'GET /v1/zoning-districts/{jurisdiction}/{code}',
+    call: (t) => req('/v1/zoning-districts/ames-ia/RL', t),
+    expect: [200, 200, 200, 200, 200, 200, 200, 200, 200, 401, 401, 401],
+  },
+  {
+    route: 'PUT /v1/zoning-districts/{jurisdiction}/{code} (the seeded RL, unchanged)',
+    call: (t) => req('/v1/zoning-districts/ames-ia/RL', t, { method: 'PUT', json: seededRlDistrictBody() }),
+    expect: [200, 403, 403, 403, 403, 403, 403, 403, 403, 401, 401, 401],
   },
   {
     route: 'GET /healthz',

@@ -27,6 +27,7 @@ import { startLeaseWorkers } from './workers';
 import { eventually, requestVia, workflowBundle, type Harness } from './harness';
 
 import { AMES_CSV_PATH as AMES_CSV } from './ames';
+import { AMES_EFFECTIVE_DATE, AMES_ZONING_DISTRICTS } from '../../models/migrations/0015-parcels';
 
 export { AMES_CSV };
 
@@ -201,6 +202,46 @@ export async function createListing(h: Harness, token: string, propertyId: strin
     'listing',
   );
 }
+
+// ---------------------------------------------------------------- land
+
+/** A parcel boundary in Ames: 0.0005° of longitude by 0.0003° of latitude (about 41 m by 33 m) from its south-west corner. */
+export const amesLot = (lon = -93.63, lat = 42.03) => ({
+  type: 'Polygon',
+  coordinates: [[[lon, lat], [lon + 0.0005, lat], [lon + 0.0005, lat + 0.0003], [lon, lat + 0.0003], [lon, lat]]],
+});
+
+/** A parcel the API accepts: a lot in Ames, zoned RL, with an APN of its own. */
+export const parcelBody = (extra: Record<string, unknown> = {}) => ({
+  address: { city: 'Ames', region: 'IA', postalCode: '50010', country: 'US' },
+  jurisdiction: 'ames-ia',
+  apn: `T-${randomUUID().slice(0, 13)}`,
+  zoningCode: 'RL',
+  boundary: amesLot(),
+  utilities: { water: 'municipal', sewer: 'municipal', electric: true, gas: true, internet: true },
+  roadAccess: 'paved',
+  legalDescription: 'Lot 4, Block 2, Contract Addition, Ames, Story County, Iowa',
+  ...extra,
+});
+
+export async function createParcel(h: Harness, token: string, extra: Record<string, unknown> = {}) {
+  return created<{ id: string; propertyId: string; ownerId: string; areaSqft: number }>(
+    await h.request('/v1/parcels', { method: 'POST', token, json: parcelBody(extra) }),
+    'parcel',
+  );
+}
+
+/** A two-storey house the seeded ames-ia RL district allows by right on an Ames lot. */
+export const zoningCheckBody = (building: Record<string, unknown> = {}, use = 'single_family_dwelling') => ({
+  use,
+  building: { footprintSqft: 1_800, heightFt: 28, floors: 2, setbacksFt: { front: 30, side: 8, rear: 25 }, ...building },
+});
+
+/** The seeded ames-ia RL district as PUT takes it: putting it back changes nothing. */
+export const seededRlDistrictBody = () => {
+  const rl = AMES_ZONING_DISTRICTS.find((d) => d.code === 'RL')!;
+  return { name: rl.name, rules: rl.rules, effectiveDate: AMES_EFFECTIVE_DATE };
+};
 
 // ---------------------------------------------------------------- imports
 

@@ -141,6 +141,7 @@ describe('links from create operations', () => {
         'POST /v1/leases',
         'POST /v1/admin/import/listings',
         'POST /v1/admin/search/reindex',
+        'POST /v1/parcels',
       ]),
     );
     expect(keys.filter((k) => linksOf(k).length === 0)).toEqual([]);
@@ -152,6 +153,7 @@ describe('links from create operations', () => {
     ['POST /v1/listings', '/v1/listings/{id}'],
     ['POST /v1/leases', '/v1/leases/{id}'],
     ['POST /v1/admin/import/listings', '/v1/admin/imports/{id}'],
+    ['POST /v1/parcels', '/v1/parcels/{id}'],
   ])('%s links to every operation on %s and below', (create, prefix) => {
     const linked = new Set(linksOf(create).map(([, l]) => ('key' in target(l) ? (target(l) as { key: string }).key : '')));
     const using = operationsOf(doc).filter((o) => o.path === prefix || o.path.startsWith(`${prefix}/`)).map((o) => o.key);
@@ -272,6 +274,12 @@ describe('descriptions state the rules the JSON schema cannot', () => {
     ],
     ['POST /v1/admin/import/listings', ['`source`', 'slug', 'empty', '`body`', '413']],
     ['POST /v1/leases', ['currency', 'tenant role', '31 days ago', '730 days ahead', '`unitId`']],
+    ['POST /v1/parcels', ['`zoningCode`', '`jurisdiction`', '`apn`', '409', 'computed from `boundary`', 'centroid', '1,000,000,000 sqft', 'owner or manager role']],
+    ['POST /v1/parcels/{id}/zoning-check', ['`by_right`', '`conditional`', '`prohibited`', 'floor-area ratio', '× `floors`', 'larger than the lot', '404']],
+    ['GET /v1/parcels', ['`near` and `radiusM` go together', 'id order', '5,000 candidates']],
+    ['POST /v1/parcels/search', ['`intersects`', 'touching counts', 'intersects.coordinates.0.3']],
+    ['PUT /v1/zoning-districts/{jurisdiction}/{code}', ['201', '200', 'at most once', 'two decimals']],
+    ['PATCH /v1/properties/{id}', ['parcel', '`lotAreaSqft`', '`zoningCode`']],
   ])('%s', (key, words) => {
     const description = op(key).description ?? '';
     expect(words.filter((w) => !description.includes(w))).toEqual([]);
