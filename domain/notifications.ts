@@ -1,4 +1,4 @@
-/** The e-mails a lease sends, rendered from a template name and its data. */
+/** The e-mails the processes send (leases, envelopes, purchases), rendered from a template name and its data. */
 import { formatMoney } from './money';
 
 export type NotificationData = Record<string, string | number>;
@@ -53,6 +53,14 @@ const TEMPLATES: Record<string, (d: NotificationData) => { subject: string; text
     subject: 'Your security deposit statement',
     text: `Your deposit has been settled; ${money(d, 'refundedMinor')} is being refunded to your card. The itemized statement is available in your documents.`,
   }),
+  purchase_offer_received: (d) => ({ subject: `New offer on ${d.address}`, text: `An offer of ${money(d, 'priceMinor')} was made on ${d.address}. Review it with the other offers.` }),
+  purchase_under_contract: (d) => ({
+    subject: `Under contract: ${d.address}`,
+    text: `The offer on ${d.address} was accepted. Earnest money is due by ${d.earnestMoneyDueOn}; closing is set for ${d.closingDate}.`,
+  }),
+  purchase_clear_to_close: (d) => ({ subject: `Clear to close: ${d.address}`, text: `Every contingency, document and title requirement is met. Closing is set for ${d.closingDate}.` }),
+  purchase_terminated: (d) => ({ subject: `The purchase of ${d.address} ended`, text: `The contract ended: ${d.reason}.` }),
+  purchase_closed: (d) => ({ subject: `Closed: ${d.address}`, text: `The deed was recorded as instrument ${d.instrument} on ${d.recordedOn}. Title has transferred.` }),
 };
 
 export function renderNotification(template: string, data: NotificationData): { subject: string; text: string } {

@@ -12,6 +12,9 @@ export const ImportBatchIdKey = defineSearchAttributeKey('ImportBatchId', Search
 export const ProcessStatusKey = defineSearchAttributeKey('ProcessStatus', SearchAttributeType.KEYWORD);
 export const LeaseStatusKey = defineSearchAttributeKey('LeaseStatus', SearchAttributeType.KEYWORD);
 export const TenantIdsKey = defineSearchAttributeKey('TenantIds', SearchAttributeType.KEYWORD_LIST);
+export const PurchaseStageKey = defineSearchAttributeKey('PurchaseStage', SearchAttributeType.KEYWORD);
+/** Everyone on a purchase: buyers, sellers and their agents. */
+export const PartyIdsKey = defineSearchAttributeKey('PartyIds', SearchAttributeType.KEYWORD_LIST);
 
 export const RentRunDateKey = defineSearchAttributeKey('RentRunDate', SearchAttributeType.KEYWORD);
 export const RentRunProcessedKey = defineSearchAttributeKey('RentRunProcessed', SearchAttributeType.INT);
@@ -27,6 +30,8 @@ export const CUSTOM_SEARCH_ATTRIBUTES = [
   ProcessStatusKey,
   LeaseStatusKey,
   TenantIdsKey,
+  PurchaseStageKey,
+  PartyIdsKey,
   RentRunDateKey,
   RentRunProcessedKey,
   RentRunChargedKey,

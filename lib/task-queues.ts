@@ -9,6 +9,8 @@ export function taskQueues(prefix: string) {
     search: `${prefix}-search`,
     /** Lease workflows and their activities (Postgres, Stripe, PDF). */
     leases: `${prefix}-leases`,
+    /** Purchase workflows (offers to recorded title), their closing envelopes and activities. */
+    purchases: `${prefix}-purchases`,
     /** The daily rent run: batched Stripe charges under the request-rate limit. */
     rent: `${prefix}-rent`,
     /** E-mail delivery: a slow or absent mail server never takes another queue's activity slots. */
