@@ -15,6 +15,7 @@ import { ensureSchedules } from './schedules';
 import { createLeaseWorker, createNotificationWorker } from './lease-worker';
 import { createSearchWorker } from './search-worker';
 import { createRentWorker } from './rent-worker';
+import { createPurchaseWorker } from './purchase-worker';
 import { createStripe } from '../lib/stripe';
 import { createMailer } from '../lib/mail';
 
@@ -95,7 +96,14 @@ async function main() {
     deps: { db, stripe, offSessionConfirm, temporal: client, concurrency: config.rentRun.concurrency },
     shutdownGraceSeconds: config.worker.shutdownGraceSeconds,
   });
-  workers.push(searchWorker, leaseWorker, rentWorker, notificationWorker);
+  const purchaseWorker = await createPurchaseWorker({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueues.purchases,
+    deps: { ...leaseDeps, searchTaskQueue: config.temporal.taskQueues.search },
+    shutdownGraceSeconds: config.worker.shutdownGraceSeconds,
+  });
+  workers.push(searchWorker, leaseWorker, rentWorker, notificationWorker, purchaseWorker);
   logger.info({ taskQueues: workers.map((w) => w.options.taskQueue) }, 'worker started');
   try {
     // run() resolves once shutdown() has drained the worker; a signal that

@@ -6,3 +6,4 @@ export { rentRunWorkflow } from './rent-run';
 export { stripeEventWorkflow } from './stripe-events';
 export { notificationDeliveryWorkflow, notificationOutboxSweepWorkflow } from './notifications';
 export { envelopeWorkflow } from './envelope';
+export { purchaseWorkflow } from './purchase';

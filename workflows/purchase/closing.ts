@@ -31,7 +31,7 @@ export async function close(run: PurchaseRun): Promise<boolean> {
   const problem = settlementProblem(settlement);
   if (problem) {
     state.blocking = [`settlement: ${problem}`];
-    await act.recordPurchase({ state });
+    await run.record();
     await condition(() => run.ending !== null);
     return false;
   }
@@ -63,7 +63,7 @@ export async function close(run: PurchaseRun): Promise<boolean> {
     state.blocking = blocking;
     if (run.ending) return false;
     if (blocking.length === 0) break;
-    await act.recordPurchase({ state });
+    await run.record();
     const seen = run.changes;
     // Wake at the start of the next day that unblocks something: the closing date, or the TRID wait's end.
     const dates = [closingDate, ...(financed && earliest ? [earliest] : [])].filter((d) => compareDates(today(), d) < 0).sort();
@@ -81,7 +81,7 @@ async function signClosingDocuments(run: PurchaseRun, statement: { documentId: s
   const { state, input } = run;
   const envelopeId = uuid4();
   state.closing.envelopeId = envelopeId;
-  await act.recordPurchase({ state });
+  await run.record();
   const signers = [...state.parties.sellers.map((p) => ({ ...p, role: 'seller' })), ...state.parties.buyers.map((p) => ({ ...p, role: 'buyer' }))];
   const envelope = await startChild<EnvelopeWorkflow>(ENVELOPE_WORKFLOW_TYPE, {
     workflowId: envelopeWorkflowId(envelopeId),
@@ -133,7 +133,7 @@ async function record(run: PurchaseRun, deedDocumentId: string, releasedLiens: s
     deed.reason = recorded.reason;
     state.blocking = [`the county rejected the deed: ${recorded.reason}`];
     run.log(`deed rejected by the county: ${recorded.reason}`);
-    await act.recordPurchase({ state });
+    await run.record();
     return false;
   }
   Object.assign(deed, { status: 'recorded', instrument: recorded.instrument, recordedOn: recorded.recordedOn });

@@ -36,7 +36,7 @@ export async function underContract(run: PurchaseRun): Promise<boolean> {
     state.checklist = applyChecklist(state.checklist, { type: 'submit', kind: 'purchase_agreement', documentId: agreement.documentId, by: 'system', at: nowIso() });
   }
   run.refreshBlocking();
-  await act.recordPurchase({ state });
+  await run.record();
   await run.notify('purchase_under_contract', { earnestMoneyDueOn: state.escrow.dueOn, closingDate: terms.closingDate });
 
   for (;;) {
@@ -48,7 +48,7 @@ export async function underContract(run: PurchaseRun): Promise<boolean> {
     if (run.refreshBlocking().length === 0) return true;
     const seen = run.changes;
     const next = nextDeadline(run);
-    await act.recordPurchase({ state });
+    await run.record();
     await waitUntil(() => run.changes !== seen || run.titleDirty, next === undefined ? undefined : msUntilEndOf(next));
   }
 }

@@ -13,7 +13,7 @@
  * ordered backups — is the offer book, applied under a row lock by an
  * activity; its effects on other purchases arrive here as signals.
  */
-import { setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { allHandlersFinished, condition, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import { ListingIdKey, PartyIdsKey, PropertyIdKey, PurchaseStageKey } from '../../domain/search-attributes';
 import {
   acceptOfferUpdate,
@@ -54,13 +54,12 @@ export async function purchaseWorkflow(input: PurchaseInput): Promise<PurchaseSt
   ]);
   const joined = await act.offerBookEvent({ listingId: input.subject.listingId, event: { type: 'offered', purchaseId: input.purchaseId } });
   await run.carryOut(joined);
-  await act.recordPurchase({ state: run.state });
+  await run.record();
   await run.notify('purchase_offer_received', { priceMinor: input.offer.priceMinor, currency: input.offer.currency }, run.emails('sellers', 'sellerAgents'));
 
-  if (!(await negotiate(run))) return run.state;
-  if (!(await underContract(run)) || !(await close(run))) {
-    if (run.ending) await fallThrough(run);
-  }
+  if ((await negotiate(run)) && (!(await underContract(run)) || !(await close(run))) && run.ending) await fallThrough(run);
+  // An Update that ended the purchase (a withdrawal, a rejection) finishes recording it before the run completes.
+  await condition(allHandlersFinished);
   return run.state;
 }
 

@@ -94,11 +94,16 @@ export class PurchaseRun {
     this.changes++;
   }
 
+  /** Writes the purchase's row (its state without the history, which only the query carries: a smaller workflow history). */
+  record() {
+    return act.recordPurchase({ state: { ...this.state, history: [] } });
+  }
+
   async setStage(stage: PurchaseStage) {
     this.state.stage = stage;
     upsertSearchAttributes([{ key: PurchaseStageKey, value: stage }]);
     this.log(`stage: ${stage}`);
-    await act.recordPurchase({ state: this.state });
+    await this.record();
   }
 
   /** Everyone on the deal's side(s), for e-mails. */
@@ -121,7 +126,7 @@ export class PurchaseRun {
   async counter(r: CounterRequest) {
     this.apply({ type: 'counter', by: r.as as Party, terms: r.terms, at: nowIso() });
     this.log(`${r.as} countered at ${r.terms.priceMinor} ${r.terms.currency}`);
-    await act.recordPurchase({ state: this.state });
+    await this.record();
     return this.state;
   }
 
@@ -225,7 +230,7 @@ export class PurchaseRun {
       escrow.disposition = 'held';
       this.log('earnest money received into escrow');
     } else this.log(`earnest money payment failed: ${result.message ?? 'declined'}`);
-    await act.recordPurchase({ state: this.state });
+    await this.record();
     return this.state;
   }
 

@@ -1,0 +1,325 @@
+/**
+ * The purchase workflow on the time-skipping test server, its activities
+ * replaced by an in-memory world: the listing's offer book runs the same
+ * decision as the Postgres activity (bookDecision), escrow and the closing's
+ * postings are kept as the ledger would, and title records change as the
+ * county records. Timers (offer expiry, the closing date, the TRID wait)
+ * pass by time skipping, never by waiting.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { WorkflowHandle } from '@temporalio/client';
+import { Worker } from '@temporalio/worker';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { addDays } from '../../domain/calendar';
+import { emptyOfferBook, type OfferBook } from '../../domain/purchase/offer-book';
+import { closingFunds } from '../../domain/purchase/settlement';
+import type { OfferTerms } from '../../domain/purchase/offer';
+import type { TitleRecord } from '../../domain/purchase/title';
+import { envelopeStateQuery, envelopeWorkflowId, signEnvelopeUpdate, type EnvelopeActivities } from '../../contracts/envelope';
+import {
+  acceptOfferUpdate,
+  closingDisclosureUpdate,
+  contingencyUpdate,
+  counterOfferUpdate,
+  depositEarnestMoneyUpdate,
+  PURCHASE_WORKFLOW_TYPE,
+  purchaseStateQuery,
+  purchaseWorkflowId,
+  recordFundsUpdate,
+  reviewDocumentUpdate,
+  submitDocumentUpdate,
+  terminateUpdate,
+  withdrawOfferUpdate,
+  type PurchaseActivities,
+  type PurchaseInput,
+  type PurchaseState,
+  type PurchaseWorkflow,
+} from '../../contracts/purchase';
+import { bookDecision } from '../../activities/purchase/offer-book';
+import { workflowBundle } from '../support/harness';
+import { useTimeSkippingServer } from '../support/time-skipping';
+
+let env: TestWorkflowEnvironment;
+useTimeSkippingServer((e) => (env = e), { searchAttributes: true });
+
+const person = (name: string) => ({ userId: randomUUID(), name, email: `${name.split(' ')[0]!.toLowerCase()}@example.com` });
+const seller = person('Ada Seller');
+const staff = randomUUID();
+const SHA = 'a'.repeat(64);
+
+function fakeWorld() {
+  const books = new Map<string, OfferBook>();
+  const listingStatus = new Map<string, string>();
+  const records = new Map<string, TitleRecord[]>();
+  const escrow = new Map<string, number>();
+  const disbursed: { purchaseId: string; to: string; amountMinor: number }[] = [];
+  const closings: { purchaseId: string; balanced: boolean }[] = [];
+  const purchase: PurchaseActivities = {
+    async recordPurchase() {},
+    async offerBookEvent({ listingId, event }) {
+      const { next, listingStatuses, outcome } = bookDecision(books.get(listingId) ?? emptyOfferBook(), event);
+      if (next) books.set(listingId, next);
+      for (const s of listingStatuses) listingStatus.set(listingId, s);
+      return outcome;
+    },
+    async collectEarnestMoney({ purchaseId, amountMinor }) {
+      escrow.set(purchaseId, amountMinor);
+      return { status: 'succeeded', paymentId: `pay-${purchaseId}` };
+    },
+    async disburseEarnestMoney({ purchaseId, to, amountMinor }) {
+      disbursed.push({ purchaseId, to, amountMinor });
+      escrow.set(purchaseId, (escrow.get(purchaseId) ?? 0) - amountMinor);
+    },
+    async titleRecords({ propertyId }) {
+      return records.get(propertyId) ?? [];
+    },
+    async renderPurchaseDocument({ purchaseId, kind }) {
+      return { documentId: `${kind}-${purchaseId}`, sha256: SHA };
+    },
+    async postClosing({ purchaseId, statement }) {
+      const f = closingFunds(statement);
+      const out = f.toSellerMinor + f.commissionsMinor + f.thirdPartyMinor + f.payoffs.reduce((n, p) => n + p.amountMinor, 0);
+      closings.push({ purchaseId, balanced: (escrow.get(purchaseId) ?? 0) + f.fromBuyerMinor + f.fromLenderMinor === out });
+    },
+    async recordDeed({ today }) {
+      return { status: 'recorded', instrument: `STOR-${today.slice(0, 4)}-000001`, recordedOn: today };
+    },
+    async transferTitle({ propertyId, grantors, buyers, instrument, recordedOn, priceMinor, releasedLiens }) {
+      const list = records.get(propertyId) ?? [];
+      list.push({ kind: 'deed', instrument, recordedOn, grantors, grantees: buyers.map((b) => b.name), considerationMinor: priceMinor });
+      for (const lien of releasedLiens) list.push({ kind: 'release', instrument: `${instrument}-REL-${lien}`, recordedOn, releases: lien });
+      records.set(propertyId, list);
+    },
+    async notifyPurchase() {},
+  };
+  const envelope: EnvelopeActivities = {
+    async recordEnvelope() {},
+    async completeEnvelope({ documents }) {
+      return documents.map((d) => ({ documentId: `signed-${d.documentId}`, sha256: SHA, of: d.documentId }));
+    },
+    async notifyEnvelope() {},
+  };
+  return { activities: { ...purchase, ...envelope }, books, listingStatus, records, disbursed, closings };
+}
+
+async function today() {
+  return new Date(await env.currentTimeMs()).toISOString().slice(0, 10);
+}
+
+async function offer(overrides: Partial<OfferTerms> = {}): Promise<OfferTerms> {
+  const now = await env.currentTimeMs();
+  return {
+    priceMinor: 21_500_000,
+    currency: 'USD',
+    earnestMoneyMinor: 500_000,
+    earnestMoneyDueBusinessDays: 3,
+    financing: { type: 'conventional', downPaymentMinor: 4_300_000 },
+    contingencies: [
+      { kind: 'inspection', days: 10, count: 'calendar' },
+      { kind: 'appraisal', days: 17, count: 'calendar' },
+      { kind: 'financing', days: 21, count: 'calendar' },
+    ],
+    onMissedDeadline: 'waived',
+    closingDate: addDays(await today(), 30),
+    sellerCreditMinor: 0,
+    expiresAt: new Date(now + 2 * 86_400_000).toISOString(),
+    ...overrides,
+  };
+}
+
+async function input(listingId: string, propertyId: string, buyer = person('Bo Buyer'), terms?: OfferTerms): Promise<PurchaseInput> {
+  return {
+    purchaseId: randomUUID(),
+    subject: {
+      listingId,
+      propertyId,
+      address: '2304 Duff Ave, Ames, IA',
+      legalDescription: 'Lot 4, Block 2, Duff Addition, Ames, Story County, Iowa',
+      county: 'Story',
+      state: 'IA',
+      facts: { state: 'IA', financed: true, yearBuilt: 1965, inHoa: false, land: false },
+      annualPropertyTaxMinor: 360_000,
+      monthlyHoaDuesMinor: 0,
+    },
+    parties: { buyers: [buyer], sellers: [seller], buyerAgents: [], sellerAgents: [] },
+    offer: terms ?? (await offer()),
+    offeredAt: new Date(await env.currentTimeMs()).toISOString(),
+    offeredBy: buyer.userId,
+  };
+}
+
+async function withWorker<T>(world: ReturnType<typeof fakeWorld>, fn: (taskQueue: string) => Promise<T>): Promise<T> {
+  const taskQueue = `purchase-${randomUUID()}`;
+  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities: world.activities });
+  return worker.runUntil(fn(taskQueue));
+}
+
+const start = (taskQueue: string, i: PurchaseInput) =>
+  env.client.workflow.start<PurchaseWorkflow>(PURCHASE_WORKFLOW_TYPE, { taskQueue, workflowId: purchaseWorkflowId(i.purchaseId), args: [i] });
+
+async function until(handle: WorkflowHandle<PurchaseWorkflow>, what: string, ok: (s: PurchaseState) => boolean): Promise<PurchaseState> {
+  for (let i = 0; i < 600; i++) {
+    const s = await handle.query(purchaseStateQuery);
+    if (ok(s)) return s;
+    await new Promise((r) => setImmediate(r));
+  }
+  throw new Error(`the purchase never reached: ${what} (stage ${(await handle.query(purchaseStateQuery)).stage})`);
+}
+
+const asBuyer = (i: PurchaseInput) => ({ by: i.parties.buyers[0]!.userId, as: 'buyer' as const });
+const asSeller = { by: seller.userId, as: 'seller' as const };
+const asStaff = { by: staff, as: 'staff' as const };
+
+/** Earnest money in; every contingency satisfied; every checklist document submitted and approved. */
+async function clearToClose(handle: WorkflowHandle<PurchaseWorkflow>, i: PurchaseInput) {
+  await handle.executeUpdate(depositEarnestMoneyUpdate, { args: [{ ...asBuyer(i), paymentMethod: { customerId: 'cus_1', paymentMethodId: 'pm_1' } }] });
+  for (const kind of ['inspection', 'appraisal'] as const) await handle.executeUpdate(contingencyUpdate, { args: [{ ...asBuyer(i), kind, action: 'satisfy' }] });
+  await handle.executeUpdate(contingencyUpdate, { args: [{ ...asStaff, kind: 'financing', action: 'satisfy', note: 'loan commitment issued' }] });
+  const s = await handle.query(purchaseStateQuery);
+  for (const item of s.checklist) {
+    if (item.status !== 'submitted') await handle.executeUpdate(submitDocumentUpdate, { args: [{ ...asBuyer(i), kind: item.kind, documentId: `doc-${item.kind}` }] });
+    await handle.executeUpdate(reviewDocumentUpdate, { args: [{ ...asStaff, kind: item.kind, decision: 'approve' }] });
+  }
+}
+
+test('a financed purchase from offer to recorded title: escrow, contingencies, checklist, a lien paid off at closing, the TRID wait, signatures, settlement that balances, title transferred', async () => {
+  const world = fakeWorld();
+  const [listingId, propertyId] = [randomUUID(), randomUUID()];
+  world.records.set(propertyId, [
+    { kind: 'deed', instrument: 'STOR-2011-004411', recordedOn: '2011-06-01', grantors: ['Earlier Owner'], grantees: ['Ada Seller'], considerationMinor: 15_000_000 },
+    { kind: 'lien', instrument: 'STOR-2011-004412', recordedOn: '2011-06-01', lienType: 'mortgage', holder: 'Ames Savings Bank', amountMinor: 9_800_000 },
+  ]);
+  const i = await input(listingId, propertyId);
+  await withWorker(world, async (taskQueue) => {
+    const handle = await start(taskQueue, i);
+    await until(handle, 'the offer on the book', () => world.books.get(listingId)?.open.includes(i.purchaseId) ?? false);
+    await expect(handle.executeUpdate(acceptOfferUpdate, { args: [{ ...asBuyer(i), others: 'reject' }] })).rejects.toMatchObject({ cause: { message: expect.stringMatching(/turn|seller/) } });
+    const accepted = await handle.executeUpdate(acceptOfferUpdate, { args: [{ ...asSeller, others: 'reject' }] });
+    expect(accepted.stage).toBe('under_contract');
+    expect(world.listingStatus.get(listingId)).toBe('under_contract');
+    const contract = await until(handle, 'the title searched', (s) => s.title !== null && s.checklist.length > 0);
+    expect(contract.checklist.map((c) => c.kind)).toEqual(expect.arrayContaining(['purchase_agreement', 'lead_paint_disclosure', 'loan_commitment', 'appraisal_report']));
+    expect(contract.title!.requirements.map((r) => r.id)).toEqual(['payoff:STOR-2011-004412', 'record_deed']);
+
+    await clearToClose(handle, i);
+    await handle.executeUpdate(closingDisclosureUpdate, { args: [{ ...asStaff, receivedOn: await today(), terms: { aprMilli: 6875, loanProduct: '30-year fixed', prepaymentPenalty: false } }] });
+    const closing = await until(handle, 'closing documents out for signature', (s) => s.stage === 'closing' && !!s.closing.envelopeId);
+    const envelope = env.client.workflow.getHandle(envelopeWorkflowId(closing.closing.envelopeId!));
+    const signing = await untilEnvelope(envelope);
+    const at = new Date(await env.currentTimeMs()).toISOString();
+    for (const signer of [seller, i.parties.buyers[0]!]) {
+      await envelope.executeUpdate(signEnvelopeUpdate, { args: [{ userId: signer.userId, signedAt: at, ip: '203.0.113.9', userAgent: 'test', documents: signing.documents.map((d) => ({ documentId: d.documentId, sha256: d.sha256 })) }] });
+    }
+    await until(handle, 'the deed approved', (s) => s.closing.deed?.status === 'approved');
+    await handle.executeUpdate(recordFundsUpdate, { args: [{ ...asStaff, reference: 'WIRE-88213' }] });
+    await env.sleep('31 days'); // to the closing date, past the TRID wait
+    const done = await handle.result();
+    expect(done.stage).toBe('closed');
+    expect(done.closing.deed).toMatchObject({ status: 'recorded', instrument: expect.stringMatching(/^STOR-/) });
+    expect(done.closing.statement!.sections.find((s) => s.id === 'payoffs')!.lines).toEqual([expect.objectContaining({ reference: 'STOR-2011-004412', sellerDebitMinor: 9_800_000 })]);
+    expect(done.title!.requirements.every((r) => r.satisfiedBy)).toBe(true);
+    expect(world.closings).toEqual([{ purchaseId: i.purchaseId, balanced: true }]);
+    expect(world.listingStatus.get(listingId)).toBe('sold');
+    const deeds = world.records.get(propertyId)!.filter((r) => r.kind === 'deed');
+    expect(deeds.at(-1)).toMatchObject({ grantors: ['Ada Seller'], grantees: ['Bo Buyer'] });
+    expect(world.records.get(propertyId)!.some((r) => r.kind === 'release' && r.releases === 'STOR-2011-004412')).toBe(true);
+    await recordHistory(handle, 'purchase-financed-to-recorded-title');
+  });
+});
+
+test('three offers: one accepted with the others kept as backups; its financing fails in time, the earnest money is refunded and the first backup steps up', async () => {
+  const world = fakeWorld();
+  const [listingId, propertyId] = [randomUUID(), randomUUID()];
+  const inputs = [await input(listingId, propertyId, person('Bo First')), await input(listingId, propertyId, person('Cy Second')), await input(listingId, propertyId, person('Di Third'))];
+  await withWorker(world, async (taskQueue) => {
+    const handles = [];
+    for (const i of inputs) {
+      handles.push(await start(taskQueue, i));
+      await until(handles.at(-1)!, 'on the book', () => world.books.get(listingId)?.open.includes(i.purchaseId) ?? false);
+    }
+    await handles[0]!.executeUpdate(acceptOfferUpdate, { args: [{ ...asSeller, others: 'backup' }] });
+    const second = await until(handles[1]!, 'a backup', (s) => s.stage === 'backup');
+    expect(second.backupPosition).toBe(1);
+    expect((await until(handles[2]!, 'a backup', (s) => s.stage === 'backup')).backupPosition).toBe(2);
+
+    await handles[0]!.executeUpdate(depositEarnestMoneyUpdate, { args: [{ ...asBuyer(inputs[0]!), paymentMethod: { customerId: 'cus_1', paymentMethodId: 'pm_1' } }] });
+    await handles[0]!.executeUpdate(contingencyUpdate, { args: [{ ...asStaff, kind: 'financing', action: 'fail', note: 'loan denied' }] });
+    const first = await handles[0]!.result();
+    expect(first.stage).toBe('terminated');
+    expect(first.escrow.disposition).toBe('refunded');
+    expect(first.outcome!.compensations).toEqual(['earnest money 500000 USD refunded to the buyer', `backup offer ${inputs[1]!.purchaseId} steps up`]);
+    expect(world.disbursed).toEqual([{ purchaseId: inputs[0]!.purchaseId, to: 'buyer', amountMinor: 500_000 }]);
+
+    const stepped = await until(handles[1]!, 'stepped up, its contract drawn up', (s) => s.stage === 'under_contract' && s.closing.documents.length > 0 && s.blocking.length > 0);
+    expect(stepped.contract!.priceMinor).toBe(21_500_000);
+    expect((await until(handles[2]!, 'moved up', (s) => s.backupPosition === 1)).stage).toBe('backup');
+    expect(world.books.get(listingId)).toMatchObject({ primary: inputs[1]!.purchaseId, backups: [inputs[2]!.purchaseId] });
+    expect(world.listingStatus.get(listingId)).toBe('under_contract');
+    // The last backup withdraws and the second buyer walks away: the listing is active with nothing on its book.
+    await handles[2]!.executeUpdate(withdrawOfferUpdate, { args: [asBuyer(inputs[2]!)] });
+    expect((await handles[2]!.result()).stage).toBe('withdrawn');
+    await handles[1]!.executeUpdate(terminateUpdate, { args: [{ ...asBuyer(inputs[1]!), reason: 'changed plans' }] });
+    expect((await handles[1]!.result()).outcome!.compensations).toEqual(['listing back to active']);
+    expect(world.books.get(listingId)).toMatchObject({ primary: null, backups: [], open: [] });
+    expect(world.listingStatus.get(listingId)).toBe('active');
+  });
+});
+
+test('the buyer walks away after removing every contingency: a default, the earnest money is released to the seller and the listing is active again', async () => {
+  const world = fakeWorld();
+  const [listingId, propertyId] = [randomUUID(), randomUUID()];
+  const i = await input(listingId, propertyId);
+  await withWorker(world, async (taskQueue) => {
+    const handle = await start(taskQueue, i);
+    await until(handle, 'on the book', () => world.books.get(listingId)?.open.includes(i.purchaseId) ?? false);
+    await handle.executeUpdate(acceptOfferUpdate, { args: [{ ...asSeller, others: 'reject' }] });
+    await handle.executeUpdate(depositEarnestMoneyUpdate, { args: [{ ...asBuyer(i), paymentMethod: { customerId: 'cus_1', paymentMethodId: 'pm_1' } }] });
+    for (const kind of ['inspection', 'appraisal', 'financing'] as const) await handle.executeUpdate(contingencyUpdate, { args: [{ ...asBuyer(i), kind, action: 'waive' }] });
+    await expect(handle.executeUpdate(terminateUpdate, { args: [{ ...asSeller, reason: 'changed my mind' }] })).rejects.toMatchObject({ cause: { message: expect.stringMatching(/seller cannot/) } });
+    await handle.executeUpdate(terminateUpdate, { args: [{ ...asBuyer(i), reason: 'bought elsewhere' }] });
+    const done = await handle.result();
+    expect(done).toMatchObject({ stage: 'terminated', escrow: { disposition: 'released' }, outcome: { compensations: ['earnest money 500000 USD released to the seller', 'listing back to active'] } });
+    expect(world.disbursed).toEqual([{ purchaseId: i.purchaseId, to: 'seller', amountMinor: 500_000 }]);
+    expect(world.listingStatus.get(listingId)).toBe('active');
+  });
+});
+
+test('counter-offer rounds alternate, only the party whose turn it is may act, and an unanswered round expires by its own timer', async () => {
+  const world = fakeWorld();
+  const [listingId, propertyId] = [randomUUID(), randomUUID()];
+  const i = await input(listingId, propertyId);
+  await withWorker(world, async (taskQueue) => {
+    const handle = await start(taskQueue, i);
+    await until(handle, 'on the book', () => world.books.get(listingId)?.open.includes(i.purchaseId) ?? false);
+    const counter = await offer({ priceMinor: 22_500_000, expiresAt: new Date((await env.currentTimeMs()) + 86_400_000).toISOString() });
+    const afterCounter = await handle.executeUpdate(counterOfferUpdate, { args: [{ ...asSeller, terms: counter }] });
+    expect(afterCounter.negotiation.rounds.map((r) => [r.by, r.status])).toEqual([['buyer', 'countered'], ['seller', 'open']]);
+    await expect(handle.executeUpdate(acceptOfferUpdate, { args: [{ ...asSeller, others: 'reject' }] })).rejects.toMatchObject({ cause: { message: expect.stringMatching(/turn|buyer/) } });
+    const back = await offer({ priceMinor: 22_000_000, expiresAt: new Date((await env.currentTimeMs()) + 3 * 86_400_000).toISOString() });
+    await handle.executeUpdate(counterOfferUpdate, { args: [{ ...asBuyer(i), terms: back }] });
+    const done = await handle.result(); // nobody answers: time skips past the round's three days
+    expect(done.stage).toBe('expired');
+    expect(done.negotiation.rounds.map((r) => r.status)).toEqual(['countered', 'countered', 'expired']);
+    expect(done.negotiation.status).toBe('expired'); // final: domain/purchase/negotiation refuses any action on it (unit-tested)
+    expect(world.books.get(listingId)!.open).toEqual([]);
+  });
+});
+
+/** The closing envelope once it has asked its signers (the purchase names it just before starting it). */
+async function untilEnvelope(envelope: WorkflowHandle) {
+  for (let i = 0; i < 600; i++) {
+    const state = await envelope.query(envelopeStateQuery).catch(() => undefined);
+    if (state?.signers.every((s) => s.status === 'to_sign')) return state;
+    await new Promise((r) => setImmediate(r));
+  }
+  throw new Error('the closing envelope never asked its signers');
+}
+
+/** With RECORD_HISTORIES=1, writes the run's history to test/fixtures/histories for the replay test. */
+async function recordHistory(handle: WorkflowHandle<PurchaseWorkflow>, name: string) {
+  if (!process.env.RECORD_HISTORIES) return;
+  fs.writeFileSync(path.join(__dirname, `../fixtures/histories/${name}.json`), historyToJSON(await handle.fetchHistory()));
+}
