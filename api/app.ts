@@ -14,6 +14,7 @@ import { adminRouter, MAX_IMPORT_BYTES } from './routes/admin';
 import { healthRouter } from './routes/health';
 import { envelopesRouter } from './routes/envelopes';
 import { leasesRouter } from './routes/leases';
+import { purchasesRouter } from './routes/purchases';
 import { listingsRouter } from './routes/listings';
 import { parcelsRouter } from './routes/parcels';
 import { propertiesRouter } from './routes/properties';
@@ -50,6 +51,7 @@ export function createApp(deps: ApiDeps) {
   v1.route('/', leasesRouter);
   v1.route('/', envelopesRouter);
   v1.route('/', parcelsRouter);
+  v1.route('/', purchasesRouter);
   v1.route('/', adminRouter);
   v1.route('/', webhooksRouter);
   app.route('/v1', v1);

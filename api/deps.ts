@@ -17,6 +17,8 @@ export interface ApiDeps {
   searchTaskQueue: string;
   /** Task queue the API starts lease workflows on (default: the configured leases queue; tests use their own). */
   leaseTaskQueue?: string;
+  /** Task queue the API starts purchase workflows on (default: the configured purchases queue). */
+  purchaseTaskQueue?: string;
 }
 
 export interface Principal {

@@ -15,7 +15,7 @@ async function main() {
   initModels(db);
   const es = createElasticsearch(config);
   const { connection, client } = await connectTemporal(config);
-  const app = createApp({ config, db, es, temporal: client, temporalConnection: connection, logger, searchTaskQueue: config.temporal.taskQueues.search, leaseTaskQueue: config.temporal.taskQueues.leases });
+  const app = createApp({ config, db, es, temporal: client, temporalConnection: connection, logger, searchTaskQueue: config.temporal.taskQueues.search, leaseTaskQueue: config.temporal.taskQueues.leases, purchaseTaskQueue: config.temporal.taskQueues.purchases });
   const server = serve({ fetch: app.fetch, hostname: config.api.host, port: config.api.port }, (info) =>
     logger.info({ url: `http://${info.address}:${info.port}` }, 'api listening'),
   );

@@ -7,7 +7,7 @@ import { Listing, Property, Unit } from '../../models';
 import { canManage, canRead, isStaff } from '../access';
 import type { AppEnv, Principal } from '../deps';
 import { ApiProblem, fieldError, forbidden, notFound } from '../problem';
-import { IdParams, idLink, json, problems, route } from '../route';
+import { IdParams, idLink, json, operationRef, problems, route } from '../route';
 import { dispatchIndexRequest, recordIndexRequest } from '../../clients/search';
 import { readableProperty } from './properties';
 import { PageQuerySchema } from './users';
@@ -80,6 +80,8 @@ export const listingsRouter = new OpenAPIHono<AppEnv>()
           links: {
             GetListing: idLink('getListing', 'Read the listing'),
             UpdateListing: idLink('updateListing', 'Change the listing: price, status, details'),
+            MakeOffer: idLink(operationRef('post', '/v1/listings/{id}/offers'), 'Make an offer on it (a listing for sale)'),
+            ListOffers: idLink(operationRef('get', '/v1/listings/{id}/offers'), 'The offers on it, side by side (its seller\'s side)'),
           },
         },
         ...problems(400, 401, 403, 422),

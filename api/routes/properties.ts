@@ -5,7 +5,7 @@ import { Parcel, Property, Unit, User } from '../../models';
 import { canManage, canRead, hasRole, isStaff } from '../access';
 import type { AppEnv, Principal } from '../deps';
 import { ApiProblem, fieldError, forbidden, notFound } from '../problem';
-import { IdParams, idLink, json, link, problems, route } from '../route';
+import { IdParams, idLink, json, link, operationRef, problems, route } from '../route';
 import { PageQuerySchema } from './users';
 
 const PropertyDoc = PropertySchema.openapi('Property');
@@ -179,6 +179,8 @@ export const propertiesRouter = new OpenAPIHono<AppEnv>()
               price: { amountMinor: 25_000_000, currency: 'USD' },
             }),
             ListListings: link('listListings', 'The property\'s listings', { propertyId: '$response.body#/id' }),
+            GetTitleRecords: idLink(operationRef('get', '/v1/properties/{id}/title-records'), 'The property\'s recorded title documents and chain'),
+            RecordTitle: idLink(operationRef('post', '/v1/properties/{id}/title-records'), 'Enter a record the county recorded against it'),
           },
         },
         ...problems(400, 401, 403, 422),

@@ -58,6 +58,7 @@ export interface Harness {
   /** The search queue; the lease, notification and rent queues are named after it. */
   taskQueue: string;
   leaseTaskQueue: string;
+  purchaseTaskQueue: string;
   notificationTaskQueue: string;
   rentTaskQueue: string;
   indexPrefix: string;
@@ -115,6 +116,7 @@ export async function createHarness(name: string): Promise<Harness> {
     logger: createLogger(config, { test: name }),
     searchTaskQueue: taskQueue,
     leaseTaskQueue: `${taskQueue}-leases`,
+    purchaseTaskQueue: `${taskQueue}-purchases`,
   };
   const app = createApp(deps);
   const workers: { stop: () => Promise<void> }[] = [];
@@ -130,6 +132,7 @@ export async function createHarness(name: string): Promise<Harness> {
     app,
     taskQueue,
     leaseTaskQueue: `${taskQueue}-leases`,
+    purchaseTaskQueue: `${taskQueue}-purchases`,
     notificationTaskQueue: `${taskQueue}-notifications`,
     rentTaskQueue: `${taskQueue}-rent`,
     indexPrefix,

@@ -10,6 +10,7 @@ import { createMailer } from '../../lib/mail';
 import { createStripe } from '../../lib/stripe';
 import { createLeaseWorker, createNotificationWorker } from '../../workers/lease-worker';
 import { createRentWorker } from '../../workers/rent-worker';
+import { createPurchaseWorker } from '../../workers/purchase-worker';
 import { workflowBundle, type Harness } from './harness';
 
 export interface RunningWorkers {
@@ -70,4 +71,13 @@ export async function startRentWorker(h: Harness, o: { taskQueue?: string; concu
     shutdownGraceSeconds: 5,
   });
   return running(worker);
+}
+
+/** The purchase worker (and the notifications worker its e-mails go through), on the harness's queues. */
+export async function startPurchaseWorkers(h: Harness, o: { stripe?: Stripe } = {}): Promise<RunningWorkers> {
+  const common = { connection: h.nativeConnection, namespace: h.config.temporal.namespace, workflowBundle: await workflowBundle(), shutdownGraceSeconds: 5 };
+  const deps = leaseDeps(h, o);
+  const purchase = await createPurchaseWorker({ ...common, taskQueue: h.purchaseTaskQueue, deps: { ...deps, searchTaskQueue: h.taskQueue } });
+  const notifications = await createNotificationWorker({ ...common, taskQueue: h.notificationTaskQueue, deps: { ...deps, mailer: createMailer({ smtp: h.config.smtp }) } });
+  return running(purchase, notifications);
 }

@@ -13,6 +13,7 @@ import { LeaseTermsSchema } from '../../../contracts/lease.schema';
 import { organizationLateFeePolicy } from '../../../lib/late-fee-policy';
 import { Property, Unit, User } from '../../../models';
 import { canManage } from '../../access';
+import { formatAddress } from '../../property-address';
 import type { AppEnv } from '../../deps';
 import { ApiProblem, fieldError, issuesToProblem } from '../../problem';
 import { idLink, json, operationRef, problems, route, type Link } from '../../route';
@@ -20,10 +21,6 @@ import { LeaseCreateSchema, LeaseStartedSchema } from './schemas';
 
 export const leaseLocation = (id: string) => `/v1/leases/${id}`;
 
-function formatAddress(p: Property): string {
-  const parts = [p.addressLine1, p.addressLine2, p.city, [p.region, p.postalCode].filter(Boolean).join(' '), p.country];
-  return parts.filter((x): x is string => Boolean(x && x.trim())).join(', ').slice(0, 300);
-}
 
 /** What a client does next with the new lease: every operation on `/v1/leases/{id}` (declared in reads.ts and actions.ts). */
 const LEASE_LINKS: Record<string, Link> = Object.fromEntries(
