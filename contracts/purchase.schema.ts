@@ -11,7 +11,7 @@ import { NEGOTIATION_STATUSES, ROUND_STATUSES } from '../domain/purchase/negotia
 import { CONTINGENCY_COUNTS, CONTINGENCY_KINDS, FINANCING_TYPES, MISSED_DEADLINE_OUTCOMES, offerTermsProblem, type OfferTerms } from '../domain/purchase/offer';
 import { SETTLEMENT_SECTIONS } from '../domain/purchase/settlement';
 import { REQUIREMENT_KINDS } from '../domain/purchase/title';
-import { CONTINGENCY_STATUSES, PURCHASE_STAGES, type PurchaseState } from './purchase';
+import { CONTINGENCY_STATUSES, INSPECTION_SEVERITIES, PURCHASE_STAGES, type PurchaseState } from './purchase';
 import { CurrencySchema, MinorUnitsSchema } from './money.schema';
 
 const Minor = MinorUnitsSchema;
@@ -96,6 +96,29 @@ export const PurchaseStateSchema = z
         exceptions: z.array(z.object({ instrument: z.string().nullable(), description: z.string() })),
       })
       .nullable(),
+    inspection: z
+      .object({ findings: z.array(z.object({ item: z.string(), severity: z.enum(INSPECTION_SEVERITIES), note: z.string() })), at: z.string(), by: z.string() })
+      .nullable(),
+    appraisal: z.object({ valueMinor: z.number().int(), at: z.string(), by: z.string() }).nullable(),
+    amendments: z.array(
+      z.object({
+        n: z.number().int(),
+        kind: z.enum(['repair_credit', 'price']),
+        amountMinor: z.number().int(),
+        by: z.enum(['buyer', 'seller']),
+        note: z.string().nullable(),
+        status: z.enum(['open', 'accepted', 'rejected', 'superseded']),
+        at: z.string(),
+      }),
+    ),
+    wire: z
+      .object({
+        instructions: z.object({ bankName: z.string(), accountLast4: z.string(), setAt: z.string(), by: z.string() }),
+        heldForCallback: z.boolean(),
+        callbacks: z.array(z.object({ by: z.string(), at: z.string(), note: z.string() })),
+      })
+      .nullable(),
+    releaseApprovals: z.array(z.object({ by: z.string(), to: z.enum(['buyer', 'seller']), reason: z.string(), at: z.string() })),
     closing: z.object({
       statement: z
         .object({

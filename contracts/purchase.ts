@@ -126,6 +126,40 @@ export interface ClosingState {
   deed: { status: 'prepared' | 'approved' | 'submitted' | 'recorded' | 'rejected'; instrument: string | null; recordedOn: IsoDate | null; reason: string | null } | null;
 }
 
+export const INSPECTION_SEVERITIES = ['safety', 'major', 'minor', 'cosmetic'] as const;
+export interface InspectionFinding {
+  item: string;
+  severity: (typeof INSPECTION_SEVERITIES)[number];
+  note: string;
+}
+
+/** A change to the agreed terms, proposed by one side and answered by the other (a repair credit after the inspection, a price after a low appraisal). */
+export interface Amendment {
+  n: number;
+  kind: 'repair_credit' | 'price';
+  /** The new seller credit (repair_credit) or the new price. */
+  amountMinor: number;
+  by: Party;
+  note: string | null;
+  status: 'open' | 'accepted' | 'rejected' | 'superseded';
+  at: string;
+}
+
+export interface WireInstructions {
+  bankName: string;
+  accountLast4: string;
+  setAt: string;
+  by: string;
+}
+
+/** A staff approval to release earnest money outside a closing or a contract rule; two different staff must agree. */
+export interface ReleaseApproval {
+  by: string;
+  to: 'buyer' | 'seller';
+  reason: string;
+  at: string;
+}
+
 /** What the purchase workflow's query returns. */
 export interface PurchaseState {
   purchaseId: string;
@@ -142,6 +176,12 @@ export interface PurchaseState {
   escrow: EscrowState;
   checklist: ChecklistItem[];
   title: TitleCommitment | null;
+  inspection: { findings: InspectionFinding[]; at: string; by: string } | null;
+  appraisal: { valueMinor: number; at: string; by: string } | null;
+  amendments: Amendment[];
+  /** Where the seller's proceeds go; a change within 72 hours of closing is held until a call-back to the seller is recorded. */
+  wire: { instructions: WireInstructions; heldForCallback: boolean; callbacks: { by: string; at: string; note: string }[] } | null;
+  releaseApprovals: ReleaseApproval[];
   closing: ClosingState;
   /** What stands between the deal and closing now, in words. */
   blocking: string[];
@@ -205,6 +245,31 @@ export interface FundsRequest extends Actor {
 export interface TerminationRequest extends Actor {
   reason: string;
 }
+export interface InspectionRequest extends Actor {
+  findings: InspectionFinding[];
+}
+export interface AppraisalRequest extends Actor {
+  valueMinor: number;
+}
+export interface AmendmentProposal extends Actor {
+  kind: Amendment['kind'];
+  amountMinor: number;
+  note?: string;
+}
+export interface AmendmentAnswer extends Actor {
+  decision: 'accept' | 'reject';
+}
+export interface WireInstructionsRequest extends Actor {
+  bankName: string;
+  accountLast4: string;
+}
+export interface CallbackRequest extends Actor {
+  note: string;
+}
+export interface ReleaseRequest extends Actor {
+  to: 'buyer' | 'seller';
+  reason: string;
+}
 
 export const counterOfferUpdate = defineUpdate<PurchaseState, [CounterRequest]>('counterOffer');
 export const acceptOfferUpdate = defineUpdate<PurchaseState, [AcceptRequest]>('acceptOffer');
@@ -218,6 +283,13 @@ export const satisfyTitleRequirementUpdate = defineUpdate<PurchaseState, [TitleR
 export const closingDisclosureUpdate = defineUpdate<PurchaseState, [DisclosureRequest]>('closingDisclosure');
 export const recordFundsUpdate = defineUpdate<PurchaseState, [FundsRequest]>('recordFunds');
 export const terminateUpdate = defineUpdate<PurchaseState, [TerminationRequest]>('terminatePurchase');
+export const recordInspectionUpdate = defineUpdate<PurchaseState, [InspectionRequest]>('recordInspection');
+export const recordAppraisalUpdate = defineUpdate<PurchaseState, [AppraisalRequest]>('recordAppraisal');
+export const proposeAmendmentUpdate = defineUpdate<PurchaseState, [AmendmentProposal]>('proposeAmendment');
+export const answerAmendmentUpdate = defineUpdate<PurchaseState, [AmendmentAnswer]>('answerAmendment');
+export const wireInstructionsUpdate = defineUpdate<PurchaseState, [WireInstructionsRequest]>('setWireInstructions');
+export const wireCallbackUpdate = defineUpdate<PurchaseState, [CallbackRequest]>('recordWireCallback');
+export const approveReleaseUpdate = defineUpdate<PurchaseState, [ReleaseRequest]>('approveEarnestMoneyRelease');
 /** From the listing's offer book (another purchase's acceptance, closing or falling through moved this one). */
 export const offerBookSignal = defineSignal<[{ effect: 'reject' | 'backup' | 'step_up'; position?: number; reason?: string }]>('offerBook');
 /** A record was filed against the property after the commitment (the county feed, or staff entering it). */

@@ -111,6 +111,8 @@ test('two offers, one accepted and the other kept as backup, through escrow, con
   expect((await post(`/v1/purchases/${purchaseId}/earnest-money`, buyer.token, { paymentMethod: await stripeCard(h) })).status).toBe(200);
   expect((await ledgerBalances(h.db, purchaseBook(purchaseId))).escrow_held).toBe(500_000);
   expect((await post(`/v1/purchases/${purchaseId}/contingencies`, buyer.token, { kind: 'inspection', action: 'satisfy', note: 'report clean' })).status).toBe(200);
+  await expectProblem(await post(`/v1/purchases/${purchaseId}/wire-instructions`, buyer.token, { bankName: 'Mine', accountLast4: '1111' }), 409, 'invalid-state');
+  expect((await post(`/v1/purchases/${purchaseId}/wire-instructions`, seller.token, { bankName: 'Ames Savings Bank', accountLast4: '4321' })).status).toBe(200);
   for (const item of contract.checklist) {
     if (item.status !== 'submitted') expect((await post(`/v1/purchases/${purchaseId}/documents`, seller.token, { kind: item.kind, documentId: `upload-${item.kind}` })).status).toBe(200);
     await expectProblem(await post(`/v1/purchases/${purchaseId}/document-reviews`, buyer.token, { kind: item.kind, decision: 'approve' }), 403, 'forbidden');

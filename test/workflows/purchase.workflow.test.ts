@@ -33,6 +33,13 @@ import {
   submitDocumentUpdate,
   terminateUpdate,
   withdrawOfferUpdate,
+  recordInspectionUpdate,
+  recordAppraisalUpdate,
+  proposeAmendmentUpdate,
+  answerAmendmentUpdate,
+  wireInstructionsUpdate,
+  wireCallbackUpdate,
+  approveReleaseUpdate,
   type PurchaseActivities,
   type PurchaseInput,
   type PurchaseState,
@@ -176,8 +183,12 @@ const asStaff = { by: staff, as: 'staff' as const };
 /** Earnest money in; every contingency satisfied; every checklist document submitted and approved. */
 async function clearToClose(handle: WorkflowHandle<PurchaseWorkflow>, i: PurchaseInput) {
   await handle.executeUpdate(depositEarnestMoneyUpdate, { args: [{ ...asBuyer(i), paymentMethod: { customerId: 'cus_1', paymentMethodId: 'pm_1' } }] });
-  for (const kind of ['inspection', 'appraisal'] as const) await handle.executeUpdate(contingencyUpdate, { args: [{ ...asBuyer(i), kind, action: 'satisfy' }] });
-  await handle.executeUpdate(contingencyUpdate, { args: [{ ...asStaff, kind: 'financing', action: 'satisfy', note: 'loan commitment issued' }] });
+  for (const { kind } of (await handle.query(purchaseStateQuery)).contingencies) {
+    // The lender's decision on financing is recorded by staff; the buyer decides the rest.
+    const actor = kind === 'financing' ? asStaff : asBuyer(i);
+    await handle.executeUpdate(contingencyUpdate, { args: [{ ...actor, kind, action: 'satisfy' }] });
+  }
+  await handle.executeUpdate(wireInstructionsUpdate, { args: [{ ...asSeller, bankName: 'Ames Savings Bank', accountLast4: '4321' }] });
   const s = await handle.query(purchaseStateQuery);
   for (const item of s.checklist) {
     if (item.status !== 'submitted') await handle.executeUpdate(submitDocumentUpdate, { args: [{ ...asBuyer(i), kind: item.kind, documentId: `doc-${item.kind}` }] });
@@ -204,15 +215,27 @@ test('a financed purchase from offer to recorded title: escrow, contingencies, c
     expect(contract.checklist.map((c) => c.kind)).toEqual(expect.arrayContaining(['purchase_agreement', 'lead_paint_disclosure', 'loan_commitment', 'appraisal_report']));
     expect(contract.title!.requirements.map((r) => r.id)).toEqual(['payoff:STOR-2011-004412', 'record_deed']);
 
+    // The inspection finds work: the buyer asks a 5,000.00 credit, the seller counters 3,000.00, the buyer accepts.
+    await handle.executeUpdate(recordInspectionUpdate, { args: [{ ...asBuyer(i), findings: [{ item: 'Water heater', severity: 'major', note: 'leaking, 19 years old' }] }] });
+    await handle.executeUpdate(proposeAmendmentUpdate, { args: [{ ...asBuyer(i), kind: 'repair_credit', amountMinor: 500_000 }] });
+    await expect(handle.executeUpdate(answerAmendmentUpdate, { args: [{ ...asBuyer(i), decision: 'accept' }] })).rejects.toMatchObject({ cause: { message: expect.stringMatching(/seller answers/) } });
+    await handle.executeUpdate(proposeAmendmentUpdate, { args: [{ ...asSeller, kind: 'repair_credit', amountMinor: 300_000 }] });
+    await handle.executeUpdate(answerAmendmentUpdate, { args: [{ ...asBuyer(i), decision: 'accept' }] });
+    // The appraisal comes in low: the price is renegotiated to it.
+    await handle.executeUpdate(recordAppraisalUpdate, { args: [{ ...asStaff, valueMinor: 21_000_000 }] });
+    await handle.executeUpdate(proposeAmendmentUpdate, { args: [{ ...asBuyer(i), kind: 'price', amountMinor: 21_000_000 }] });
+    const amended = await handle.executeUpdate(answerAmendmentUpdate, { args: [{ ...asSeller, decision: 'accept' }] });
+    expect(amended.contract).toMatchObject({ priceMinor: 21_000_000, sellerCreditMinor: 300_000 });
+    expect(amended.amendments.map((a) => [a.kind, a.by, a.status])).toEqual([
+      ['repair_credit', 'buyer', 'superseded'],
+      ['repair_credit', 'seller', 'accepted'],
+      ['price', 'buyer', 'accepted'],
+    ]);
+
     await clearToClose(handle, i);
     await handle.executeUpdate(closingDisclosureUpdate, { args: [{ ...asStaff, receivedOn: await today(), terms: { aprMilli: 6875, loanProduct: '30-year fixed', prepaymentPenalty: false } }] });
     const closing = await until(handle, 'closing documents out for signature', (s) => s.stage === 'closing' && !!s.closing.envelopeId);
-    const envelope = env.client.workflow.getHandle(envelopeWorkflowId(closing.closing.envelopeId!));
-    const signing = await untilEnvelope(envelope);
-    const at = new Date(await env.currentTimeMs()).toISOString();
-    for (const signer of [seller, i.parties.buyers[0]!]) {
-      await envelope.executeUpdate(signEnvelopeUpdate, { args: [{ userId: signer.userId, signedAt: at, ip: '203.0.113.9', userAgent: 'test', documents: signing.documents.map((d) => ({ documentId: d.documentId, sha256: d.sha256 })) }] });
-    }
+    await signAll(closing.closing.envelopeId!, [seller, i.parties.buyers[0]!]);
     await until(handle, 'the deed approved', (s) => s.closing.deed?.status === 'approved');
     await handle.executeUpdate(recordFundsUpdate, { args: [{ ...asStaff, reference: 'WIRE-88213' }] });
     await env.sleep('31 days'); // to the closing date, past the TRID wait
@@ -221,6 +244,9 @@ test('a financed purchase from offer to recorded title: escrow, contingencies, c
     expect(done.closing.deed).toMatchObject({ status: 'recorded', instrument: expect.stringMatching(/^STOR-/) });
     expect(done.closing.statement!.sections.find((s) => s.id === 'payoffs')!.lines).toEqual([expect.objectContaining({ reference: 'STOR-2011-004412', sellerDebitMinor: 9_800_000 })]);
     expect(done.title!.requirements.every((r) => r.satisfiedBy)).toBe(true);
+    const financial = done.closing.statement!.sections.find((s) => s.id === 'financial')!.lines;
+    expect(financial).toEqual(expect.arrayContaining([expect.objectContaining({ description: 'Seller credit', buyerCreditMinor: 300_000, sellerDebitMinor: 300_000 })]));
+    expect(financial[0]).toMatchObject({ buyerDebitMinor: 21_000_000 });
     expect(world.closings).toEqual([{ purchaseId: i.purchaseId, balanced: true }]);
     expect(world.listingStatus.get(listingId)).toBe('sold');
     const deeds = world.records.get(propertyId)!.filter((r) => r.kind === 'deed');
@@ -278,7 +304,7 @@ test('the buyer walks away after removing every contingency: a default, the earn
     await handle.executeUpdate(acceptOfferUpdate, { args: [{ ...asSeller, others: 'reject' }] });
     await handle.executeUpdate(depositEarnestMoneyUpdate, { args: [{ ...asBuyer(i), paymentMethod: { customerId: 'cus_1', paymentMethodId: 'pm_1' } }] });
     for (const kind of ['inspection', 'appraisal', 'financing'] as const) await handle.executeUpdate(contingencyUpdate, { args: [{ ...asBuyer(i), kind, action: 'waive' }] });
-    await expect(handle.executeUpdate(terminateUpdate, { args: [{ ...asSeller, reason: 'changed my mind' }] })).rejects.toMatchObject({ cause: { message: expect.stringMatching(/seller cannot/) } });
+    await expect(handle.executeUpdate(terminateUpdate, { args: [{ ...asSeller, reason: 'changed my mind' }] })).rejects.toMatchObject({ cause: { message: expect.stringMatching(/only the buyer walks away/) } });
     await handle.executeUpdate(terminateUpdate, { args: [{ ...asBuyer(i), reason: 'bought elsewhere' }] });
     const done = await handle.result();
     expect(done).toMatchObject({ stage: 'terminated', escrow: { disposition: 'released' }, outcome: { compensations: ['earnest money 500000 USD released to the seller', 'listing back to active'] } });
@@ -307,6 +333,48 @@ test('counter-offer rounds alternate, only the party whose turn it is may act, a
     expect(world.books.get(listingId)!.open).toEqual([]);
   });
 });
+
+test('wire instructions changed within 72 hours of closing hold the closing until the seller is called back; a release outside the contract takes two different staff', async () => {
+  const world = fakeWorld();
+  const [listingId, propertyId] = [randomUUID(), randomUUID()];
+  world.records.set(propertyId, [{ kind: 'deed', instrument: 'STOR-2015-000101', recordedOn: '2015-03-02', grantors: ['Earlier Owner'], grantees: ['Ada Seller'], considerationMinor: 17_000_000 }]);
+  const i = await input(listingId, propertyId, person('Bo Buyer'), await offer({ financing: { type: 'cash', downPaymentMinor: 21_500_000 }, contingencies: [], closingDate: await today() }));
+  await withWorker(world, async (taskQueue) => {
+    const handle = await start(taskQueue, i);
+    await until(handle, 'on the book', () => world.books.get(listingId)?.open.includes(i.purchaseId) ?? false);
+    await handle.executeUpdate(acceptOfferUpdate, { args: [{ ...asSeller, others: 'reject' }] });
+    await until(handle, 'the contract drawn up', (s) => s.checklist.length > 0);
+    await clearToClose(handle, i);
+    const closing = await until(handle, 'closing documents out', (s) => s.stage === 'closing' && !!s.closing.envelopeId);
+    await signAll(closing.closing.envelopeId!, [seller, i.parties.buyers[0]!]);
+    // Closing is today: a change now is inside the 72 hours.
+    const changed = await handle.executeUpdate(wireInstructionsUpdate, { args: [{ ...asSeller, bankName: 'Elsewhere Credit Union', accountLast4: '9876' }] });
+    expect(changed.wire).toMatchObject({ heldForCallback: true, instructions: { accountLast4: '9876' } });
+    const held = await until(handle, 'held on the call-back', (s) => s.blocking.some((b) => /call-back/.test(b)));
+    expect(held.blocking).toEqual(['closing funds not received', 'wire instructions changed near closing: held until a call-back to the seller']);
+    await handle.executeUpdate(wireCallbackUpdate, { args: [{ ...asStaff, note: 'called the seller on the number in the listing agreement; confirmed the change' }] });
+    expect((await until(handle, 'the hold lifted', (s) => !s.blocking.some((b) => /call-back/.test(b)))).blocking).toEqual(['closing funds not received']);
+
+    // Instead of closing, the parties settle a dispute outside the contract: two different staff release the money to the buyer.
+    await handle.executeUpdate(approveReleaseUpdate, { args: [{ ...asStaff, to: 'buyer', reason: 'mutual release signed' }] });
+    await expect(handle.executeUpdate(approveReleaseUpdate, { args: [{ ...asStaff, to: 'buyer', reason: 'again' }] })).rejects.toMatchObject({ cause: { message: expect.stringMatching(/different staff/) } });
+    await expect(handle.executeUpdate(terminateUpdate, { args: [{ ...asStaff, reason: 'alone' }] })).rejects.toMatchObject({ cause: { message: expect.stringMatching(/two staff approvals/) } });
+    await handle.executeUpdate(approveReleaseUpdate, { args: [{ by: randomUUID(), as: 'staff', to: 'buyer', reason: 'mutual release signed' }] });
+    const done = await handle.result();
+    expect(done).toMatchObject({ stage: 'terminated', escrow: { disposition: 'refunded' } });
+    expect(world.disbursed).toEqual([{ purchaseId: i.purchaseId, to: 'buyer', amountMinor: 500_000 }]);
+  });
+});
+
+/** Every signer signs the closing envelope. */
+async function signAll(envelopeId: string, signers: { userId: string }[]) {
+  const envelope = env.client.workflow.getHandle(envelopeWorkflowId(envelopeId));
+  const signing = await untilEnvelope(envelope);
+  const at = new Date(await env.currentTimeMs()).toISOString();
+  for (const signer of signers) {
+    await envelope.executeUpdate(signEnvelopeUpdate, { args: [{ userId: signer.userId, signedAt: at, ip: '203.0.113.9', userAgent: 'test', documents: signing.documents.map((d) => ({ documentId: d.documentId, sha256: d.sha256 })) }] });
+  }
+}
 
 /** The closing envelope once it has asked its signers (the purchase names it just before starting it). */
 async function untilEnvelope(envelope: WorkflowHandle) {

@@ -10,7 +10,7 @@ import { compareDates } from '../../domain/calendar';
 import { settlementInputFor } from '../../domain/purchase/closing-costs';
 import { settlementProblem, settlementStatement } from '../../domain/purchase/settlement';
 import { openLiens, satisfyRequirement, unmetRequirements } from '../../domain/purchase/title';
-import { ENVELOPE_WORKFLOW_TYPE, envelopeWorkflowId, type EnvelopeWorkflow } from '../../contracts/envelope';
+import { ENVELOPE_WORKFLOW_TYPE, envelopeWorkflowId, voidEnvelopeSignal, type EnvelopeWorkflow } from '../../contracts/envelope';
 import { act } from './proxies';
 import { today, type PurchaseRun } from './purchase-run';
 import { nowIso } from './validators';
@@ -59,6 +59,7 @@ export async function close(run: PurchaseRun): Promise<boolean> {
     if (financed && earliest && compareDates(today(), earliest) < 0) blocking.push(`TRID waiting period: closing not before ${earliest}`);
     if (compareDates(today(), closingDate) < 0) blocking.push(`closing is set for ${closingDate}`);
     if (!state.closing.fundsReceived) blocking.push('closing funds not received');
+    if (state.wire?.heldForCallback) blocking.push('wire instructions changed near closing: held until a call-back to the seller');
     for (const r of unmetRequirements(state.title!)) blocking.push(`title: ${r.description}`);
     state.blocking = blocking;
     if (run.ending) return false;
@@ -102,7 +103,11 @@ async function signClosingDocuments(run: PurchaseRun, statement: { documentId: s
     memo: { summary: `Closing documents for ${input.subject.address}` },
   });
   const result = await Promise.race([envelope.result(), condition(() => run.ending !== null).then(() => null)]);
-  if (!result) return false;
+  if (!result) {
+    // The contract ended while the documents were out: withdraw them.
+    await envelope.signal(voidEnvelopeSignal, { by: run.ending!.by, reason: run.ending!.reason });
+    return false;
+  }
   if (result.status !== 'completed') {
     run.endContract({ reason: `the closing documents were not signed (${result.status})`, by: 'envelope', earnestMoneyTo: 'buyer' });
     return false;

@@ -31,6 +31,13 @@ import {
   terminateUpdate,
   titleRecordedSignal,
   withdrawOfferUpdate,
+  recordInspectionUpdate,
+  recordAppraisalUpdate,
+  proposeAmendmentUpdate,
+  answerAmendmentUpdate,
+  wireInstructionsUpdate,
+  wireCallbackUpdate,
+  approveReleaseUpdate,
   type PurchaseInput,
   type PurchaseState,
 } from '../../contracts/purchase';
@@ -78,6 +85,13 @@ function registerHandlers(run: PurchaseRun) {
   setHandler(closingDisclosureUpdate, (r) => run.closingDisclosure(r), check(validate.validateDisclosure));
   setHandler(recordFundsUpdate, (r) => run.recordFunds(r), check(validate.validateFunds));
   setHandler(terminateUpdate, (r) => run.terminate(r), check(validate.validateTermination));
+  setHandler(recordInspectionUpdate, (r) => run.recordInspection(r), check(validate.validateInspection));
+  setHandler(recordAppraisalUpdate, (r) => run.recordAppraisal(r), check(validate.validateAppraisal));
+  setHandler(proposeAmendmentUpdate, (r) => run.proposeAmendment(r), check(validate.validateAmendment));
+  setHandler(answerAmendmentUpdate, (r) => run.answerAmendment(r), check(validate.validateAmendmentAnswer));
+  setHandler(wireInstructionsUpdate, (r) => run.setWireInstructions(r), check(validate.validateWireInstructions));
+  setHandler(wireCallbackUpdate, (r) => run.recordWireCallback(r), check(validate.validateWireCallback));
+  setHandler(approveReleaseUpdate, (r) => run.approveRelease(r), check(validate.validateRelease));
   setHandler(offerBookSignal, (r) => run.offerBook(r));
   setHandler(titleRecordedSignal, () => run.titleRecorded());
 }

@@ -33,11 +33,20 @@ import {
   type RejectRequest,
   type TerminationRequest,
   type TitleRequirementRequest,
+  type InspectionRequest,
+  type AppraisalRequest,
+  type AmendmentProposal,
+  type AmendmentAnswer,
+  type WireInstructionsRequest,
+  type CallbackRequest,
+  type ReleaseRequest,
 } from '../../contracts/purchase';
 import { act } from './proxies';
 import { nowIso } from './validators';
 
 export const today = todayUtc;
+
+const WIRE_CALLBACK_WINDOW_MS = 72 * 3_600_000;
 
 /** Why the contract is ending, once someone or something ended it. */
 export interface Ending {
@@ -74,6 +83,11 @@ export class PurchaseRun {
       escrow: { currency: input.offer.currency, earnestMoneyMinor: input.offer.earnestMoneyMinor, dueOn: null, receivedMinor: 0, paymentId: null, disposition: null },
       checklist: [],
       title: null,
+      inspection: null,
+      appraisal: null,
+      amendments: [],
+      wire: null,
+      releaseApprovals: [],
       closing: { statement: null, documents: [], envelopeId: null, disclosure: null, fundsReceived: null, deed: null },
       blocking: [],
       outcome: null,
@@ -287,10 +301,73 @@ export class PurchaseRun {
     return this.state;
   }
 
+  recordInspection(r: InspectionRequest) {
+    this.state.inspection = { findings: r.findings, at: nowIso(), by: r.by };
+    this.log(`inspection report: ${r.findings.length} finding(s)`);
+    return this.state;
+  }
+
+  recordAppraisal(r: AppraisalRequest) {
+    this.state.appraisal = { valueMinor: r.valueMinor, at: nowIso(), by: r.by };
+    const low = r.valueMinor < this.state.contract!.priceMinor;
+    this.log(`appraisal: ${r.valueMinor}${low ? ', below the price: the buyer may renegotiate or walk away' : ''}`);
+    return this.state;
+  }
+
+  /** A new proposal supersedes the open one (a counter), like the price rounds. */
+  proposeAmendment(r: AmendmentProposal) {
+    const open = this.state.amendments.find((a) => a.status === 'open');
+    if (open) open.status = 'superseded';
+    this.state.amendments.push({ n: this.state.amendments.length + 1, kind: r.kind, amountMinor: r.amountMinor, by: r.as as Party, note: r.note ?? null, status: 'open', at: nowIso() });
+    this.log(`${r.as} proposed ${r.kind === 'price' ? 'a price' : 'a repair credit'} of ${r.amountMinor}`);
+    return this.state;
+  }
+
+  answerAmendment(r: AmendmentAnswer) {
+    const open = this.state.amendments.find((a) => a.status === 'open')!;
+    open.status = r.decision === 'accept' ? 'accepted' : 'rejected';
+    if (open.status === 'accepted') {
+      const contract = { ...this.state.contract! };
+      if (open.kind === 'price') contract.priceMinor = open.amountMinor;
+      else contract.sellerCreditMinor = open.amountMinor;
+      this.state.contract = contract;
+    }
+    this.log(`${r.as} ${open.status} the ${open.kind === 'price' ? 'price' : 'repair credit'} of ${open.amountMinor}`);
+    return this.state;
+  }
+
+  /** Changed wire instructions within 72 hours of closing are held until someone calls the seller back on a known number. */
+  setWireInstructions(r: WireInstructionsRequest) {
+    const changed = this.state.wire !== null;
+    const closingAt = Date.parse(`${this.state.contract!.closingDate}T00:00:00.000Z`);
+    const late = changed && closingAt - Date.now() < WIRE_CALLBACK_WINDOW_MS;
+    this.state.wire = { instructions: { bankName: r.bankName, accountLast4: r.accountLast4, setAt: nowIso(), by: r.by }, heldForCallback: late, callbacks: this.state.wire?.callbacks ?? [] };
+    this.log(late ? 'wire instructions changed within 72 hours of closing: held until a call-back to the seller' : `wire instructions ${changed ? 'changed' : 'given'}`);
+    return this.state;
+  }
+
+  recordWireCallback(r: CallbackRequest) {
+    const wire = this.state.wire!;
+    wire.callbacks.push({ by: r.by, at: nowIso(), note: r.note });
+    wire.heldForCallback = false;
+    this.log('seller called back: wire instructions confirmed');
+    return this.state;
+  }
+
+  /** The second approval from a different staff member for the same destination releases the money and ends the contract. */
+  approveRelease(r: ReleaseRequest) {
+    this.state.releaseApprovals.push({ by: r.by, to: r.to, reason: r.reason, at: nowIso() });
+    const agreeing = this.state.releaseApprovals.filter((a) => a.to === r.to);
+    const approvers = new Set(agreeing.map((a) => a.by));
+    this.log(`release of the earnest money to the ${r.to} approved by ${r.by} (${approvers.size} of 2)`);
+    if (approvers.size >= 2) this.endContract({ reason: `released to the ${r.to} by two approvals: ${agreeing.map((a) => a.reason).join('; ')}`, by: [...approvers].join(', '), earnestMoneyTo: r.to });
+    return this.state;
+  }
+
   terminate(r: TerminationRequest) {
     // A buyer walking away while a contingency still protects them gets the earnest money back; after all are removed it is a default.
     const protectedBy = this.state.contingencies.some((c) => c.status === 'pending' || c.status === 'failed');
-    const to = r.as === 'staff' || protectedBy ? 'buyer' : 'seller';
+    const to = protectedBy ? 'buyer' : 'seller';
     this.endContract({ reason: r.reason, by: r.by, earnestMoneyTo: to });
     this.log(`${r.as} ended the contract: ${r.reason}`);
     return this.state;
@@ -309,6 +386,10 @@ export class PurchaseRun {
     for (const c of s.contingencies) if (c.status === 'pending') blocking.push(`${c.kind} contingency pending (deadline ${c.deadline})`);
     for (const item of blockingItems(s.checklist)) blocking.push(`document ${item.kind} is ${item.status}`);
     for (const r of s.title ? unmetRequirements(s.title) : []) if (r.kind === 'cure' || r.kind === 'seller_authority') blocking.push(`title: ${r.description}`);
+    const open = s.amendments.find((a) => a.status === 'open');
+    if (open) blocking.push(`${open.kind === 'price' ? 'price' : 'repair credit'} proposal awaiting the ${open.by === 'buyer' ? 'seller' : 'buyer'}`);
+    if (!s.wire) blocking.push("seller's wire instructions not given");
+    else if (s.wire.heldForCallback) blocking.push('wire instructions changed near closing: held until a call-back to the seller');
     s.blocking = blocking;
     return blocking;
   }

@@ -22,6 +22,13 @@ import type {
   RejectRequest,
   TerminationRequest,
   TitleRequirementRequest,
+  InspectionRequest,
+  AppraisalRequest,
+  AmendmentProposal,
+  AmendmentAnswer,
+  WireInstructionsRequest,
+  CallbackRequest,
+  ReleaseRequest,
 } from '../../contracts/purchase';
 
 const refuse = (problem: string | undefined) => {
@@ -113,5 +120,57 @@ export function validateFunds(s: PurchaseState, r: FundsRequest) {
 
 export function validateTermination(s: PurchaseState, r: TerminationRequest) {
   stageIs(s, 'under_contract', 'clear_to_close', 'closing');
-  if (r.as === 'seller') throw new Error('the seller cannot end the contract alone; staff record a mutual release');
+  if (r.as !== 'buyer') throw new Error('only the buyer walks away under the contract; any other release of the earnest money needs two staff approvals');
+}
+
+export function validateInspection(s: PurchaseState, r: InspectionRequest) {
+  stageIs(s, 'under_contract');
+  if (r.as === 'seller') throw new Error('the buyer\'s inspector (or staff) records the inspection');
+  if (!s.contingencies.some((c) => c.kind === 'inspection' && c.status === 'pending')) throw new Error('there is no pending inspection contingency');
+}
+
+export function validateAppraisal(s: PurchaseState, r: AppraisalRequest) {
+  stageIs(s, 'under_contract');
+  if (r.as !== 'staff') throw new Error('the appraiser\'s figure is recorded by staff');
+  if (!Number.isSafeInteger(r.valueMinor) || r.valueMinor <= 0) throw new Error('an appraisal is a positive amount');
+}
+
+export function validateAmendment(s: PurchaseState, r: AmendmentProposal) {
+  stageIs(s, 'under_contract');
+  party(r);
+  const c = s.contract!;
+  if (r.kind === 'repair_credit') {
+    if (!s.inspection) throw new Error('a repair credit answers the inspection report, which is not recorded yet');
+    if (r.amountMinor < 0 || r.amountMinor >= c.priceMinor) throw new Error('a repair credit is at least 0 and below the price');
+  } else {
+    if (!s.appraisal) throw new Error('the price is renegotiated after an appraisal, which is not recorded yet');
+    if (r.amountMinor <= 0) throw new Error('a price is positive');
+    if (c.earnestMoneyMinor > r.amountMinor) throw new Error('the price may not fall below the earnest money');
+  }
+}
+
+export function validateAmendmentAnswer(s: PurchaseState, r: AmendmentAnswer) {
+  stageIs(s, 'under_contract');
+  const open = s.amendments.find((a) => a.status === 'open');
+  if (!open) throw new Error('there is no open proposal to answer');
+  if (party(r) === open.by) throw new Error(`the ${open.by === 'buyer' ? 'seller' : 'buyer'} answers this proposal`);
+}
+
+export function validateWireInstructions(s: PurchaseState, r: WireInstructionsRequest) {
+  stageIs(s, 'under_contract', 'clear_to_close', 'closing');
+  if (r.as !== 'seller') throw new Error('the seller gives the wire instructions for their proceeds');
+  if (s.closing.fundsReceived) throw new Error('the funds are in: the instructions can no longer change');
+  if (!/^\d{4}$/.test(r.accountLast4)) throw new Error('accountLast4 is the account number\'s last four digits');
+}
+
+export function validateWireCallback(s: PurchaseState, r: CallbackRequest) {
+  stageIs(s, 'under_contract', 'clear_to_close', 'closing');
+  if (r.as !== 'staff') throw new Error('escrow staff record the call-back');
+  if (!s.wire?.heldForCallback) throw new Error('no wire instructions are held for a call-back');
+}
+
+export function validateRelease(s: PurchaseState, r: ReleaseRequest) {
+  stageIs(s, 'under_contract', 'clear_to_close', 'closing');
+  if (r.as !== 'staff') throw new Error('releasing earnest money outside the contract\'s rules takes two staff approvals');
+  if (s.releaseApprovals.some((a) => a.by === r.by && a.to === r.to)) throw new Error('you have approved this release already: a second, different staff member must approve it');
 }

@@ -2,7 +2,7 @@
 import { z } from '@hono/zod-openapi';
 import { CONTINGENCY_KINDS } from '../../../domain/purchase/offer';
 import { OfferTermsSchema, PurchaseStateSchema } from '../../../contracts/purchase.schema';
-import { PURCHASE_STAGES } from '../../../contracts/purchase';
+import { INSPECTION_SEVERITIES, PURCHASE_STAGES } from '../../../contracts/purchase';
 
 export { OfferTermsSchema, PurchaseStateSchema };
 
@@ -64,3 +64,20 @@ export const DisclosureSchema = z
   .openapi('ClosingDisclosure');
 export const FundsSchema = z.object({ reference: z.string().trim().min(1).max(200).describe('Wire or transfer reference of the buyer\'s and the lender\'s funds') }).openapi('ClosingFunds');
 export const TerminationSchema = z.object({ reason: z.string().trim().min(1).max(1000) }).openapi('PurchaseTermination');
+export const InspectionSchema = z
+  .object({ findings: z.array(z.object({ item: z.string().trim().min(1).max(200), severity: z.enum(INSPECTION_SEVERITIES), note: z.string().trim().max(2000).default('') })).max(200) })
+  .openapi('InspectionReport');
+export const AppraisalSchema = z.object({ valueMinor: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER) }).openapi('Appraisal');
+export const AmendmentSchema = z
+  .object({
+    kind: z.enum(['repair_credit', 'price']).describe('A repair credit after the inspection, or a new price after a low appraisal'),
+    amountMinor: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).describe('The new seller credit, or the new price'),
+    note: z.string().trim().max(1000).optional(),
+  })
+  .openapi('AmendmentProposal');
+export const AmendmentAnswerSchema = z.object({ decision: z.enum(['accept', 'reject']) }).openapi('AmendmentAnswer');
+export const WireInstructionsSchema = z
+  .object({ bankName: z.string().trim().min(1).max(200), accountLast4: z.string().regex(/^\d{4}$/).describe('Last four digits of the account (the full number stays with escrow)') })
+  .openapi('WireInstructions');
+export const WireCallbackSchema = z.object({ note: z.string().trim().min(1).max(1000).describe('Who was called, on which number from the file, and what they confirmed') }).openapi('WireCallback');
+export const ReleaseSchema = z.object({ to: z.enum(['buyer', 'seller']), reason: z.string().trim().min(1).max(1000) }).openapi('EarnestMoneyReleaseApproval');
