@@ -40,6 +40,7 @@ import {
   wireInstructionsUpdate,
   wireCallbackUpdate,
   approveReleaseUpdate,
+  titleRecordedSignal,
   type PurchaseActivities,
   type PurchaseInput,
   type PurchaseState,
@@ -363,6 +364,66 @@ test('wire instructions changed within 72 hours of closing hold the closing unti
     const done = await handle.result();
     expect(done).toMatchObject({ stage: 'terminated', escrow: { disposition: 'refunded' } });
     expect(world.disbursed).toEqual([{ purchaseId: i.purchaseId, to: 'buyer', amountMinor: 500_000 }]);
+  });
+});
+
+test.each(['inspection', 'appraisal', 'financing'] as const)('the %s contingency failing in time ends the contract and refunds the earnest money; the listing is active again', async (kind) => {
+  const world = fakeWorld();
+  const [listingId, propertyId] = [randomUUID(), randomUUID()];
+  const i = await input(listingId, propertyId);
+  await withWorker(world, async (taskQueue) => {
+    const handle = await start(taskQueue, i);
+    await until(handle, 'on the book', () => world.books.get(listingId)?.open.includes(i.purchaseId) ?? false);
+    await handle.executeUpdate(acceptOfferUpdate, { args: [{ ...asSeller, others: 'reject' }] });
+    await handle.executeUpdate(depositEarnestMoneyUpdate, { args: [{ ...asBuyer(i), paymentMethod: { customerId: 'cus_1', paymentMethodId: 'pm_1' } }] });
+    await handle.executeUpdate(contingencyUpdate, { args: [{ ...(kind === 'financing' ? asStaff : asBuyer(i)), kind, action: 'fail', note: `${kind} failed` }] });
+    const done = await handle.result();
+    expect(done).toMatchObject({ stage: 'terminated', escrow: { disposition: 'refunded' }, outcome: { reason: `the ${kind} contingency failed: ${kind} failed` } });
+    expect(world.disbursed).toEqual([{ purchaseId: i.purchaseId, to: 'buyer', amountMinor: 500_000 }]);
+    expect(world.listingStatus.get(listingId)).toBe('active');
+  });
+});
+
+test('a contract that says a missed deadline fails the contingency: the inspection period runs out undecided, the contract ends by its timer and the earnest money is refunded', async () => {
+  const world = fakeWorld();
+  const [listingId, propertyId] = [randomUUID(), randomUUID()];
+  const i = await input(listingId, propertyId, person('Bo Buyer'), await offer({ onMissedDeadline: 'failed' }));
+  await withWorker(world, async (taskQueue) => {
+    const handle = await start(taskQueue, i);
+    await until(handle, 'on the book', () => world.books.get(listingId)?.open.includes(i.purchaseId) ?? false);
+    await handle.executeUpdate(acceptOfferUpdate, { args: [{ ...asSeller, others: 'reject' }] });
+    await handle.executeUpdate(depositEarnestMoneyUpdate, { args: [{ ...asBuyer(i), paymentMethod: { customerId: 'cus_1', paymentMethodId: 'pm_1' } }] });
+    const done = await handle.result(); // nobody decides: time skips to the end of the inspection period
+    const inspection = done.contingencies.find((c) => c.kind === 'inspection')!;
+    expect(inspection).toMatchObject({ status: 'failed', decidedBy: 'deadline' });
+    expect(done.outcome!.reason).toBe(`the inspection contingency failed at its deadline ${inspection.deadline}`);
+    expect(world.disbursed).toEqual([{ purchaseId: i.purchaseId, to: 'buyer', amountMinor: 500_000 }]);
+  });
+});
+
+test('a lis pendens recorded against the property blocks closing until its release is recorded', async () => {
+  const world = fakeWorld();
+  const [listingId, propertyId] = [randomUUID(), randomUUID()];
+  world.records.set(propertyId, [
+    { kind: 'deed', instrument: 'STOR-2015-000101', recordedOn: '2015-03-02', grantors: ['Earlier Owner'], grantees: ['Ada Seller'], considerationMinor: 17_000_000 },
+    { kind: 'encumbrance', instrument: 'STOR-2024-000555', recordedOn: '2024-05-01', type: 'lis_pendens', description: 'Boundary suit, Story County case 24-1187', blocksTransfer: true },
+  ]);
+  const i = await input(listingId, propertyId, person('Bo Buyer'), await offer({ financing: { type: 'cash', downPaymentMinor: 21_500_000 }, contingencies: [], closingDate: await today() }));
+  await withWorker(world, async (taskQueue) => {
+    const handle = await start(taskQueue, i);
+    await until(handle, 'on the book', () => world.books.get(listingId)?.open.includes(i.purchaseId) ?? false);
+    await handle.executeUpdate(acceptOfferUpdate, { args: [{ ...asSeller, others: 'reject' }] });
+    await until(handle, 'the contract drawn up', (s) => s.checklist.length > 0);
+    await clearToClose(handle, i);
+    const blocked = await until(handle, 'blocked on title', (s) => s.blocking.length === 1);
+    expect(blocked.blocking[0]).toMatch(/^title: .*STOR-2024-000555/);
+    expect(blocked.stage).toBe('under_contract');
+    world.records.get(propertyId)!.push({ kind: 'release', instrument: 'STOR-2026-000001', recordedOn: await today(), releases: 'STOR-2024-000555' });
+    await handle.signal(titleRecordedSignal);
+    const cleared = await until(handle, 'clear to close', (s) => s.stage === 'closing');
+    expect(cleared.title!.requirements.find((r) => r.id === 'cure:STOR-2024-000555')!.satisfiedBy).toMatchObject({ type: 'recorded_release', ref: 'STOR-2026-000001' });
+    await handle.executeUpdate(terminateUpdate, { args: [{ ...asBuyer(i), reason: 'test over' }] }).catch(() => undefined);
+    await handle.result();
   });
 });
 
