@@ -1,10 +1,12 @@
 /**
  * The worker for purchase workflows (offers to recorded title) and the
- * closing envelopes they start as children on the same queue.
+ * closing envelopes they start as children on the same queue; and the daily
+ * escrow reconciliation (a Schedule on this queue).
  */
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createEnvelopeActivities } from '../activities/envelope';
 import { createPurchaseActivities, type PurchaseDeps } from '../activities/purchase';
+import { createEscrowReconciliationActivities } from '../activities/escrow-reconciliation';
 
 export interface PurchaseWorkerOptions {
   connection: NativeConnection;
@@ -20,7 +22,7 @@ export function createPurchaseWorker(o: PurchaseWorkerOptions) {
     connection: o.connection,
     namespace: o.namespace,
     taskQueue: o.taskQueue,
-    activities: { ...createPurchaseActivities(o.deps), ...createEnvelopeActivities(o.deps) },
+    activities: { ...createPurchaseActivities(o.deps), ...createEnvelopeActivities(o.deps), ...createEscrowReconciliationActivities(o.deps) },
     ...(o.workflowBundle ? { workflowBundle: o.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
     // A purchase waits days between steps: many cached, a handful of activities at once.
     maxCachedWorkflows: 2000,

@@ -1,12 +1,18 @@
 /** Temporal Schedules the platform needs, created idempotently when a worker starts. */
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
+import {
+  ESCROW_RECONCILIATION_SCHEDULE,
+  ESCROW_RECONCILIATION_WORKFLOW_TYPE,
+  escrowReconciliationScheduleId,
+  type EscrowReconciliationInput,
+} from '../contracts/escrow-reconciliation';
 import { NOTIFICATION_SWEEP_WORKFLOW_TYPE, notificationOutboxScheduleId } from '../contracts/notifications';
 import { RENT_RUN_WORKFLOW_TYPE, rentRunScheduleId, type RentRunInput } from '../contracts/rent-run';
 import { SEARCH_OUTBOX_SWEEP_WORKFLOW_TYPE, searchOutboxScheduleId } from '../contracts/search';
 
 export async function ensureSchedules(
   client: Client,
-  queues: { search: string; rent: string; leases: string },
+  queues: { search: string; rent: string; leases: string; purchases: string },
   rentRun: { time: string; timeZone: string },
 ): Promise<string[]> {
   const created: string[] = [];
@@ -57,6 +63,26 @@ export async function ensureSchedules(
     created.push(scheduleId);
   } catch (err) {
     if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+  }
+  const escrowId = escrowReconciliationScheduleId(queues.purchases);
+  const { hour: escrowHour, minute: escrowMinute, timeZone: escrowZone } = ESCROW_RECONCILIATION_SCHEDULE;
+  const escrowSpec = { calendars: [{ hour: escrowHour, minute: escrowMinute }], timezone: escrowZone };
+  // The run takes its day from the schedule's nominal time.
+  const escrowArgs: [EscrowReconciliationInput] = [{}];
+  try {
+    await client.schedule.create({
+      scheduleId: escrowId,
+      spec: escrowSpec,
+      action: { type: 'startWorkflow', workflowType: ESCROW_RECONCILIATION_WORKFLOW_TYPE, taskQueue: queues.purchases, workflowId: 'escrow-reconciliation', args: escrowArgs },
+      // A run still going at the next day's time is not doubled; a day missed (the server down) is run once caught up.
+      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day' },
+      memo: { summary: `Reconciles escrow held by open purchases with the ledger each day at ${String(escrowHour).padStart(2, '0')}:${String(escrowMinute).padStart(2, '0')} ${escrowZone}` },
+    });
+    created.push(escrowId);
+  } catch (err) {
+    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+    // Keep the time and the action as this code declares them.
+    await client.schedule.getHandle(escrowId).update((s) => ({ ...s, spec: escrowSpec, action: { ...s.action, args: escrowArgs } }));
   }
   return created;
 }

@@ -7,3 +7,4 @@ export { stripeEventWorkflow } from './stripe-events';
 export { notificationDeliveryWorkflow, notificationOutboxSweepWorkflow } from './notifications';
 export { envelopeWorkflow } from './envelope';
 export { purchaseWorkflow } from './purchase';
+export { escrowReconciliationWorkflow } from './escrow-reconciliation';

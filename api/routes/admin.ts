@@ -1,7 +1,9 @@
 import { LateFeePolicySchema } from '../../contracts/late-fee-policy.schema';
 import { organizationLateFeePolicy, setOrganizationLateFeePolicy } from '../../lib/late-fee-policy';
 import { OpenAPIHono, z } from '@hono/zod-openapi';
-import { WorkflowIdConflictPolicy, WorkflowNotFoundError } from '@temporalio/client';
+import { randomUUID } from 'node:crypto';
+import { QueryTypes } from 'sequelize';
+import { WorkflowFailedError, WorkflowIdConflictPolicy, WorkflowNotFoundError } from '@temporalio/client';
 import { IMPORT_SOURCE_RULE, type ImportFormat } from '../../domain/listing-import';
 import { ImportReportSchema, ImportSourceSchema } from '../../contracts/listing-import.schema';
 import { ProcessStatusKey } from '../../domain/search-attributes';
@@ -9,6 +11,13 @@ import { ImportBatch } from '../../models';
 import { importReport, startListingImport } from '../../clients/listing-import';
 import { reindexStateQuery, SEARCH_REINDEX_WORKFLOW_TYPE, searchReindexWorkflowId, type SearchReindexState, type SearchReindexWorkflow } from '../../contracts/search';
 import { listingsAlias } from '../../lib/search/listing-index';
+import { todayUtc } from '../../domain/calendar';
+import {
+  ESCROW_RECONCILIATION_WORKFLOW_TYPE,
+  escrowReconciliationWorkflowId,
+  type EscrowReconciliationReport,
+  type EscrowReconciliationWorkflow,
+} from '../../contracts/escrow-reconciliation';
 import type { AppEnv } from '../deps';
 import { ApiProblem, fieldError, notFound } from '../problem';
 import { idLink, json, link, problems, route } from '../route';
@@ -26,6 +35,44 @@ const PolicyDoc = LateFeePolicySchema.openapi('LateFeePolicy');
 const OrganizationPolicyDoc = z
   .object({ policy: PolicyDoc, updatedAt: z.string().nullable(), updatedBy: z.string().nullable() })
   .openapi('OrganizationLateFeePolicy');
+
+const EscrowDifferenceDoc = z
+  .object({
+    purchaseId: z.string(),
+    stage: z.string().nullable().describe('The purchase\'s stage; null when the ledger has a purchase book but no purchase record'),
+    purchaseHeldMinor: z.number().int().describe('What the purchase\'s own record says is held in escrow'),
+    ledgerHeldMinor: z.number().int().describe('What the ledger\'s escrow_held says is held in the purchase\'s book'),
+    differenceMinor: z.number().int().describe('Ledger − purchase'),
+  })
+  .openapi('EscrowDifference');
+
+const EscrowCurrencyDoc = z
+  .object({
+    currency: z.string(),
+    purchasesHeldMinor: z.number().int().describe('What the purchases compared say is held, in total'),
+    ledgerHeldMinor: z.number().int().describe('What the ledger says is held in purchase books, in total'),
+    differenceMinor: z.number().int().describe('Ledger − purchases'),
+    differences: z.array(EscrowDifferenceDoc).describe('Each purchase whose two figures differ, largest difference first'),
+  })
+  .openapi('EscrowCurrencyReconciliation');
+
+const EscrowReconciliationDoc = z
+  .object({
+    id: z.uuid(),
+    asOf: z.string().describe('The day the report is for (one report per day: a rerun replaces it)'),
+    ranAt: z.string().describe('When both sides were read, in one snapshot'),
+    workflowId: z.string().describe('The run that wrote it (Temporal Web UI)'),
+    status: z.enum(['balanced', 'differences']),
+    purchasesCompared: z.number().int().describe('Open purchases, and ended ones whose book still holds escrow'),
+    currencies: z.array(EscrowCurrencyDoc),
+  })
+  .openapi('EscrowReconciliation');
+
+/** The declared shape and the contract's type stay one (a compile-time check). */
+const _sameReportShape: z.infer<typeof EscrowReconciliationDoc> = {} as EscrowReconciliationReport;
+
+/** How long the POST waits for its run before answering 503 (the run goes on). */
+const ESCROW_RUN_WAIT_MS = 30_000;
 
 export const adminRouter = new OpenAPIHono<AppEnv>()
   .openapi(
@@ -204,5 +251,82 @@ export const adminRouter = new OpenAPIHono<AppEnv>()
       const batch = await ImportBatch.findByPk(c.req.valid('param').id, { attributes: { exclude: ['content'] } });
       if (!batch) throw notFound('import');
       return c.json(importReport(batch), 200);
+    },
+  )
+  .openapi(
+    route({
+      method: 'get',
+      path: '/admin/escrow-reconciliations',
+      operationId: 'listEscrowReconciliations',
+      tags: ['Admin'],
+      summary: 'The daily escrow reconciliations, newest day first',
+      description:
+        'Each day a scheduled run compares the escrow open purchases say they hold with the ledger\'s escrow_held in purchase books, ' +
+        'per purchase and in total, per currency, and stores the report; `differences` lists each purchase that differs with both figures.',
+      roles: ['admin', 'ops'],
+      request: { query: z.object({ limit: z.coerce.number().int().min(1).max(100).default(30) }) },
+      responses: {
+        200: json(z.object({ items: z.array(EscrowReconciliationDoc) }).openapi('EscrowReconciliationList'), 'Stored reports, newest day first'),
+        ...problems(401, 403, 422),
+      },
+    }),
+    async (c) => {
+      const { limit } = c.req.valid('query');
+      const rows = await c.get('deps').db.query<{ id: string; as_of: string; ran_at: Date; status: EscrowReconciliationReport['status']; workflow_id: string | null; report: Omit<EscrowReconciliationReport, 'id'> }>(
+        'select id::text as id, as_of::text as as_of, ran_at, status, workflow_id, report from escrow_reconciliations order by as_of desc limit $1',
+        { bind: [limit], type: QueryTypes.SELECT },
+      );
+      const items = rows.map((r) => ({
+        ...r.report,
+        id: r.id,
+        asOf: r.as_of,
+        ranAt: new Date(r.ran_at).toISOString(),
+        status: r.status,
+        workflowId: r.workflow_id ?? r.report.workflowId,
+      }));
+      return c.json({ items }, 200);
+    },
+  )
+  .openapi(
+    route({
+      method: 'post',
+      path: '/admin/escrow-reconciliations',
+      operationId: 'runEscrowReconciliation',
+      tags: ['Admin'],
+      summary: 'Reconcile escrow now and return the report',
+      description:
+        'Runs the daily escrow reconciliation for today (UTC) at once, as a run of its own beside the scheduled one, and answers with its report, ' +
+        `which replaces today's stored report. Waits up to ${ESCROW_RUN_WAIT_MS / 1000} s for the run; 503 when no worker finished it by then ` +
+        '(the run goes on, and its report is listed once it finishes).',
+      roles: ['admin'],
+      idempotent: true,
+      responses: { 200: json(EscrowReconciliationDoc, 'The report, stored as today\'s'), ...problems(401, 403, 503) },
+    }),
+    async (c) => {
+      const deps = c.get('deps');
+      const asOf = todayUtc();
+      const handle = await deps.temporal.workflow.start<EscrowReconciliationWorkflow>(ESCROW_RECONCILIATION_WORKFLOW_TYPE, {
+        // A suffix of its own: never the day's scheduled run, nor another admin's.
+        workflowId: escrowReconciliationWorkflowId(asOf, `manual-${randomUUID().slice(0, 8)}`),
+        taskQueue: deps.purchaseTaskQueue ?? deps.config.temporal.taskQueues.purchases,
+        args: [{ asOf }],
+        memo: { summary: `Escrow reconciliation for ${asOf}, started by ${c.get('principal').userId}` },
+      });
+      let timer: NodeJS.Timeout | undefined;
+      const waited = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new ApiProblem(503, 'service-unavailable', `no worker finished the run ${handle.workflowId} within ${ESCROW_RUN_WAIT_MS / 1000} s; it goes on, and its report is listed once it finishes`)),
+          ESCROW_RUN_WAIT_MS,
+        );
+        timer.unref();
+      });
+      try {
+        return c.json(await Promise.race([handle.result(), waited]), 200);
+      } catch (err) {
+        if (err instanceof WorkflowFailedError) throw new ApiProblem(503, 'service-unavailable', `the run ${handle.workflowId} failed: ${err.cause?.message ?? err.message}`);
+        throw err;
+      } finally {
+        clearTimeout(timer);
+      }
     },
   );

@@ -7,6 +7,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { escrowReconciliationScheduleId } from '../../contracts/escrow-reconciliation';
 import { notificationOutboxScheduleId } from '../../contracts/notifications';
 import { rentRunScheduleId } from '../../contracts/rent-run';
 import { searchOutboxScheduleId } from '../../contracts/search';
@@ -53,6 +54,6 @@ export function killAllWorkerProcesses() {
 /** The worker process creates its queues' schedules at start: a test removes them so none outlives it. */
 export async function deleteSchedulesOf(h: Harness, queuePrefix: string) {
   const queues = taskQueues(queuePrefix);
-  const ids = [searchOutboxScheduleId(queues.search), rentRunScheduleId(queues.rent), notificationOutboxScheduleId(queues.leases)];
+  const ids = [searchOutboxScheduleId(queues.search), rentRunScheduleId(queues.rent), notificationOutboxScheduleId(queues.leases), escrowReconciliationScheduleId(queues.purchases)];
   await Promise.all(ids.map((id) => h.client.schedule.getHandle(id).delete().catch(() => undefined)));
 }
