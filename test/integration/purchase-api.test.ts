@@ -91,8 +91,10 @@ test('two offers, one accepted and the other kept as backup, through escrow, con
   await expectProblem(await post(`/v1/listings/${listing.id}/offers`, buyer.token, { terms: cashTerms(21_100_000) }), 409);
 
   // The seller sees both side by side; a competing buyer sees neither the list nor the other's purchase.
-  for (const id of [purchaseId, rivalId]) await purchaseWhen(seller.token, id, (s) => s.negotiation.rounds.length === 1, 'the offer recorded');
-  const side = (await (await h.request(`/v1/listings/${listing.id}/offers`, { token: seller.token })).json()) as { offers: { purchaseId: string; terms: { priceMinor: number }; whoseTurn: string }[] };
+  const side = await eventually(async () => {
+    const list = (await (await h.request(`/v1/listings/${listing.id}/offers`, { token: seller.token })).json()) as { offers: { purchaseId: string; terms: { priceMinor: number }; whoseTurn: string }[] };
+    return list.offers.length === 2 ? list : undefined;
+  }, 60_000, 'both offers recorded');
   expect(side.offers.map((o) => [o.terms.priceMinor, o.whoseTurn]).sort()).toEqual([[20_500_000, 'seller'], [21_000_000, 'seller']]);
   await expectProblem(await h.request(`/v1/listings/${listing.id}/offers`, { token: rival.token }), 404);
   await expectProblem(await h.request(`/v1/purchases/${purchaseId}`, { token: rival.token }), 404);
@@ -105,7 +107,7 @@ test('two offers, one accepted and the other kept as backup, through escrow, con
   expect(((await (await h.request(`/v1/listings/${listing.id}`, { token: seller.token })).json()) as { status: string }).status).toBe('under_contract');
 
   // Earnest money into escrow, the inspection satisfied, every checklist document submitted and approved by staff.
-  const contract = await purchaseWhen(buyer.token, purchaseId, (s) => s.title !== null && s.checklist.length > 0, 'the contract drawn up');
+  const contract = await purchaseWhen(buyer.token, purchaseId, (s) => s.title !== null && s.closing.documents.length > 0, 'the contract drawn up');
   expect(contract.title!.requirements.map((r) => r.id)).toEqual(['payoff:STORY-2011-4412', 'record_deed']);
   await expectProblem(await post(`/v1/purchases/${purchaseId}/earnest-money`, seller.token, { paymentMethod: await stripeCard(h) }), 403, 'forbidden');
   expect((await post(`/v1/purchases/${purchaseId}/earnest-money`, buyer.token, { paymentMethod: await stripeCard(h) })).status).toBe(200);
@@ -161,4 +163,78 @@ test('two offers, one accepted and the other kept as backup, through escrow, con
   expect(text).toMatch(/Due to Seller/);
   expect(text).toMatch(/Ames Savings Bank/);
   await expectProblem(await h.request(`/v1/purchases/${purchaseId}/documents/${statementDoc.documentId}`, { token: rival.token }), 404);
+}, 240_000);
+
+/** One cash purchase of a listing through the API, from the offer to the recorded deed, by the people whose part each step is. */
+async function buyWithCash(listingId: string, buyer: { id: string; token: string }, seller: { token: string }, broker: { token: string }, priceMinor: number): Promise<PurchaseState> {
+  const res = await post(`/v1/listings/${listingId}/offers`, buyer.token, { terms: { ...cashTerms(priceMinor), contingencies: [] } });
+  expect(res.status).toBe(202);
+  const { purchaseId } = (await res.json()) as { purchaseId: string };
+  await purchaseWhen(seller.token, purchaseId, (s) => s.negotiation.rounds.length === 1, 'the offer recorded');
+  expect((await post(`/v1/purchases/${purchaseId}/acceptance`, seller.token, { others: 'reject' })).status).toBe(200);
+  const contract = await purchaseWhen(buyer.token, purchaseId, (s) => s.title !== null && s.closing.documents.length > 0, 'the contract drawn up');
+  expect((await post(`/v1/purchases/${purchaseId}/earnest-money`, buyer.token, { paymentMethod: await stripeCard(h) })).status).toBe(200);
+  expect((await post(`/v1/purchases/${purchaseId}/wire-instructions`, seller.token, { bankName: 'Ames Savings Bank', accountLast4: '4321' })).status).toBe(200);
+  for (const item of contract.checklist) {
+    if (item.status !== 'submitted') expect((await post(`/v1/purchases/${purchaseId}/documents`, seller.token, { kind: item.kind, documentId: `upload-${item.kind}` })).status).toBe(200);
+    expect((await post(`/v1/purchases/${purchaseId}/document-reviews`, broker.token, { kind: item.kind, decision: 'approve' })).status).toBe(200);
+  }
+  const closing = await purchaseWhen(buyer.token, purchaseId, (s) => s.stage === 'closing' && !!s.closing.envelopeId, 'the closing documents out for signature');
+  const envelopeId = closing.closing.envelopeId!;
+  const envelope = await eventually(async () => {
+    const r = await h.request(`/v1/envelopes/${envelopeId}`, { token: buyer.token });
+    const body = r.status === 200 ? ((await r.json()) as { documents: { documentId: string; sha256: string }[]; signers: { status: string }[] }) : undefined;
+    return body?.signers.every((s) => s.status === 'to_sign') ? body : undefined;
+  }, 60_000, 'the envelope to ask its signers');
+  for (const who of [seller, buyer]) {
+    expect((await post(`/v1/envelopes/${envelopeId}/signatures`, who.token, { documents: envelope.documents.map(({ documentId, sha256 }) => ({ documentId, sha256 })) })).status).toBe(200);
+  }
+  await purchaseWhen(buyer.token, purchaseId, (s) => s.closing.deed?.status === 'approved', 'the deed approved');
+  expect((await post(`/v1/purchases/${purchaseId}/funds`, broker.token, { reference: `WIRE-${purchaseId.slice(0, 8)}` })).status).toBe(200);
+  return purchaseWhen(buyer.token, purchaseId, (s) => s.stage === 'closed', 'closed');
+}
+
+test('a land parcel bought twice through the same purchase workflow: its survey on the checklist, its legal description on the deed, the chain of title right after both sales', async () => {
+  const seller = await h.user(['owner'], 'Ada Seller');
+  const broker = await h.user(['manager'], 'Mo Broker');
+  const first = await h.user(['buyer', 'owner'], 'Bo Buyer');
+  const second = await h.user(['buyer'], 'Cy Second');
+  const parcelRes = await h.request('/v1/parcels', {
+    method: 'POST',
+    token: seller.token,
+    json: {
+      address: { city: 'Ames', region: 'IA', postalCode: '50010', country: 'US' },
+      managerId: broker.id,
+      jurisdiction: 'ames-ia',
+      apn: `P-${Date.now()}`,
+      zoningCode: 'RL',
+      boundary: { type: 'Polygon', coordinates: [[[-93.64, 42.02], [-93.6395, 42.02], [-93.6395, 42.0203], [-93.64, 42.0203], [-93.64, 42.02]]] },
+      utilities: { water: 'municipal', sewer: 'municipal', electric: true, gas: true, internet: true },
+      roadAccess: 'paved',
+      legalDescription: 'Lot 7, Block 3, Sunset Ridge Subdivision, Ames, Story County, Iowa',
+    },
+  });
+  expect(parcelRes.status).toBe(201);
+  const parcel = (await parcelRes.json()) as { propertyId: string };
+  expect((await post(`/v1/properties/${parcel.propertyId}/title-records`, broker.token, { kind: 'deed', instrument: 'STORY-2019-0077', recordedOn: '2019-04-02', grantors: ['Prairie Land LLC'], grantees: ['Ada Seller'], considerationMinor: 6_000_000 })).status).toBe(201);
+
+  const listing1 = await createListing(h, seller.token, parcel.propertyId, { status: 'active', price: { amountMinor: 9_000_000, currency: 'USD' } });
+  const sale1 = await buyWithCash(listing1.id, first, seller, broker, 9_000_000);
+  expect(sale1.checklist.map((c) => c.kind)).toEqual(expect.arrayContaining(['boundary_survey']));
+  expect(sale1.checklist.map((c) => c.kind)).not.toContain('lead_paint_disclosure');
+  expect(sale1.title!.scheduleA.legalDescription).toBe('Lot 7, Block 3, Sunset Ridge Subdivision, Ames, Story County, Iowa');
+
+  // The first buyer, now the owner of record, lists and sells it on.
+  const listing2 = await createListing(h, first.token, parcel.propertyId, { status: 'active', price: { amountMinor: 9_900_000, currency: 'USD' } });
+  const sale2 = await buyWithCash(listing2.id, second, first, broker, 9_900_000);
+  expect(sale2.title!.scheduleA.vestedIn).toEqual(['Bo Buyer']);
+  const title = (await (await h.request(`/v1/properties/${parcel.propertyId}/title-records`, { token: second.token })).json()) as { chain: { from: string[]; to: string[]; considerationMinor: number | null }[] };
+  expect(title.chain.map((l) => [l.from, l.to, l.considerationMinor])).toEqual([
+    [['Prairie Land LLC'], ['Ada Seller'], 6_000_000],
+    [['Ada Seller'], ['Bo Buyer'], 9_000_000],
+    [['Bo Buyer'], ['Cy Second'], 9_900_000],
+  ]);
+  const [owner] = await h.db.query<{ owner_id: string }>('select owner_id from properties where id = $1', { bind: [parcel.propertyId], type: QueryTypes.SELECT });
+  expect(owner!.owner_id).toBe(second.id);
+  for (const p of [sale1, sale2]) expect(await ledgerInvariantViolations(h.db, purchaseBook(p.purchaseId))).toEqual([]);
 }, 240_000);

@@ -212,7 +212,7 @@ test('a financed purchase from offer to recorded title: escrow, contingencies, c
     const accepted = await handle.executeUpdate(acceptOfferUpdate, { args: [{ ...asSeller, others: 'reject' }] });
     expect(accepted.stage).toBe('under_contract');
     expect(world.listingStatus.get(listingId)).toBe('under_contract');
-    const contract = await until(handle, 'the title searched', (s) => s.title !== null && s.checklist.length > 0);
+    const contract = await until(handle, 'the title searched', (s) => s.title !== null && s.closing.documents.length > 0);
     expect(contract.checklist.map((c) => c.kind)).toEqual(expect.arrayContaining(['purchase_agreement', 'lead_paint_disclosure', 'loan_commitment', 'appraisal_report']));
     expect(contract.title!.requirements.map((r) => r.id)).toEqual(['payoff:STOR-2011-004412', 'record_deed']);
 
@@ -344,7 +344,7 @@ test('wire instructions changed within 72 hours of closing hold the closing unti
     const handle = await start(taskQueue, i);
     await until(handle, 'on the book', () => world.books.get(listingId)?.open.includes(i.purchaseId) ?? false);
     await handle.executeUpdate(acceptOfferUpdate, { args: [{ ...asSeller, others: 'reject' }] });
-    await until(handle, 'the contract drawn up', (s) => s.checklist.length > 0);
+    await until(handle, 'the contract drawn up', (s) => s.closing.documents.length > 0);
     await clearToClose(handle, i);
     const closing = await until(handle, 'closing documents out', (s) => s.stage === 'closing' && !!s.closing.envelopeId);
     await signAll(closing.closing.envelopeId!, [seller, i.parties.buyers[0]!]);
@@ -413,7 +413,7 @@ test('a lis pendens recorded against the property blocks closing until its relea
     const handle = await start(taskQueue, i);
     await until(handle, 'on the book', () => world.books.get(listingId)?.open.includes(i.purchaseId) ?? false);
     await handle.executeUpdate(acceptOfferUpdate, { args: [{ ...asSeller, others: 'reject' }] });
-    await until(handle, 'the contract drawn up', (s) => s.checklist.length > 0);
+    await until(handle, 'the contract drawn up', (s) => s.closing.documents.length > 0);
     await clearToClose(handle, i);
     const blocked = await until(handle, 'blocked on title', (s) => s.blocking.length === 1);
     expect(blocked.blocking[0]).toMatch(/^title: .*STOR-2024-000555/);

@@ -7,7 +7,7 @@
 import { condition } from '@temporalio/workflow';
 import { addDays } from '../../domain/calendar';
 import { addBusinessDays, periodDeadline } from '../../domain/business-days';
-import { applyChecklist, checklistFor } from '../../domain/purchase/checklist';
+import { applyChecklist, checklistFor, checklistProblem } from '../../domain/purchase/checklist';
 import { titleCommitment, updateForRecords } from '../../domain/purchase/title';
 import type { ContingencyState } from '../../contracts/purchase';
 import { act } from './proxies';
@@ -32,9 +32,9 @@ export async function underContract(run: PurchaseRun): Promise<boolean> {
   await readTitle(run);
   const agreement = await act.renderPurchaseDocument({ purchaseId: run.id, kind: 'purchase_agreement', state, subject: input.subject });
   state.closing.documents.push({ kind: 'purchase_agreement', ...agreement });
-  if (state.checklist.some((i) => i.kind === 'purchase_agreement')) {
-    state.checklist = applyChecklist(state.checklist, { type: 'submit', kind: 'purchase_agreement', documentId: agreement.documentId, by: 'system', at: nowIso() });
-  }
+  // Filed on the checklist for a broker's review, unless a party already submitted a copy while it was being drawn up.
+  const fileAgreement = { type: 'submit', kind: 'purchase_agreement', documentId: agreement.documentId, by: 'system', at: nowIso() } as const;
+  if (!checklistProblem(state.checklist, fileAgreement)) state.checklist = applyChecklist(state.checklist, fileAgreement);
   run.refreshBlocking();
   await run.record();
   await run.notify('purchase_under_contract', { earnestMoneyDueOn: state.escrow.dueOn, closingDate: terms.closingDate });
