@@ -238,3 +238,26 @@ test('a land parcel bought twice through the same purchase workflow: its survey 
   expect(owner!.owner_id).toBe(second.id);
   for (const p of [sale1, sale2]) expect(await ledgerInvariantViolations(h.db, purchaseBook(p.purchaseId))).toEqual([]);
 }, 240_000);
+
+test('the seller accepts two offers at the same moment, each rejecting the others: the listing\'s row lock lets one hold the contract; the other is told it came second and is rejected', async () => {
+  const seller = await h.user(['owner'], 'Ada Seller');
+  const buyers = [await h.user(['buyer'], 'Bo One'), await h.user(['buyer'], 'Cy Two')];
+  const property = await createProperty(h, seller.token);
+  const listing = await createListing(h, seller.token, property.id, { status: 'active', price: { amountMinor: 21_500_000, currency: 'USD' } });
+  const ids: string[] = [];
+  for (const b of buyers) ids.push(((await (await post(`/v1/listings/${listing.id}/offers`, b.token, { terms: cashTerms(21_000_000) })).json()) as { purchaseId: string }).purchaseId);
+  for (const id of ids) await purchaseWhen(seller.token, id, (s) => s.negotiation.rounds.length === 1, 'the offer on the book');
+  const answers = await Promise.all(ids.map((id) => post(`/v1/purchases/${id}/acceptance`, seller.token, { others: 'reject' })));
+  expect(answers.map((r) => r.status).sort()).toEqual([200, 409]);
+  const loser = await answers.find((r) => r.status === 409)!.json();
+  // Told in its own words: it came second, or (when the first acceptance finished before it arrived) it was already rejected.
+  expect(JSON.stringify(loser)).toMatch(/another offer first|rejected/);
+  const stages = await Promise.all(ids.map((id) => purchaseWhen(seller.token, id, (s) => s.stage === 'under_contract' || s.stage === 'rejected', 'placed')));
+  expect(stages.map((s) => s.stage).sort()).toEqual(['rejected', 'under_contract']);
+  const winner = ids[stages.findIndex((s) => s.stage === 'under_contract')];
+  const [book] = await h.db.query<{ primary_purchase_id: string; backup_ids: string[]; open_ids: string[] }>('select primary_purchase_id, backup_ids, open_ids from listing_offer_books where listing_id = $1', {
+    bind: [listing.id],
+    type: QueryTypes.SELECT,
+  });
+  expect(book).toEqual({ primary_purchase_id: winner, backup_ids: [], open_ids: [] });
+}, 120_000);

@@ -5,7 +5,7 @@
  * fall-through.ts) read and wait on this object; index.ts wires the
  * handlers and validators to Temporal.
  */
-import { getExternalWorkflowHandle, upsertSearchAttributes } from '@temporalio/workflow';
+import { ApplicationFailure, getExternalWorkflowHandle, upsertSearchAttributes } from '@temporalio/workflow';
 import { todayUtc } from '../../domain/calendar';
 import { holidayCalendar, type HolidayCalendar } from '../../domain/business-days';
 import { applyChecklist, blockingItems } from '../../domain/purchase/checklist';
@@ -170,6 +170,12 @@ export class PurchaseRun {
     this.log(`${r.as} accepted`);
     const outcome = await act.offerBookEvent({ listingId: this.state.listingId, event: { type: 'accepted', purchaseId: this.id, others: r.others } });
     await this.carryOut(outcome);
+    if (outcome.self.effect === 'none') {
+      // Another acceptance on the listing got there first and turned this offer away: the book's decision stands.
+      this.rejectedByBook ??= 'the listing took another offer first';
+      this.changes++;
+      throw ApplicationFailure.create({ message: 'the listing took another offer first: this one was rejected', type: 'OfferTakenFirst', nonRetryable: true });
+    }
     return this.state;
   }
 
