@@ -119,6 +119,7 @@ export const PurchaseStateSchema = z
       })
       .nullable(),
     releaseApprovals: z.array(z.object({ by: z.string(), to: z.enum(['buyer', 'seller']), reason: z.string(), at: z.string() })),
+    remindersSent: z.array(z.string()).describe('Deadlines already reminded of'),
     closing: z.object({
       statement: z
         .object({

@@ -182,6 +182,8 @@ export interface PurchaseState {
   /** Where the seller's proceeds go; a change within 72 hours of closing is held until a call-back to the seller is recorded. */
   wire: { instructions: WireInstructions; heldForCallback: boolean; callbacks: { by: string; at: string; note: string }[] } | null;
   releaseApprovals: ReleaseApproval[];
+  /** Deadlines already reminded of (`earnest_money`, `contingency:<kind>`). */
+  remindersSent: string[];
   closing: ClosingState;
   /** What stands between the deal and closing now, in words. */
   blocking: string[];

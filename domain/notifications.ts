@@ -58,6 +58,7 @@ const TEMPLATES: Record<string, (d: NotificationData) => { subject: string; text
     subject: `Under contract: ${d.address}`,
     text: `The offer on ${d.address} was accepted. Earnest money is due by ${d.earnestMoneyDueOn}; closing is set for ${d.closingDate}.`,
   }),
+  purchase_deadline_reminder: (d) => ({ subject: `Coming up: ${d.what} for ${d.address}`, text: `A reminder: ${d.what} is due by the end of ${d.deadline} (the contract's deadline).` }),
   purchase_clear_to_close: (d) => ({ subject: `Clear to close: ${d.address}`, text: `Every contingency, document and title requirement is met. Closing is set for ${d.closingDate}.` }),
   purchase_terminated: (d) => ({ subject: `The purchase of ${d.address} ended`, text: `The contract ended: ${d.reason}.` }),
   purchase_closed: (d) => ({ subject: `Closed: ${d.address}`, text: `The deed was recorded as instrument ${d.instrument} on ${d.recordedOn}. Title has transferred.` }),

@@ -65,6 +65,7 @@ function fakeWorld() {
   const escrow = new Map<string, number>();
   const disbursed: { purchaseId: string; to: string; amountMinor: number }[] = [];
   const closings: { purchaseId: string; balanced: boolean }[] = [];
+  const mails: { template: string; data: Record<string, string | number> }[] = [];
   const purchase: PurchaseActivities = {
     async recordPurchase() {},
     async offerBookEvent({ listingId, event }) {
@@ -101,7 +102,9 @@ function fakeWorld() {
       for (const lien of releasedLiens) list.push({ kind: 'release', instrument: `${instrument}-REL-${lien}`, recordedOn, releases: lien });
       records.set(propertyId, list);
     },
-    async notifyPurchase() {},
+    async notifyPurchase({ template, data }) {
+      mails.push({ template, data });
+    },
   };
   const envelope: EnvelopeActivities = {
     async recordEnvelope() {},
@@ -110,7 +113,7 @@ function fakeWorld() {
     },
     async notifyEnvelope() {},
   };
-  return { activities: { ...purchase, ...envelope }, books, listingStatus, records, disbursed, closings };
+  return { activities: { ...purchase, ...envelope }, books, listingStatus, records, disbursed, closings, mails };
 }
 
 async function today() {
@@ -397,7 +400,28 @@ test('a contract that says a missed deadline fails the contingency: the inspecti
     const inspection = done.contingencies.find((c) => c.kind === 'inspection')!;
     expect(inspection).toMatchObject({ status: 'failed', decidedBy: 'deadline' });
     expect(done.outcome!.reason).toBe(`the inspection contingency failed at its deadline ${inspection.deadline}`);
+    // Reminded two days before, once.
+    expect(world.mails.filter((m) => m.template === 'purchase_deadline_reminder')).toEqual([
+      { template: 'purchase_deadline_reminder', data: expect.objectContaining({ what: 'the inspection contingency', deadline: inspection.deadline }) },
+    ]);
     expect(world.disbursed).toEqual([{ purchaseId: i.purchaseId, to: 'buyer', amountMinor: 500_000 }]);
+  });
+});
+
+test('earnest money not received by its due date (business days from acceptance) voids the contract: nothing to refund, the listing active again', async () => {
+  const world = fakeWorld();
+  const [listingId, propertyId] = [randomUUID(), randomUUID()];
+  const i = await input(listingId, propertyId);
+  await withWorker(world, async (taskQueue) => {
+    const handle = await start(taskQueue, i);
+    await until(handle, 'on the book', () => world.books.get(listingId)?.open.includes(i.purchaseId) ?? false);
+    await handle.executeUpdate(acceptOfferUpdate, { args: [{ ...asSeller, others: 'reject' }] });
+    const done = await handle.result();
+    expect(done.stage).toBe('terminated');
+    expect(done.outcome).toEqual({ reason: `the earnest money was not received by ${done.escrow.dueOn}: the contract is void`, by: 'deadline', compensations: ['listing back to active'] });
+    expect(done.remindersSent).toContain('earnest_money');
+    expect(world.disbursed).toEqual([]);
+    expect(world.listingStatus.get(listingId)).toBe('active');
   });
 });
 

@@ -44,12 +44,42 @@ export async function underContract(run: PurchaseRun): Promise<boolean> {
     if (run.titleDirty) await readTitle(run);
     applyMissedDeadlines(run);
     if (run.ending) return false;
+    await sendReminders(run);
     // Payoffs are met by the statement's payoff lines and the deed by its approval: both happen at closing.
     if (run.refreshBlocking().length === 0) return true;
     const seen = run.changes;
-    const next = nextDeadline(run);
+    const next = [nextDeadline(run), nextReminder(run)].filter((d): d is string => d !== undefined).sort()[0];
     await run.record();
     await waitUntil(() => run.changes !== seen || run.titleDirty, next === undefined ? undefined : msUntilEndOf(next));
+  }
+}
+
+/** Days before a deadline its reminder goes out (on that day's start, UTC). */
+export const REMINDER_DAYS_BEFORE = 2;
+
+/** What still runs to a deadline, each with the reminder's key: the earnest money's, and each pending contingency's. */
+function runningDeadlines(run: PurchaseRun): { key: string; what: string; deadline: string }[] {
+  const { state } = run;
+  const list = state.contingencies.filter((c) => c.status === 'pending').map((c) => ({ key: `contingency:${c.kind}`, what: `the ${c.kind} contingency`, deadline: c.deadline }));
+  if (state.escrow.receivedMinor === 0 && state.escrow.dueOn) list.push({ key: 'earnest_money', what: 'the earnest money', deadline: state.escrow.dueOn });
+  return list;
+}
+
+/** The day before the next unsent reminder is due (a wake-up at the end of it is the reminder's moment). */
+function nextReminder(run: PurchaseRun): string | undefined {
+  return runningDeadlines(run)
+    .filter((d) => !run.state.remindersSent.includes(d.key))
+    .map((d) => addDays(d.deadline, -REMINDER_DAYS_BEFORE - 1))
+    .sort()[0];
+}
+
+/** Reminds the buyer's side (and the seller's) of each deadline coming within REMINDER_DAYS_BEFORE days, once. */
+async function sendReminders(run: PurchaseRun) {
+  for (const d of runningDeadlines(run)) {
+    if (run.state.remindersSent.includes(d.key) || msUntilEndOf(addDays(d.deadline, -REMINDER_DAYS_BEFORE - 1)) > 0) continue;
+    run.state.remindersSent.push(d.key);
+    run.log(`reminder: ${d.what} is due by ${d.deadline}`);
+    await run.notify('purchase_deadline_reminder', { what: d.what, deadline: d.deadline });
   }
 }
 

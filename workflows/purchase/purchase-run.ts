@@ -88,6 +88,7 @@ export class PurchaseRun {
       amendments: [],
       wire: null,
       releaseApprovals: [],
+      remindersSent: [],
       closing: { statement: null, documents: [], envelopeId: null, disclosure: null, fundsReceived: null, deed: null },
       blocking: [],
       outcome: null,
