@@ -2,6 +2,7 @@
 import { PROPERTY_TYPES } from '../domain/property';
 import { LateFeePolicyOverrideSchema } from './late-fee-policy.schema';
 import { z } from './zod';
+import { MinorUnitsSchema } from './money.schema';
 
 export const PropertyTypeSchema = z.enum(PROPERTY_TYPES);
 
@@ -38,6 +39,10 @@ export const PropertyFieldsSchema = z.object({
   yearBuilt: z.number().int().min(1600).max(2100).optional(),
   zoningCode: z.string().trim().min(1).max(60).optional(),
   neighborhood: z.string().trim().min(1).max(100).optional(),
+  county: z.string().trim().min(1).max(100).optional().describe('The county its deeds are recorded in'),
+  legalDescription: z.string().trim().min(1).max(4000).optional().describe('As on its deed; printed on the title commitment and the deed of a sale'),
+  annualPropertyTaxMinor: MinorUnitsSchema.optional().describe('Annual property tax in the listing\'s currency, prorated at closing'),
+  monthlyHoaDuesMinor: MinorUnitsSchema.optional().describe('Monthly HOA dues in the listing\'s currency, prorated at closing (a property with dues is in an HOA)'),
   lateFeePolicy: LateFeePolicyOverrideSchema.optional().describe('Overrides the organization\'s late-fee policy for leases of this property (set fields only)'),
 });
 

@@ -21,6 +21,10 @@ export class Property extends Model<InferAttributes<Property>, InferCreationAttr
   declare lotAreaSqft: number | null;
   declare yearBuilt: number | null;
   declare zoningCode: string | null;
+  declare county: string | null;
+  declare legalDescription: string | null;
+  declare annualPropertyTaxMinor: number | null;
+  declare monthlyHoaDuesMinor: number | null;
   declare neighborhood: string | null;
   /** This property's late-fee override (fields it sets replace the organization's). */
   declare lateFeePolicy: LateFeePolicyOverride | null;
@@ -56,6 +60,11 @@ export class Property extends Model<InferAttributes<Property>, InferCreationAttr
         lotAreaSqft: { type: DataTypes.BIGINT },
         yearBuilt: { type: DataTypes.INTEGER },
         zoningCode: { type: DataTypes.TEXT },
+        county: { type: DataTypes.TEXT },
+        legalDescription: { type: DataTypes.TEXT },
+        // bigint arrives as a string; minor units stay within the exact integer range (the schema bounds them).
+        annualPropertyTaxMinor: { type: DataTypes.BIGINT, get(this: Property) { const v = this.getDataValue('annualPropertyTaxMinor') as unknown; return v === null || v === undefined ? null : Number(v); } },
+        monthlyHoaDuesMinor: { type: DataTypes.BIGINT, get(this: Property) { const v = this.getDataValue('monthlyHoaDuesMinor') as unknown; return v === null || v === undefined ? null : Number(v); } },
         neighborhood: { type: DataTypes.TEXT },
         lateFeePolicy: { type: DataTypes.JSONB },
         externalRef: { type: DataTypes.TEXT },

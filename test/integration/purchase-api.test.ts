@@ -71,7 +71,13 @@ test('two offers, one accepted and the other kept as backup, through escrow, con
   const seller = await h.user(['owner'], 'Ada Seller');
   // The listing's manager is the seller's broker: it enters title records, reviews documents and records escrow steps.
   const [buyer, rival, staff, tenant] = [await h.user(['buyer'], 'Bo Buyer'), await h.user(['buyer'], 'Cy Rival'), await h.user(['manager'], 'Mo Broker'), await h.user(['tenant'])];
-  const property = await createProperty(h, seller.token, { managerId: staff.id });
+  const property = await createProperty(h, seller.token, {
+    managerId: staff.id,
+    county: 'Story',
+    legalDescription: 'Lot 4, Block 2, Duff Addition, Ames, Story County, Iowa',
+    annualPropertyTaxMinor: 360_000,
+    monthlyHoaDuesMinor: 25_000,
+  });
   const listing = await createListing(h, seller.token, property.id, { status: 'active', price: { amountMinor: 21_500_000, currency: 'USD' } });
 
   // The public record before the sale: the seller's deed and an open mortgage.
@@ -109,6 +115,8 @@ test('two offers, one accepted and the other kept as backup, through escrow, con
   // Earnest money into escrow, the inspection satisfied, every checklist document submitted and approved by staff.
   const contract = await purchaseWhen(buyer.token, purchaseId, (s) => s.title !== null && s.closing.documents.length > 0, 'the contract drawn up');
   expect(contract.title!.requirements.map((r) => r.id)).toEqual(['payoff:STORY-2011-4412', 'record_deed']);
+  expect(contract.title!.scheduleA.legalDescription).toBe('Lot 4, Block 2, Duff Addition, Ames, Story County, Iowa');
+  expect(contract.checklist.map((c) => c.kind)).toContain('hoa_resale_certificate'); // it has HOA dues
   await expectProblem(await post(`/v1/purchases/${purchaseId}/earnest-money`, seller.token, { paymentMethod: await stripeCard(h) }), 403, 'forbidden');
   expect((await post(`/v1/purchases/${purchaseId}/earnest-money`, buyer.token, { paymentMethod: await stripeCard(h) })).status).toBe(200);
   expect((await ledgerBalances(h.db, purchaseBook(purchaseId))).escrow_held).toBe(500_000);
@@ -137,7 +145,12 @@ test('two offers, one accepted and the other kept as backup, through escrow, con
   const closed = await purchaseWhen(buyer.token, purchaseId, (s) => s.stage === 'closed', 'closed');
 
   // What it left behind: a balanced book at zero, the chain, the owner, the listing, the rival released, the PDFs.
-  expect(closed.closing.deed).toMatchObject({ status: 'recorded', instrument: expect.stringMatching(/-\d{4}-\d{6}$/) });
+  expect(closed.closing.deed).toMatchObject({ status: 'recorded', instrument: expect.stringMatching(/^STOR-\d{4}-\d{6}$/) });
+  // The year's tax (unpaid) and the month's HOA dues (paid) are split at the closing date.
+  expect(closed.closing.statement!.sections.find((s) => s.id === 'prorations')!.lines.map((l) => l.description)).toEqual([
+    expect.stringMatching(/^Property tax/),
+    expect.stringMatching(/^HOA dues/),
+  ]);
   const balances = await ledgerBalances(h.db, purchaseBook(purchaseId));
   expect(Object.values(balances).every((v) => v === 0)).toBe(true);
   expect(await ledgerInvariantViolations(h.db, purchaseBook(purchaseId))).toEqual([]);
