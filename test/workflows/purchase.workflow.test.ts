@@ -171,6 +171,20 @@ async function withWorker<T>(world: ReturnType<typeof fakeWorld>, fn: (taskQueue
 const start = (taskQueue: string, i: PurchaseInput) =>
   env.client.workflow.start<PurchaseWorkflow>(PURCHASE_WORKFLOW_TYPE, { taskQueue, workflowId: purchaseWorkflowId(i.purchaseId), args: [i] });
 
+/** A purchase started and on its listing's offer book. */
+async function startOnBook(world: ReturnType<typeof fakeWorld>, taskQueue: string, i: PurchaseInput) {
+  const handle = await start(taskQueue, i);
+  await until(handle, 'on the book', () => world.books.get(i.subject.listingId)?.open.includes(i.purchaseId) ?? false);
+  return handle;
+}
+
+/** …and accepted by the seller, the listing's other offers rejected. */
+async function startAccepted(world: ReturnType<typeof fakeWorld>, taskQueue: string, i: PurchaseInput) {
+  const handle = await startOnBook(world, taskQueue, i);
+  await handle.executeUpdate(acceptOfferUpdate, { args: [{ ...asSeller, others: 'reject' }] });
+  return handle;
+}
+
 async function until(handle: WorkflowHandle<PurchaseWorkflow>, what: string, ok: (s: PurchaseState) => boolean): Promise<PurchaseState> {
   for (let i = 0; i < 600; i++) {
     const s = await handle.query(purchaseStateQuery);
@@ -303,9 +317,7 @@ test('the buyer walks away after removing every contingency: a default, the earn
   const [listingId, propertyId] = [randomUUID(), randomUUID()];
   const i = await input(listingId, propertyId);
   await withWorker(world, async (taskQueue) => {
-    const handle = await start(taskQueue, i);
-    await until(handle, 'on the book', () => world.books.get(listingId)?.open.includes(i.purchaseId) ?? false);
-    await handle.executeUpdate(acceptOfferUpdate, { args: [{ ...asSeller, others: 'reject' }] });
+    const handle = await startAccepted(world, taskQueue, i);
     await handle.executeUpdate(depositEarnestMoneyUpdate, { args: [{ ...asBuyer(i), paymentMethod: { customerId: 'cus_1', paymentMethodId: 'pm_1' } }] });
     for (const kind of ['inspection', 'appraisal', 'financing'] as const) await handle.executeUpdate(contingencyUpdate, { args: [{ ...asBuyer(i), kind, action: 'waive' }] });
     await expect(handle.executeUpdate(terminateUpdate, { args: [{ ...asSeller, reason: 'changed my mind' }] })).rejects.toMatchObject({ cause: { message: expect.stringMatching(/only the buyer walks away/) } });
@@ -322,8 +334,7 @@ test('counter-offer rounds alternate, only the party whose turn it is may act, a
   const [listingId, propertyId] = [randomUUID(), randomUUID()];
   const i = await input(listingId, propertyId);
   await withWorker(world, async (taskQueue) => {
-    const handle = await start(taskQueue, i);
-    await until(handle, 'on the book', () => world.books.get(listingId)?.open.includes(i.purchaseId) ?? false);
+    const handle = await startOnBook(world, taskQueue, i);
     const counter = await offer({ priceMinor: 22_500_000, expiresAt: new Date((await env.currentTimeMs()) + 86_400_000).toISOString() });
     const afterCounter = await handle.executeUpdate(counterOfferUpdate, { args: [{ ...asSeller, terms: counter }] });
     expect(afterCounter.negotiation.rounds.map((r) => [r.by, r.status])).toEqual([['buyer', 'countered'], ['seller', 'open']]);
@@ -344,9 +355,7 @@ test('wire instructions changed within 72 hours of closing hold the closing unti
   world.records.set(propertyId, [{ kind: 'deed', instrument: 'STOR-2015-000101', recordedOn: '2015-03-02', grantors: ['Earlier Owner'], grantees: ['Ada Seller'], considerationMinor: 17_000_000 }]);
   const i = await input(listingId, propertyId, person('Bo Buyer'), await offer({ financing: { type: 'cash', downPaymentMinor: 21_500_000 }, contingencies: [], closingDate: await today() }));
   await withWorker(world, async (taskQueue) => {
-    const handle = await start(taskQueue, i);
-    await until(handle, 'on the book', () => world.books.get(listingId)?.open.includes(i.purchaseId) ?? false);
-    await handle.executeUpdate(acceptOfferUpdate, { args: [{ ...asSeller, others: 'reject' }] });
+    const handle = await startAccepted(world, taskQueue, i);
     await until(handle, 'the contract drawn up', (s) => s.closing.documents.length > 0);
     await clearToClose(handle, i);
     const closing = await until(handle, 'closing documents out', (s) => s.stage === 'closing' && !!s.closing.envelopeId);
@@ -375,9 +384,7 @@ test.each(['inspection', 'appraisal', 'financing'] as const)('the %s contingency
   const [listingId, propertyId] = [randomUUID(), randomUUID()];
   const i = await input(listingId, propertyId);
   await withWorker(world, async (taskQueue) => {
-    const handle = await start(taskQueue, i);
-    await until(handle, 'on the book', () => world.books.get(listingId)?.open.includes(i.purchaseId) ?? false);
-    await handle.executeUpdate(acceptOfferUpdate, { args: [{ ...asSeller, others: 'reject' }] });
+    const handle = await startAccepted(world, taskQueue, i);
     await handle.executeUpdate(depositEarnestMoneyUpdate, { args: [{ ...asBuyer(i), paymentMethod: { customerId: 'cus_1', paymentMethodId: 'pm_1' } }] });
     await handle.executeUpdate(contingencyUpdate, { args: [{ ...(kind === 'financing' ? asStaff : asBuyer(i)), kind, action: 'fail', note: `${kind} failed` }] });
     const done = await handle.result();
@@ -392,9 +399,7 @@ test('a contract that says a missed deadline fails the contingency: the inspecti
   const [listingId, propertyId] = [randomUUID(), randomUUID()];
   const i = await input(listingId, propertyId, person('Bo Buyer'), await offer({ onMissedDeadline: 'failed' }));
   await withWorker(world, async (taskQueue) => {
-    const handle = await start(taskQueue, i);
-    await until(handle, 'on the book', () => world.books.get(listingId)?.open.includes(i.purchaseId) ?? false);
-    await handle.executeUpdate(acceptOfferUpdate, { args: [{ ...asSeller, others: 'reject' }] });
+    const handle = await startAccepted(world, taskQueue, i);
     await handle.executeUpdate(depositEarnestMoneyUpdate, { args: [{ ...asBuyer(i), paymentMethod: { customerId: 'cus_1', paymentMethodId: 'pm_1' } }] });
     const done = await handle.result(); // nobody decides: time skips to the end of the inspection period
     const inspection = done.contingencies.find((c) => c.kind === 'inspection')!;
@@ -413,9 +418,7 @@ test('earnest money not received by its due date (business days from acceptance)
   const [listingId, propertyId] = [randomUUID(), randomUUID()];
   const i = await input(listingId, propertyId);
   await withWorker(world, async (taskQueue) => {
-    const handle = await start(taskQueue, i);
-    await until(handle, 'on the book', () => world.books.get(listingId)?.open.includes(i.purchaseId) ?? false);
-    await handle.executeUpdate(acceptOfferUpdate, { args: [{ ...asSeller, others: 'reject' }] });
+    const handle = await startAccepted(world, taskQueue, i);
     const done = await handle.result();
     expect(done.stage).toBe('terminated');
     expect(done.outcome).toEqual({ reason: `the earnest money was not received by ${done.escrow.dueOn}: the contract is void`, by: 'deadline', compensations: ['listing back to active'] });
@@ -434,9 +437,7 @@ test('a lis pendens recorded against the property blocks closing until its relea
   ]);
   const i = await input(listingId, propertyId, person('Bo Buyer'), await offer({ financing: { type: 'cash', downPaymentMinor: 21_500_000 }, contingencies: [], closingDate: await today() }));
   await withWorker(world, async (taskQueue) => {
-    const handle = await start(taskQueue, i);
-    await until(handle, 'on the book', () => world.books.get(listingId)?.open.includes(i.purchaseId) ?? false);
-    await handle.executeUpdate(acceptOfferUpdate, { args: [{ ...asSeller, others: 'reject' }] });
+    const handle = await startAccepted(world, taskQueue, i);
     await until(handle, 'the contract drawn up', (s) => s.closing.documents.length > 0);
     await clearToClose(handle, i);
     const blocked = await until(handle, 'blocked on title', (s) => s.blocking.length === 1);
