@@ -5,7 +5,7 @@
  */
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { QueryTypes } from 'sequelize';
-import { purchaseStateQuery, type PurchaseState } from '../../../contracts/purchase';
+import { PURCHASE_STAGES, purchaseStateQuery, type PurchaseState } from '../../../contracts/purchase';
 import { isStaff } from '../../access';
 import type { AppEnv } from '../../deps';
 import { notFound } from '../../problem';
@@ -44,7 +44,7 @@ export const purchaseReadsRouter = new OpenAPIHono<AppEnv>()
       tags: ['Purchases'],
       summary: 'The purchases the caller is party to (staff: all), newest first',
       roles: 'any',
-      request: { query: z.object({ stage: z.string().max(40).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }) },
+      request: { query: z.object({ stage: z.enum(PURCHASE_STAGES).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }) },
       responses: { 200: json(PurchaseListSchema, 'The purchases'), ...problems(401, 422) },
     }),
     async (c) => {
