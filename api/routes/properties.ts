@@ -189,6 +189,7 @@ export const propertiesRouter = new OpenAPIHono<AppEnv>()
             ListListings: link('listListings', 'The property\'s listings', { propertyId: '$response.body#/id' }),
             GetTitleRecords: idLink(operationRef('get', '/v1/properties/{id}/title-records'), 'The property\'s recorded title documents and chain'),
             RecordTitle: idLink(operationRef('post', '/v1/properties/{id}/title-records'), 'Enter a record the county recorded against it'),
+            GetTitleRecord: link(operationRef('get', '/v1/properties/{id}/title-records/{recordId}'), 'One of its title records: `recordId` comes from RecordTitle or GetTitleRecords', { id: '$response.body#/id' }),
           },
         },
         ...problems(400, 401, 403, 422),

@@ -15,7 +15,11 @@ import { closeScenario, craftedCsv, createListing, createProperty, created, erro
 import { createHarness, eventually, type Harness } from '../support/harness';
 import { createElasticsearch } from '../../lib/elasticsearch';
 import { amesLot, createParcel, parcelBody, seededRlDistrictBody, zoningCheckBody } from '../support/api-scenarios';
+import { financedTerms, makeOffer, offerTerms, purchaseUnderContract, purchaseWhen, startPurchaseWorker, terminatePurchases, type PurchaseStateBody } from '../support/api-scenarios';
 import { requestVia } from '../support/harness';
+import { workflowBundle } from '../support/harness';
+import { leaseDeps, type RunningWorkers } from '../support/workers';
+import { createPurchaseWorker } from '../../workers/purchase-worker';
 
 type User = Awaited<ReturnType<Harness['user']>>;
 type Init = Parameters<Harness['request']>[1];
@@ -39,6 +43,7 @@ let unit: { id: string };
 let activeListing: { id: string }, draftListing: { id: string }, otherDraft: { id: string };
 let importId: string;
 let leaseWorker: Awaited<ReturnType<typeof startLeaseWorker>>;
+let purchaseWorkers: RunningWorkers | undefined;
 /** Leases in known states: waiting for a screening decision, waiting for signatures, active (rent paid). */
 let reviewLease: string, signingLease: string, activeLease: string, renewalLease: string;
 let agreementId: string;
@@ -84,6 +89,23 @@ async function ensureReindexExists() {
   if (res.status === 404) expect((await reindex.request('/v1/admin/search/reindex', { method: 'POST', token: admin.token })).status).toBe(202);
 }
 
+/** The escrow reconciliation routes on an app whose purchases queue is this file's own, with a purchase worker only while a scenario needs a run. */
+let escrowAppMade: App | undefined;
+const escrowQueue = () => `${h.taskQueue}-escrow`;
+const escrowApp = () => (escrowAppMade ??= createApp({ ...h.deps, purchaseTaskQueue: escrowQueue() }));
+const viaEscrow = async (path: string, init: Init = {}) => record(`${init.method ?? 'GET'} ${path}`, await requestVia(escrowApp(), path, init));
+async function withEscrowWorker<T>(fn: () => Promise<T>): Promise<T> {
+  const worker = await createPurchaseWorker({
+    connection: h.nativeConnection,
+    namespace: h.config.temporal.namespace,
+    taskQueue: escrowQueue(),
+    deps: { ...leaseDeps(h), searchTaskQueue: h.taskQueue },
+    workflowBundle: await workflowBundle(),
+    shutdownGraceSeconds: 5,
+  });
+  return worker.runUntil(fn());
+}
+
 beforeAll(async () => {
   h = await createHarness('contract');
   await h.startWorker();
@@ -122,6 +144,7 @@ beforeAll(async () => {
   reindex = await reindexSandbox(h);
 
   leaseWorker = await startLeaseWorker(h);
+  purchaseWorkers = await startPurchaseWorker(h);
   const card = await stripeCard(h);
   [reviewLease, signingLease, activeLease] = await Promise.all([
     startLease(h, owner.token, leaseBody(property.id, [tenant.id], { incomeTimesRent: 2 })),
@@ -155,7 +178,11 @@ beforeAll(async () => {
   validate = responseValidator(doc);
 });
 
-afterAll(() => closeScenario(h, { token: () => admin.token, importLocations, reindex, leaseWorker }));
+afterAll(async () => {
+  if (h) await terminatePurchases(h).catch(() => undefined);
+  await purchaseWorkers?.stop();
+  await closeScenario(h, { token: () => admin.token, importLocations, reindex, leaseWorker });
+});
 
 describe('the OpenAPI document', () => {
   // Its validity as OpenAPI 3.1 is checked without services: test/unit/openapi-document.test.ts.
@@ -552,6 +579,47 @@ const SCENARIOS: Record<string, Record<number, Scenario>> = {
       run: () =>
         send('POST', '/v1/leases', owner.token, leaseBody(property.id, [], { termMonths: 0, startDate: '2026-02-30', deposit: { amountMinor: 1, currency: 'EUR' } })),
       fields: ['tenants', 'termMonths', 'startDate'],
+    },
+  },
+  'GET /v1/admin/escrow-reconciliations': {
+    200: {
+      run: async () => {
+        await withEscrowWorker(() => viaEscrow('/v1/admin/escrow-reconciliations', { method: 'POST', token: admin.token }));
+        return viaEscrow('/v1/admin/escrow-reconciliations?limit=5', { token: ops.token });
+      },
+      check: (b: { items: { asOf: string; status: string }[] }) => expect(b.items[0]).toMatchObject({ asOf: todayUtc(), status: expect.stringMatching(/^(balanced|differences)$/) }),
+    },
+    401: { run: () => viaEscrow('/v1/admin/escrow-reconciliations'), kind: 'unauthorized' },
+    403: { run: () => viaEscrow('/v1/admin/escrow-reconciliations', { token: manager.token }), kind: 'forbidden' },
+    422: { run: () => viaEscrow('/v1/admin/escrow-reconciliations?limit=0', { token: admin.token }), fields: ['limit'] },
+  },
+  'POST /v1/admin/escrow-reconciliations': {
+    200: {
+      run: () => withEscrowWorker(() => viaEscrow('/v1/admin/escrow-reconciliations', { method: 'POST', token: admin.token })),
+      check: (b: { asOf: string; workflowId: string }) => {
+        expect(b.asOf).toBe(todayUtc());
+        expect(b.workflowId).toMatch(new RegExp(`^escrow-reconciliation-${todayUtc()}-manual-`));
+      },
+    },
+    400: {
+      run: () => viaEscrow('/v1/admin/escrow-reconciliations', { method: 'POST', token: admin.token, headers: { 'idempotency-key': 'no spaces' } }),
+      fields: ['Idempotency-Key'],
+    },
+    401: { run: () => viaEscrow('/v1/admin/escrow-reconciliations', { method: 'POST' }), kind: 'unauthorized' },
+    403: { run: () => viaEscrow('/v1/admin/escrow-reconciliations', { method: 'POST', token: ops.token }), kind: 'forbidden' },
+    409: {
+      run: () => withEscrowWorker(() => keyInUse('POST', '/v1/admin/escrow-reconciliations', admin.token, undefined, (p, i) => requestVia(escrowApp(), p, i))),
+      kind: 'idempotency-key-in-use',
+    },
+    422: {
+      run: () =>
+        withEscrowWorker(async () => {
+          const headers = { 'idempotency-key': `reused-${randomUUID()}` };
+          await viaEscrow('/v1/admin/escrow-reconciliations', { method: 'POST', token: admin.token, headers });
+          return viaEscrow('/v1/admin/escrow-reconciliations?again=1', { method: 'POST', token: admin.token, headers });
+        }),
+      kind: 'idempotency-key-reused',
+      fields: ['Idempotency-Key'],
     },
   },
   'GET /v1/admin/late-fee-policy': {
@@ -1004,6 +1072,482 @@ const SCENARIOS: Record<string, Record<number, Scenario>> = {
       fields: ['effectiveDate', 'rules.maxFloorAreaRatio'],
     },
   },
+  // ---------------------------------------------------------------- purchases (fixtures below SCENARIOS)
+  'POST /v1/listings/{id}/offers': {
+    202: {
+      run: async () => send('POST', `/v1/listings/${await saleListing()}/offers`, buyer.token, { terms: offerTerms(PRICE) }),
+      check: (b: { purchaseId: string; workflowId: string; stage: string; location: string }, res) => {
+        expect(b).toMatchObject({ workflowId: `purchase-${b.purchaseId}`, stage: 'negotiating', location: `/v1/purchases/${b.purchaseId}` });
+        expect(res.headers.get('location')).toBe(b.location);
+      },
+    },
+    400: { run: async () => malformedJson('POST', `/v1/listings/${(await openOffer()).listingId}/offers`, buyer.token), kind: 'malformed-request' },
+    401: { run: async () => send('POST', `/v1/listings/${(await openOffer()).listingId}/offers`, undefined, { terms: offerTerms(PRICE) }), kind: 'unauthorized' },
+    403: { run: async () => send('POST', `/v1/listings/${(await openOffer()).listingId}/offers`, tenant.token, { terms: offerTerms(PRICE) }), kind: 'forbidden' },
+    404: {
+      run: async () => {
+        const forRent = await createListing(h, owner.token, property.id, { purpose: 'rent', status: 'active', price: { amountMinor: 150_000, currency: 'USD' } });
+        return send('POST', `/v1/listings/${forRent.id}/offers`, buyer.token, { terms: offerTerms(PRICE) });
+      },
+      kind: 'not-found',
+    },
+    409: {
+      // One open purchase per buyer and listing.
+      run: async () => send('POST', `/v1/listings/${(await openOffer()).listingId}/offers`, buyer.token, { terms: offerTerms(PRICE + 100_000) }),
+      kind: 'conflict',
+      check: (p: ProblemBody) => expect(p.detail).toMatch(/already has an open purchase of this listing/),
+    },
+    415: { run: async () => wrongType('POST', `/v1/listings/${(await openOffer()).listingId}/offers`, buyer.token), kind: 'unsupported-media-type' },
+    422: {
+      run: async () => send('POST', `/v1/listings/${(await openOffer()).listingId}/offers`, buyer.token, { terms: offerTerms(PRICE, { earnestMoneyMinor: PRICE + 1 }) }),
+      fields: ['terms.earnestMoneyMinor'],
+    },
+  },
+  'GET /v1/listings/{id}/offers': {
+    200: {
+      run: async () => get(`/v1/listings/${(await openOffer()).listingId}/offers`, owner.token),
+      check: async (b: { offers: { purchaseId: string; stage: string; round: number; latestBy: string; whoseTurn: string | null }[] }) =>
+        expect(b.offers).toEqual([expect.objectContaining({ purchaseId: await openId(), stage: 'negotiating', round: 1, latestBy: 'buyer', whoseTurn: 'seller' })]),
+    },
+    401: { run: async () => get(`/v1/listings/${(await openOffer()).listingId}/offers`), kind: 'unauthorized' },
+    // Only the seller's side and staff see the offers; the buyer who made one does not.
+    404: { run: async () => get(`/v1/listings/${(await openOffer()).listingId}/offers`, buyer.token), kind: 'not-found' },
+    422: { run: () => get('/v1/listings/best/offers', owner.token), fields: ['id'] },
+  },
+  'GET /v1/purchases': {
+    200: {
+      run: async () => {
+        await openOffer();
+        return get('/v1/purchases?limit=200', buyer.token);
+      },
+      check: async (b: { purchases: { purchaseId: string; stage: string; priceMinor: number }[] }) =>
+        expect(b.purchases).toEqual(expect.arrayContaining([expect.objectContaining({ purchaseId: await openId(), stage: 'negotiating', priceMinor: PRICE })])),
+    },
+    401: { run: () => get('/v1/purchases', expired), kind: 'unauthorized' },
+    422: { run: () => get('/v1/purchases?limit=0', buyer.token), fields: ['limit'] },
+  },
+  'GET /v1/purchases/{id}': {
+    200: {
+      run: async () => get(`/v1/purchases/${await openId()}`, buyer.token),
+      check: async (s: PurchaseStateBody) => {
+        expect(s).toMatchObject({ purchaseId: await openId(), stage: 'negotiating', source: 'workflow', contract: null });
+        expect(s.negotiation.rounds).toEqual([expect.objectContaining({ n: 1, by: 'buyer', status: 'open' })]);
+      },
+    },
+    401: { run: async () => get(`/v1/purchases/${await openId()}`), kind: 'unauthorized' },
+    404: { run: async () => get(`/v1/purchases/${await openId()}`, otherOwner.token), kind: 'not-found' },
+    422: { run: () => get('/v1/purchases/current', buyer.token), fields: ['id'] },
+  },
+  'GET /v1/purchases/{id}/documents/{documentId}': {
+    200: {
+      run: async () => {
+        const s = await underContract();
+        return get(`/v1/purchases/${s.purchaseId}/documents/${s.closing.documents.find((d) => d.kind === 'purchase_agreement')!.documentId}`, owner.token);
+      },
+      contentType: 'application/pdf',
+      check: (text: string) => expect(text.startsWith('%PDF')).toBe(true),
+    },
+    401: { run: async () => get(`/v1/purchases/${await contractId()}/documents/${randomUUID()}`), kind: 'unauthorized' },
+    // A document of another subject (the lease's agreement) is not the purchase's.
+    404: { run: async () => get(`/v1/purchases/${await contractId()}/documents/${agreementId}`, admin.token), kind: 'not-found' },
+    422: { run: async () => get(`/v1/purchases/${await contractId()}/documents/agreement.pdf`, owner.token), fields: ['documentId'] },
+  },
+  'POST /v1/purchases/{id}/counter-offers': {
+    ...purchaseBasics('counter-offers', () => owner.token, () => ({ terms: offerTerms(PRICE) })),
+    200: {
+      run: async () => purchasePost(await freshOffer(), 'counter-offers', owner.token, { terms: offerTerms(20_800_000) }),
+      check: (s: PurchaseStateBody) => {
+        expect(s.stage).toBe('negotiating');
+        expect(s.negotiation.rounds.map((r) => [r.n, r.by, r.status, r.terms.priceMinor])).toEqual([[1, 'buyer', 'countered', PRICE], [2, 'seller', 'open', 20_800_000]]);
+      },
+    },
+    403: { run: async () => purchasePost(await openId(), 'counter-offers', admin.token, { terms: offerTerms(PRICE) }), kind: 'forbidden' },
+    404: { run: async () => purchasePost(await openId(), 'counter-offers', otherOwner.token, { terms: offerTerms(PRICE) }), kind: 'not-found' },
+    409: {
+      run: async () => purchasePost(await openId(), 'counter-offers', buyer.token, { terms: offerTerms(20_900_000) }),
+      kind: 'invalid-state',
+      check: (p: ProblemBody) => expect(p.detail).toMatch(/the buyer made round 1: only the seller can counter it/),
+    },
+    422: { run: async () => purchasePost(await openId(), 'counter-offers', owner.token, { terms: offerTerms(PRICE, { closingDate: '2001-01-01' }) }), fields: ['terms.closingDate'] },
+  },
+  'POST /v1/purchases/{id}/acceptance': {
+    ...purchaseBasics('acceptance', () => owner.token, () => ({ others: 'reject' })),
+    200: {
+      run: async () => purchasePost(await freshOffer(), 'acceptance', owner.token, { others: 'backup' }),
+      check: (s: PurchaseStateBody) => {
+        expect(s).toMatchObject({ stage: 'under_contract', negotiation: { status: 'accepted' }, contract: { priceMinor: PRICE } });
+        expect(s.acceptedOn).toBe(todayUtc());
+      },
+    },
+    403: { run: async () => purchasePost(await openId(), 'acceptance', tenant.token, { others: 'reject' }), kind: 'forbidden' },
+    404: { run: async () => purchasePost(await openId(), 'acceptance', otherOwner.token, { others: 'reject' }), kind: 'not-found' },
+    409: {
+      run: async () => purchasePost(await openId(), 'acceptance', buyer.token, { others: 'reject' }),
+      kind: 'invalid-state',
+      check: (p: ProblemBody) => expect(p.detail).toMatch(/only the seller can accept it/),
+    },
+    422: { run: async () => purchasePost(await openId(), 'acceptance', owner.token, { others: 'everyone' }), fields: ['others'] },
+  },
+  'POST /v1/purchases/{id}/rejection': {
+    ...purchaseBasics('rejection', () => owner.token, () => ({})),
+    200: {
+      run: async () => purchasePost(await freshOffer(), 'rejection', owner.token, { reason: 'too far below the asking price' }),
+      check: (s: PurchaseStateBody) => {
+        expect(s).toMatchObject({ stage: 'rejected', negotiation: { status: 'rejected' } });
+        expect(s.negotiation.rounds[0]).toMatchObject({ status: 'rejected', reason: 'too far below the asking price' });
+      },
+    },
+    403: { run: async () => purchasePost(await openId(), 'rejection', admin.token, {}), kind: 'forbidden' },
+    404: { run: async () => purchasePost(await openId(), 'rejection', otherOwner.token, {}), kind: 'not-found' },
+    409: {
+      run: async () => purchasePost(await openId(), 'rejection', buyer.token, {}),
+      kind: 'invalid-state',
+      check: (p: ProblemBody) => expect(p.detail).toMatch(/only the seller can reject it/),
+    },
+    422: { run: async () => purchasePost(await openId(), 'rejection', owner.token, { reason: 'x'.repeat(501) }), fields: ['reason'] },
+  },
+  'POST /v1/purchases/{id}/withdrawal': {
+    ...purchaseBasics('withdrawal', () => buyer.token, () => ({})),
+    200: {
+      run: async () => purchasePost(await freshOffer(), 'withdrawal', buyer.token, {}),
+      check: (s: PurchaseStateBody) => expect(s).toMatchObject({ stage: 'withdrawn', negotiation: { status: 'withdrawn' } }),
+    },
+    403: { run: async () => purchasePost(await openId(), 'withdrawal', inspector.token, {}), kind: 'forbidden' },
+    404: { run: async () => purchasePost(await openId(), 'withdrawal', otherOwner.token, {}), kind: 'not-found' },
+    409: {
+      run: async () => purchasePost(await openId(), 'withdrawal', owner.token, {}),
+      kind: 'invalid-state',
+      check: (p: ProblemBody) => expect(p.detail).toMatch(/the seller can withdraw only their own counter/),
+    },
+    422: { run: () => purchasePost('latest', 'withdrawal', buyer.token, {}), fields: ['id'] },
+  },
+  'POST /v1/purchases/{id}/earnest-money': {
+    ...purchaseBasics('earnest-money', () => buyer.token, () => ({ paymentMethod: { customerId: 'cus_none', paymentMethodId: 'pm_none' } })),
+    200: {
+      run: async () => purchasePost(await contractId(), 'earnest-money', buyer.token, { paymentMethod: await stripeCard(h) }),
+      check: (s: PurchaseStateBody) => expect(s.escrow).toMatchObject({ earnestMoneyMinor: 500_000, receivedMinor: 500_000, disposition: 'held', paymentId: expect.any(String) }),
+    },
+    // The seller's side never pays it (the route is not theirs).
+    403: { run: async () => purchasePost(await contractId(), 'earnest-money', owner.token, { paymentMethod: { customerId: 'cus_none', paymentMethodId: 'pm_none' } }), kind: 'forbidden' },
+    404: { run: async () => purchasePost(await contractId(), 'earnest-money', manager.token, { paymentMethod: { customerId: 'cus_none', paymentMethodId: 'pm_none' } }), kind: 'not-found' },
+    409: {
+      run: async () => purchasePost(await openId(), 'earnest-money', buyer.token, { paymentMethod: { customerId: 'cus_none', paymentMethodId: 'pm_none' } }),
+      kind: 'invalid-state',
+      check: (p: ProblemBody) => expect(p.detail).toMatch(/the purchase is negotiating: this needs it under contract/),
+    },
+    422: { run: async () => purchasePost(await contractId(), 'earnest-money', buyer.token, { paymentMethod: { customerId: '', paymentMethodId: '' } }), fields: ['paymentMethod.customerId', 'paymentMethod.paymentMethodId'] },
+  },
+  'POST /v1/purchases/{id}/contingencies': {
+    ...purchaseBasics('contingencies', () => buyer.token, () => ({ kind: 'inspection', action: 'waive' })),
+    200: {
+      run: async () => purchasePost(await contractId(), 'contingencies', buyer.token, { kind: 'appraisal', action: 'satisfy', note: 'appraised at the price' }),
+      check: (s: PurchaseStateBody) =>
+        expect(s.contingencies.find((c) => c.kind === 'appraisal')).toMatchObject({ status: 'satisfied', decidedBy: buyer.id, note: 'appraised at the price' }),
+    },
+    403: { run: async () => purchasePost(await contractId(), 'contingencies', contractor.token, { kind: 'inspection', action: 'waive' }), kind: 'forbidden' },
+    404: { run: async () => purchasePost(await contractId(), 'contingencies', otherOwner.token, { kind: 'inspection', action: 'waive' }), kind: 'not-found' },
+    409: {
+      run: async () => purchasePost(await contractId(), 'contingencies', buyer.token, { kind: 'home_sale', action: 'waive' }),
+      kind: 'invalid-state',
+      check: (p: ProblemBody) => expect(p.detail).toMatch(/the contract has no home_sale contingency/),
+    },
+    422: { run: async () => purchasePost(await contractId(), 'contingencies', buyer.token, { kind: 'roof', action: 'ignore' }), fields: ['kind', 'action'] },
+  },
+  'POST /v1/purchases/{id}/documents': {
+    ...purchaseBasics('documents', () => owner.token, () => ({ kind: 'seller_disclosure', documentId: 'upload-1' })),
+    200: {
+      run: async () => purchasePost(await contractId(), 'documents', owner.token, { kind: 'seller_disclosure', documentId: 'upload-seller-disclosure' }),
+      check: (s: PurchaseStateBody) => expect(s.checklist.find((i) => i.kind === 'seller_disclosure')).toMatchObject({ status: 'submitted', documentId: 'upload-seller-disclosure' }),
+    },
+    // Staff review the checklist; submitting is the parties'.
+    403: { run: async () => purchasePost(await contractId(), 'documents', admin.token, { kind: 'seller_disclosure', documentId: 'upload-1' }), kind: 'forbidden' },
+    404: { run: async () => purchasePost(await contractId(), 'documents', otherOwner.token, { kind: 'seller_disclosure', documentId: 'upload-1' }), kind: 'not-found' },
+    409: {
+      run: async () => purchasePost(await contractId(), 'documents', owner.token, { kind: 'moon_deed', documentId: 'upload-1' }),
+      kind: 'invalid-state',
+      check: (p: ProblemBody) => expect(p.detail).toMatch(/the checklist has no moon_deed item/),
+    },
+    422: { run: async () => purchasePost(await contractId(), 'documents', owner.token, { kind: '', documentId: '' }), fields: ['kind', 'documentId'] },
+  },
+  'POST /v1/purchases/{id}/document-reviews': {
+    ...purchaseBasics('document-reviews', () => admin.token, () => ({ kind: 'purchase_agreement', decision: 'approve' })),
+    200: {
+      run: async () => purchasePost(await contractId(), 'document-reviews', (await broker()).token, { kind: 'purchase_agreement', decision: 'approve' }),
+      check: async (s: PurchaseStateBody) =>
+        expect(s.checklist.find((i) => i.kind === 'purchase_agreement')!.history.at(-1)).toMatchObject({ status: 'approved', by: (await broker()).id }),
+    },
+    403: { run: async () => purchasePost(await contractId(), 'document-reviews', buyer.token, { kind: 'purchase_agreement', decision: 'approve' }), kind: 'forbidden' },
+    404: { run: async () => purchasePost(await contractId(), 'document-reviews', manager.token, { kind: 'purchase_agreement', decision: 'approve' }), kind: 'not-found' },
+    409: {
+      run: async () => purchasePost(await contractId(), 'document-reviews', admin.token, { kind: 'loan_commitment', decision: 'approve' }),
+      kind: 'invalid-state',
+      check: (p: ProblemBody) => expect(p.detail).toMatch(/loan_commitment is required: it cannot be approved/),
+    },
+    422: { run: async () => purchasePost(await contractId(), 'document-reviews', admin.token, { kind: 'seller_disclosure', decision: 'return' }), fields: ['reason'] },
+  },
+  'POST /v1/purchases/{id}/title-requirements': {
+    ...purchaseBasics('title-requirements', () => admin.token, () => ({ requirementId: 'record_deed', satisfaction: { type: 'document', ref: 'x' } })),
+    200: {
+      // No deed of record vests the property in the seller: their authority to convey is a requirement, met by a document.
+      run: async () => purchasePost(await contractId(), 'title-requirements', admin.token, { requirementId: 'seller_authority', satisfaction: { type: 'document', ref: 'POA-2011-0042' } }),
+      check: (s: PurchaseStateBody) =>
+        expect(s.title!.requirements.find((r) => r.id === 'seller_authority')!.satisfiedBy).toMatchObject({ type: 'document', ref: 'POA-2011-0042' }),
+    },
+    403: { run: async () => purchasePost(await contractId(), 'title-requirements', owner.token, { requirementId: 'record_deed', satisfaction: { type: 'document', ref: 'x' } }), kind: 'forbidden' },
+    404: { run: async () => purchasePost(await contractId(), 'title-requirements', manager.token, { requirementId: 'record_deed', satisfaction: { type: 'document', ref: 'x' } }), kind: 'not-found' },
+    409: {
+      run: async () => purchasePost(await contractId(), 'title-requirements', admin.token, { requirementId: 'record_deed', satisfaction: { type: 'payoff_line', ref: 'x' } }),
+      kind: 'invalid-state',
+      check: (p: ProblemBody) => expect(p.detail).toMatch(/a record_deed requirement is satisfied by document, not payoff_line/),
+    },
+    422: {
+      run: async () => purchasePost(await contractId(), 'title-requirements', admin.token, { requirementId: '', satisfaction: { type: 'cash', ref: ' ' } }),
+      fields: ['requirementId', 'satisfaction.type', 'satisfaction.ref'],
+    },
+  },
+  'POST /v1/purchases/{id}/closing-disclosure': {
+    ...purchaseBasics('closing-disclosure', () => admin.token, () => disclosure()),
+    200: {
+      run: async () => purchasePost(await contractId(), 'closing-disclosure', (await broker()).token, disclosure()),
+      check: (s: PurchaseStateBody) => {
+        expect(s.closing.disclosure).toMatchObject({ receivedOn: todayUtc(), terms: disclosure().terms, revisions: 0 });
+        expect(s.closing.disclosure!.earliestClosing > todayUtc()).toBe(true);
+      },
+    },
+    403: { run: async () => purchasePost(await contractId(), 'closing-disclosure', buyer.token, disclosure()), kind: 'forbidden' },
+    404: { run: async () => purchasePost(await contractId(), 'closing-disclosure', manager.token, disclosure()), kind: 'not-found' },
+    409: {
+      run: async () => purchasePost(await openId(), 'closing-disclosure', admin.token, disclosure()),
+      kind: 'invalid-state',
+      check: (p: ProblemBody) => expect(p.detail).toMatch(/the purchase is negotiating: this needs it under contract or clear to close or closing/),
+    },
+    422: {
+      run: async () => purchasePost(await contractId(), 'closing-disclosure', admin.token, { receivedOn: 'today', terms: { aprMilli: -1, loanProduct: '', prepaymentPenalty: 'no' } }),
+      fields: ['receivedOn', 'terms.aprMilli', 'terms.loanProduct', 'terms.prepaymentPenalty'],
+    },
+  },
+  'POST /v1/purchases/{id}/funds': {
+    ...purchaseBasics('funds', () => admin.token, () => ({ reference: 'WIRE-1' })),
+    200: {
+      run: async () => purchasePost(await atClosing(), 'funds', (await broker()).token, { reference: 'WIRE-20931' }),
+      check: async (s: PurchaseStateBody) => {
+        expect(s.stage).toBe('closing');
+        expect(s.closing.fundsReceived).toMatchObject({ reference: 'WIRE-20931', by: (await broker()).id });
+      },
+    },
+    403: { run: async () => purchasePost(await contractId(), 'funds', ops.token, { reference: 'WIRE-1' }), kind: 'forbidden' },
+    404: { run: async () => purchasePost(await contractId(), 'funds', manager.token, { reference: 'WIRE-1' }), kind: 'not-found' },
+    409: {
+      run: async () => purchasePost(await contractId(), 'funds', admin.token, { reference: 'WIRE-1' }),
+      kind: 'invalid-state',
+      check: (p: ProblemBody) => expect(p.detail).toMatch(/the purchase is under contract: this needs it closing/),
+    },
+    422: { run: async () => purchasePost(await contractId(), 'funds', admin.token, { reference: ' ' }), fields: ['reference'] },
+  },
+  'POST /v1/purchases/{id}/termination': {
+    ...purchaseBasics('termination', () => buyer.token, () => ({ reason: 'x' })),
+    200: {
+      run: async () => {
+        const s = await purchaseUnderContract(h, buyer.token, owner.token, await saleListing(), offerTerms(PRICE));
+        return purchasePost(s.purchaseId, 'termination', buyer.token, { reason: 'relocating for work' });
+      },
+      check: (s: PurchaseStateBody) => expect(s.history.map((e) => e.event)).toContain('buyer ended the contract: relocating for work'),
+    },
+    // Walking away under the contract is the buyer's; the seller's side is refused.
+    403: { run: async () => purchasePost(await contractId(), 'termination', owner.token, { reason: 'found a better offer' }), kind: 'forbidden' },
+    404: { run: async () => purchasePost(await contractId(), 'termination', otherOwner.token, { reason: 'x' }), kind: 'not-found' },
+    409: {
+      run: async () => purchasePost(await openId(), 'termination', buyer.token, { reason: 'not under contract yet' }),
+      kind: 'invalid-state',
+      check: (p: ProblemBody) => expect(p.detail).toMatch(/the purchase is negotiating/),
+    },
+    422: { run: async () => purchasePost(await contractId(), 'termination', buyer.token, { reason: '' }), fields: ['reason'] },
+  },
+  'POST /v1/purchases/{id}/inspection': {
+    ...purchaseBasics('inspection', () => buyer.token, () => ({ findings: [] })),
+    200: {
+      // The buyer's side records their inspector's report (staff may too: see "who acts on a purchase" below).
+      run: async () => purchasePost(await contractId(), 'inspection', buyer.token, { findings: [{ item: 'Roof flashing', severity: 'major', note: 'leaks at the chimney' }] }),
+      check: (s: PurchaseStateBody) => expect(s.inspection).toMatchObject({ by: buyer.id, findings: [{ item: 'Roof flashing', severity: 'major', note: 'leaks at the chimney' }] }),
+    },
+    403: { run: async () => purchasePost(await contractId(), 'inspection', tenant.token, { findings: [] }), kind: 'forbidden' },
+    404: { run: async () => purchasePost(await contractId(), 'inspection', otherOwner.token, { findings: [] }), kind: 'not-found' },
+    409: {
+      run: async () => purchasePost(await contractId(), 'inspection', owner.token, { findings: [] }),
+      kind: 'invalid-state',
+      check: (p: ProblemBody) => expect(p.detail).toMatch(/the buyer's inspector \(or staff\) records the inspection/),
+    },
+    422: { run: async () => purchasePost(await contractId(), 'inspection', buyer.token, { findings: [{ item: '', severity: 'huge' }] }), fields: ['findings.0.item', 'findings.0.severity'] },
+  },
+  'POST /v1/purchases/{id}/appraisal': {
+    ...purchaseBasics('appraisal', () => admin.token, () => ({ valueMinor: PRICE })),
+    200: {
+      run: async () => purchasePost(await contractId(), 'appraisal', admin.token, { valueMinor: 20_500_000 }),
+      check: (s: PurchaseStateBody) => expect(s.appraisal).toMatchObject({ valueMinor: 20_500_000, by: admin.id }),
+    },
+    403: { run: async () => purchasePost(await contractId(), 'appraisal', seller.token, { valueMinor: PRICE }), kind: 'forbidden' },
+    404: { run: async () => purchasePost(await contractId(), 'appraisal', manager.token, { valueMinor: PRICE }), kind: 'not-found' },
+    409: {
+      run: async () => purchasePost(await openId(), 'appraisal', admin.token, { valueMinor: PRICE }),
+      kind: 'invalid-state',
+      check: (p: ProblemBody) => expect(p.detail).toMatch(/the purchase is negotiating: this needs it under contract/),
+    },
+    422: { run: async () => purchasePost(await contractId(), 'appraisal', admin.token, { valueMinor: 0 }), fields: ['valueMinor'] },
+  },
+  'POST /v1/purchases/{id}/amendments': {
+    ...purchaseBasics('amendments', () => buyer.token, () => ({ kind: 'price', amountMinor: PRICE })),
+    200: {
+      run: async () => {
+        const id = await contractId();
+        await purchaseStep(id, 'appraisal', admin.token, { valueMinor: 20_400_000 });
+        return purchasePost(id, 'amendments', buyer.token, { kind: 'price', amountMinor: 20_400_000, note: 'appraised below the price' });
+      },
+      check: (s: PurchaseStateBody) => expect(s.amendments.at(-1)).toMatchObject({ kind: 'price', amountMinor: 20_400_000, by: 'buyer', status: 'open', note: 'appraised below the price' }),
+    },
+    403: { run: async () => purchasePost(await contractId(), 'amendments', admin.token, { kind: 'price', amountMinor: PRICE }), kind: 'forbidden' },
+    404: { run: async () => purchasePost(await contractId(), 'amendments', otherOwner.token, { kind: 'price', amountMinor: PRICE }), kind: 'not-found' },
+    409: {
+      run: async () => purchasePost(await openId(), 'amendments', buyer.token, { kind: 'repair_credit', amountMinor: 100_000 }),
+      kind: 'invalid-state',
+      check: (p: ProblemBody) => expect(p.detail).toMatch(/the purchase is negotiating: this needs it under contract/),
+    },
+    422: { run: async () => purchasePost(await contractId(), 'amendments', buyer.token, { kind: 'discount', amountMinor: -1 }), fields: ['kind', 'amountMinor'] },
+  },
+  'POST /v1/purchases/{id}/amendment-answer': {
+    ...purchaseBasics('amendment-answer', () => owner.token, () => ({ decision: 'accept' })),
+    200: {
+      run: async () => {
+        const id = await contractId();
+        await purchaseStep(id, 'appraisal', admin.token, { valueMinor: 20_600_000 });
+        await purchaseStep(id, 'amendments', buyer.token, { kind: 'price', amountMinor: 20_600_000 });
+        return purchasePost(id, 'amendment-answer', owner.token, { decision: 'accept' });
+      },
+      check: (s: PurchaseStateBody) => {
+        expect(s.amendments.at(-1)).toMatchObject({ kind: 'price', amountMinor: 20_600_000, status: 'accepted' });
+        expect(s.contract!.priceMinor).toBe(20_600_000);
+      },
+    },
+    403: { run: async () => purchasePost(await contractId(), 'amendment-answer', ops.token, { decision: 'accept' }), kind: 'forbidden' },
+    404: { run: async () => purchasePost(await contractId(), 'amendment-answer', otherOwner.token, { decision: 'accept' }), kind: 'not-found' },
+    409: {
+      run: async () => purchasePost(await openId(), 'amendment-answer', owner.token, { decision: 'accept' }),
+      kind: 'invalid-state',
+      check: (p: ProblemBody) => expect(p.detail).toMatch(/the purchase is negotiating: this needs it under contract/),
+    },
+    422: { run: async () => purchasePost(await contractId(), 'amendment-answer', owner.token, { decision: 'maybe' }), fields: ['decision'] },
+  },
+  'POST /v1/purchases/{id}/wire-instructions': {
+    ...purchaseBasics('wire-instructions', () => owner.token, () => wire()),
+    200: {
+      run: async () => purchasePost(await contractId(), 'wire-instructions', owner.token, wire()),
+      check: (s: PurchaseStateBody) => expect(s.wire!.instructions).toMatchObject({ bankName: 'Ames Savings Bank', accountLast4: '4321', by: owner.id }),
+    },
+    403: { run: async () => purchasePost(await contractId(), 'wire-instructions', admin.token, wire()), kind: 'forbidden' },
+    404: { run: async () => purchasePost(await contractId(), 'wire-instructions', otherOwner.token, wire()), kind: 'not-found' },
+    409: {
+      run: async () => purchasePost(await contractId(), 'wire-instructions', buyer.token, wire()),
+      kind: 'invalid-state',
+      check: (p: ProblemBody) => expect(p.detail).toMatch(/the seller gives the wire instructions/),
+    },
+    422: { run: async () => purchasePost(await contractId(), 'wire-instructions', owner.token, { bankName: '', accountLast4: '12' }), fields: ['bankName', 'accountLast4'] },
+  },
+  'POST /v1/purchases/{id}/wire-callback': {
+    ...purchaseBasics('wire-callback', () => admin.token, () => ({ note: 'x' })),
+    200: {
+      run: async () => {
+        // Instructions changed within 72 hours of closing (it is today) are held until escrow calls the seller back.
+        const id = await contractId();
+        await purchaseStep(id, 'wire-instructions', owner.token, wire());
+        const held = await purchaseStep(id, 'wire-instructions', owner.token, { bankName: 'Story County Credit Union', accountLast4: '8765' });
+        expect(held.wire!.heldForCallback).toBe(true);
+        return purchasePost(id, 'wire-callback', (await broker()).token, { note: 'Called the seller on the number in the file: confirmed' });
+      },
+      check: async (s: PurchaseStateBody) => {
+        expect(s.wire).toMatchObject({ heldForCallback: false, instructions: { accountLast4: '8765' } });
+        expect(s.wire!.callbacks.at(-1)).toMatchObject({ by: (await broker()).id, note: 'Called the seller on the number in the file: confirmed' });
+      },
+    },
+    403: { run: async () => purchasePost(await contractId(), 'wire-callback', buyer.token, { note: 'x' }), kind: 'forbidden' },
+    404: { run: async () => purchasePost(await contractId(), 'wire-callback', manager.token, { note: 'x' }), kind: 'not-found' },
+    409: {
+      run: async () => purchasePost(await openId(), 'wire-callback', admin.token, { note: 'x' }),
+      kind: 'invalid-state',
+      check: (p: ProblemBody) => expect(p.detail).toMatch(/the purchase is negotiating/),
+    },
+    422: { run: async () => purchasePost(await contractId(), 'wire-callback', admin.token, { note: ' ' }), fields: ['note'] },
+  },
+  'POST /v1/purchases/{id}/earnest-money-release': {
+    ...purchaseBasics('earnest-money-release', () => admin.token, () => ({ to: 'buyer', reason: 'x' })),
+    200: {
+      // One approval of the two a release takes: recorded, nothing released yet.
+      run: async () => purchasePost(await contractId(), 'earnest-money-release', admin.token, { to: 'buyer', reason: 'mutual release signed by both parties' }),
+      check: (s: PurchaseStateBody) => {
+        expect(s.releaseApprovals).toEqual([expect.objectContaining({ by: admin.id, to: 'buyer', reason: 'mutual release signed by both parties' })]);
+        expect(s.stage).toBe('under_contract');
+      },
+    },
+    403: { run: async () => purchasePost(await contractId(), 'earnest-money-release', owner.token, { to: 'seller', reason: 'x' }), kind: 'forbidden' },
+    404: { run: async () => purchasePost(await contractId(), 'earnest-money-release', manager.token, { to: 'buyer', reason: 'x' }), kind: 'not-found' },
+    409: {
+      run: async () => purchasePost(await openId(), 'earnest-money-release', admin.token, { to: 'buyer', reason: 'x' }),
+      kind: 'invalid-state',
+      check: (p: ProblemBody) => expect(p.detail).toMatch(/the purchase is negotiating/),
+    },
+    422: { run: async () => purchasePost(await contractId(), 'earnest-money-release', admin.token, { to: 'escrow', reason: '' }), fields: ['to', 'reason'] },
+  },
+  'GET /v1/properties/{id}/title-records': {
+    200: {
+      run: async () => {
+        await titleRecorded();
+        return get(`/v1/properties/${property.id}/title-records`, tenant.token);
+      },
+      check: (b: { propertyId: string; records: { instrument: string }[]; chain: { to: string[] }[] }) => {
+        expect(b.propertyId).toBe(property.id);
+        expect(b.records.map((r) => r.instrument)).toContain(`STORY-${RUN}-DEED`);
+        expect(b.chain.at(-1)!.to).toEqual(['Contract Owner']);
+      },
+    },
+    401: { run: () => get(`/v1/properties/${property.id}/title-records`), kind: 'unauthorized' },
+    404: { run: () => get(`/v1/properties/${randomUUID()}/title-records`, tenant.token), kind: 'not-found' },
+    422: { run: () => get('/v1/properties/home/title-records', tenant.token), fields: ['id'] },
+  },
+  'GET /v1/properties/{id}/title-records/{recordId}': {
+    200: {
+      run: async () => get(`/v1/properties/${property.id}/title-records/${await titleRecorded()}`, tenant.token),
+      check: (b: { propertyId: string; record: { kind: string; instrument: string } }) => expect(b).toMatchObject({ propertyId: property.id, record: { kind: 'deed', instrument: `STORY-${RUN}-DEED` } }),
+    },
+    401: { run: async () => get(`/v1/properties/${property.id}/title-records/${await titleRecorded()}`), kind: 'unauthorized' },
+    404: { run: () => get(`/v1/properties/${property.id}/title-records/${randomUUID()}`, tenant.token), kind: 'not-found' },
+    422: { run: () => get(`/v1/properties/${property.id}/title-records/latest`, tenant.token), fields: ['recordId'] },
+  },
+  'POST /v1/properties/{id}/title-records': {
+    201: {
+      run: () => send('POST', `/v1/properties/${property.id}/title-records`, admin.token, lien(`STORY-${RUN}-LIEN`)),
+      check: (b: { id: string; propertyId: string; record: { instrument: string } }) => {
+        expect(b.propertyId).toBe(property.id);
+        expect(b.record.instrument).toBe(`STORY-${RUN}-LIEN`);
+      },
+    },
+    400: { run: () => malformedJson('POST', `/v1/properties/${property.id}/title-records`, admin.token), kind: 'malformed-request' },
+    401: { run: () => send('POST', `/v1/properties/${property.id}/title-records`, undefined, lien('X-1')), kind: 'unauthorized' },
+    // A manager, but not this property's.
+    403: { run: () => send('POST', `/v1/properties/${property.id}/title-records`, manager.token, lien('X-1')), kind: 'forbidden' },
+    404: { run: () => send('POST', `/v1/properties/${randomUUID()}/title-records`, admin.token, lien('X-1')), kind: 'not-found' },
+    409: {
+      run: async () => {
+        await titleRecorded();
+        return send('POST', `/v1/properties/${property.id}/title-records`, admin.token, deed());
+      },
+      kind: 'conflict',
+      check: (p: ProblemBody) => expect(p.detail).toMatch(/is already recorded against this property/),
+    },
+    415: { run: () => wrongType('POST', `/v1/properties/${property.id}/title-records`, admin.token), kind: 'unsupported-media-type' },
+    // A release must name an instrument recorded against the property.
+    422: {
+      run: () => send('POST', `/v1/properties/${property.id}/title-records`, admin.token, { kind: 'release', instrument: `STORY-${RUN}-REL`, recordedOn: '2012-01-01', releases: 'NO-SUCH-1' }),
+      fields: ['releases'],
+    },
+  },
   'GET /healthz': {
     200: { run: () => get('/healthz'), check: (b: { ok: boolean }) => expect(b.ok).toBe(true) },
   },
@@ -1017,6 +1561,87 @@ const SCENARIOS: Record<string, Record<number, Scenario>> = {
     },
   },
 };
+
+// ---------------------------------------------------------------- purchase fixtures
+
+const PRICE = 21_000_000;
+/** A purchase Update as a scenario's request (recorded), and as a step towards one (which must succeed). */
+const purchasePost = (id: string, action: string, token: string | undefined, json: unknown) => send('POST', `/v1/purchases/${id}/${action}`, token, json);
+async function purchaseStep(id: string, action: string, token: string, json: unknown): Promise<PurchaseStateBody> {
+  const res = await h.request(`/v1/purchases/${id}/${action}`, { method: 'POST', token, json });
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`${action} on purchase ${id}: ${res.status} ${text.slice(0, 400)}`);
+  return JSON.parse(text) as PurchaseStateBody;
+}
+/** The statuses every Update route answers before it looks at the purchase: on the open offer. */
+function purchaseBasics(action: string, token: () => string, body: () => unknown): Record<number, Scenario> {
+  return {
+    400: { run: async () => malformedJson('POST', `/v1/purchases/${await openId()}/${action}`, token()), kind: 'malformed-request' },
+    401: { run: async () => purchasePost(await openId(), action, undefined, body()), kind: 'unauthorized' },
+    415: { run: async () => wrongType('POST', `/v1/purchases/${await openId()}/${action}`, token()), kind: 'unsupported-media-type' },
+  };
+}
+const disclosure = () => ({ receivedOn: todayUtc(), terms: { aprMilli: 6_875, loanProduct: '30-year fixed', prepaymentPenalty: false } });
+const wire = () => ({ bankName: 'Ames Savings Bank', accountLast4: '4321' });
+
+/** The property the purchases are of: owner sells it; its manager, the broker, is the seller's broker (staff on its purchases). */
+let salesMade: Promise<{ broker: User; propertyId: string }> | undefined;
+const sales = () =>
+  (salesMade ??= (async () => {
+    const broker = await h.user(['manager'], 'contract-broker');
+    return { broker, propertyId: (await createProperty(h, owner.token, { managerId: broker.id })).id };
+  })());
+const broker = async () => (await sales()).broker;
+/** A listing of its own for each purchase (a listing has one contract at a time). */
+const saleListing = async () => (await createListing(h, owner.token, (await sales()).propertyId, { status: 'active', price: { amountMinor: 21_500_000, currency: 'USD' } })).id;
+
+/** The buyer's offer, open (the seller's turn) and never answered: the refusals are asked of it. */
+let openOfferMade: Promise<{ listingId: string; purchaseId: string }> | undefined;
+const openOffer = () =>
+  (openOfferMade ??= (async () => {
+    const listingId = await saleListing();
+    return { listingId, purchaseId: await makeOffer(h, buyer.token, listingId, { terms: offerTerms(PRICE) }) };
+  })());
+const openId = async () => (await openOffer()).purchaseId;
+/** An offer of its own for a scenario that answers it. */
+const freshOffer = async () => makeOffer(h, buyer.token, await saleListing(), { terms: offerTerms(PRICE) });
+
+/** A financed purchase under contract: each 200 scenario takes a step of its own on it, none undoing another's. */
+let contractMade: Promise<PurchaseStateBody> | undefined;
+const underContract = () => (contractMade ??= (async () => purchaseUnderContract(h, buyer.token, owner.token, await saleListing(), financedTerms(PRICE)))());
+const contractId = async () => (await underContract()).purchaseId;
+
+/** A cash purchase taken through escrow, its contingency, wire instructions, title and checklist to its closing (documents out for signature). */
+let closingMade: Promise<string> | undefined;
+const atClosing = () =>
+  (closingMade ??= (async () => {
+    const staff = await broker();
+    const s = await purchaseUnderContract(h, buyer.token, owner.token, await saleListing(), offerTerms(PRICE));
+    const id = s.purchaseId;
+    await purchaseStep(id, 'earnest-money', buyer.token, { paymentMethod: await stripeCard(h) });
+    await purchaseStep(id, 'contingencies', buyer.token, { kind: 'inspection', action: 'satisfy', note: 'report clean' });
+    await purchaseStep(id, 'wire-instructions', owner.token, wire());
+    for (const r of s.title!.requirements.filter((x) => x.kind === 'seller_authority' && !x.satisfiedBy)) {
+      await purchaseStep(id, 'title-requirements', admin.token, { requirementId: r.id, satisfaction: { type: 'document', ref: 'POA-2011-0042' } });
+    }
+    for (const item of s.checklist) {
+      if (item.status !== 'submitted') await purchaseStep(id, 'documents', owner.token, { kind: item.kind, documentId: `upload-${item.kind}` });
+      await purchaseStep(id, 'document-reviews', staff.token, { kind: item.kind, decision: 'approve' });
+    }
+    await purchaseWhen(h, buyer.token, id, (x) => x.stage === 'closing', 'the closing');
+    return id;
+  })());
+
+/** Title records of `property` (which nothing is buying): its owner's deed, entered once when a scenario first needs it. */
+const deed = () => ({ kind: 'deed', instrument: `STORY-${RUN}-DEED`, recordedOn: '2011-06-01', grantors: ['Earl Yore'], grantees: ['Contract Owner'], considerationMinor: 15_000_000 });
+const lien = (instrument: string) => ({ kind: 'lien', instrument, recordedOn: '2011-06-01', lienType: 'mortgage', holder: 'Ames Savings Bank', amountMinor: 9_800_000 });
+let titleRecordedMade: Promise<string> | undefined;
+const titleRecorded = () =>
+  (titleRecordedMade ??= (async () => {
+    const res = await h.request(`/v1/properties/${property.id}/title-records`, { method: 'POST', token: admin.token, json: deed() });
+    if (res.status !== 201) throw new Error(`recording the deed: ${res.status} ${(await res.text()).slice(0, 400)}`);
+    return ((await res.json()) as { id: string }).id;
+  })());
 
 /** A parcel of owner's, made when a scenario first needs it. */
 let contractParcelMade: Promise<{ id: string }> | undefined;
@@ -1034,6 +1659,12 @@ async function withoutElasticsearch(path: string, init: NonNullable<Init>): Prom
   }
 }
 
+/** The purchase routes that carry a decision to its workflow as an Update (api/routes/purchases/actions.ts). */
+const PURCHASE_UPDATES = [
+  'counter-offers', 'acceptance', 'rejection', 'withdrawal', 'earnest-money', 'contingencies', 'documents', 'document-reviews', 'title-requirements', 'closing-disclosure',
+  'funds', 'termination', 'inspection', 'appraisal', 'amendments', 'amendment-answer', 'wire-instructions', 'wire-callback', 'earnest-money-release',
+];
+
 /** Documented statuses no request can produce while the services are up. */
 const SKIPPED: [string, string][] = [
   ['GET /readyz 503', 'needs Temporal, Postgres or Elasticsearch to be down'],
@@ -1050,9 +1681,13 @@ const SKIPPED: [string, string][] = [
   ['POST /v1/leases 503', 'needs Temporal to be down (test/integration/temporal-restart.test.ts)'],
   ['POST /v1/admin/search/reindex 503', 'needs Temporal to be down'],
   ['POST /v1/admin/import/listings 503', 'needs Temporal to be down'],
+  ['POST /v1/admin/escrow-reconciliations 503', 'needs no purchase worker polling (test/integration/escrow-reconciliation.test.ts)'],
   ['POST /v1/envelopes/{id}/signatures 503', 'needs no lease worker polling'],
   ['POST /v1/envelopes/{id}/decline 503', 'needs no lease worker polling'],
   ['POST /v1/webhooks/stripe 503', 'needs Temporal to be down'],
+  ['POST /v1/listings/{id}/offers 503', 'needs Temporal to be down'],
+  // Each purchase Update answers 503 when no purchase worker answers in 30 s (api/update-route.ts).
+  ...PURCHASE_UPDATES.map((a): [string, string] => [`POST /v1/purchases/{id}/${a} 503`, 'needs no purchase worker polling']),
 ];
 
 /**
@@ -1401,6 +2036,28 @@ describe('reindex progress', () => {
     const text = await res.text();
     if (res.status !== 200) throw new Error(`expected 200, got ${res.status}: ${text}`);
     expect(JSON.parse(text)).toMatchObject({ workflowId: reindex.workflowId, status: 'COMPLETED', phase: 'done' });
+  });
+});
+
+describe('who acts on a purchase', () => {
+  // contingencies and inspection are shared: a party acts for their side, an admin or the broker as staff. That is
+  // decided per request (api/routes/purchases/access.ts), whoever called the route before.
+  const answer = async (res: Response) => `${res.status} ${(await res.text()).slice(0, 300)}`;
+  test('a party and staff take turns on the routes they share, each acting as themself', async () => {
+    const s = await purchaseUnderContract(h, buyer.token, owner.token, await saleListing(), {
+      ...financedTerms(PRICE),
+      contingencies: [{ kind: 'inspection', days: 10, count: 'calendar' }, { kind: 'financing', days: 21, count: 'calendar' }],
+    });
+    const staff = (await broker()).token;
+    const report = { findings: [{ item: 'Water heater', severity: 'minor', note: 'near the end of its life' }] };
+    expect(await answer(await purchasePost(s.purchaseId, 'inspection', staff, report))).toMatch(/^200 /);
+    expect(await answer(await purchasePost(s.purchaseId, 'inspection', buyer.token, report))).toMatch(/^200 /);
+    expect(await answer(await purchasePost(s.purchaseId, 'inspection', staff, report))).toMatch(/^200 /);
+    // Staff record the lender's financing decision; the buyer decides their inspection contingency.
+    expect(await answer(await purchasePost(s.purchaseId, 'contingencies', admin.token, { kind: 'financing', action: 'satisfy', note: 'loan approved' }))).toMatch(/^200 /);
+    expect(await answer(await purchasePost(s.purchaseId, 'contingencies', buyer.token, { kind: 'inspection', action: 'satisfy' }))).toMatch(/^200 /);
+    const after = await purchaseWhen(h, buyer.token, s.purchaseId, () => true, 'the purchase');
+    expect(after.contingencies.map((c) => [c.kind, c.status, c.decidedBy])).toEqual([['inspection', 'satisfied', buyer.id], ['financing', 'satisfied', admin.id]]);
   });
 });
 

@@ -8,7 +8,11 @@ import { randomUUID } from 'node:crypto';
 import { sign } from 'hono/jwt';
 import { closeScenario, craftedCsv, createListing, createProperty, created, errorFields, expectProblem, leaseBody, leaseWhen, newUserBody, operationsOf, problemKind, propertyBody, refusedToken, reindexSandbox, startLease, startLeaseWorker, type OpenApiDoc, type ProblemBody } from '../support/api-scenarios';
 import { amesLot, createParcel, parcelBody, seededRlDistrictBody, zoningCheckBody } from '../support/api-scenarios';
-import { createHarness, type Harness } from '../support/harness';
+import { makeOffer, offerTerms, purchaseUnderContract, startPurchaseWorker, terminatePurchases } from '../support/api-scenarios';
+import { createHarness, requestVia, workflowBundle, type Harness } from '../support/harness';
+import { leaseDeps, type RunningWorkers } from '../support/workers';
+import { createApp, type App } from '../../api/app';
+import { createPurchaseWorker } from '../../workers/purchase-worker';
 
 type User = Awaited<ReturnType<Harness['user']>>;
 
@@ -35,6 +39,14 @@ let leaseTenant: User;
 let reviewLease: string, decisionLease: string, signingLease: string, cancelLease: string;
 let agreementId: string;
 let signingEnvelope: string;
+let purchaseWorkers: RunningWorkers | undefined;
+/**
+ * Purchases of `property` (propertyOwner sells, propertyManager is the seller's broker) by purchaseBuyer:
+ * an offer still open on one listing, a contract (with its agreement's PDF) on another; offerListing takes the matrix's offers.
+ */
+let purchaseBuyer: User;
+let offerListing: { id: string }, openListing: { id: string };
+let openPurchase: string, contractPurchase: string, purchaseAgreement: string;
 const importLocations: string[] = [];
 let seq = 0;
 const RUN = `${Date.now()}-${randomUUID().slice(0, 6)}`;
@@ -97,10 +109,27 @@ beforeAll(async () => {
   agreementId = signing.document!.documentId;
   signingEnvelope = (signing as unknown as { envelopeId: string }).envelopeId;
 
+  purchaseWorkers = await startPurchaseWorker(h);
+  purchaseBuyer = await h.user(['buyer'], 'purchase-buyer');
+  const saleListing = () => createListing(h, propertyOwner.token, property.id, { status: 'active', price: { amountMinor: 21_500_000, currency: 'USD' } });
+  let contractListing: { id: string };
+  [offerListing, openListing, contractListing] = await Promise.all([saleListing(), saleListing(), saleListing()]);
+  const [open, contract] = await Promise.all([
+    makeOffer(h, purchaseBuyer.token, openListing.id, { terms: offerTerms(21_000_000) }),
+    purchaseUnderContract(h, purchaseBuyer.token, propertyOwner.token, contractListing.id, offerTerms(21_000_000)),
+  ]);
+  openPurchase = open;
+  contractPurchase = contract.purchaseId;
+  purchaseAgreement = contract.closing.documents.find((d) => d.kind === 'purchase_agreement')!.documentId;
+
   doc = (await (await h.request('/openapi.json')).json()) as OpenApiDoc;
 });
 
-afterAll(() => closeScenario(h, { token: () => as.admin.token, importLocations, reindex, leaseWorker }));
+afterAll(async () => {
+  if (h) await terminatePurchases(h).catch(() => undefined);
+  await purchaseWorkers?.stop();
+  await closeScenario(h, { token: () => as.admin.token, importLocations, reindex, leaseWorker });
+});
 
 // ------------------------------------------------------------------------------------------------
 // The matrix. "Someone else's" resources belong to propertyOwner and are managed by
@@ -125,7 +154,40 @@ const callerId = (t: string | undefined) => (t === undefined ? randomUUID() : (O
 
 /** A parcel of propertyOwner's, made when a row first needs it. */
 let parcelMade: Promise<{ id: string }> | undefined;
+
+/** A title record on the matrix's property, entered by the admin when a row first needs one. */
+let titleRecordMade: Promise<string> | undefined;
+const matrixTitleRecord = () =>
+  (titleRecordMade ??= (async () => {
+    const res = await req(`/v1/properties/${property.id}/title-records`, tokens.admin, {
+      method: 'POST',
+      json: { kind: 'encumbrance', instrument: `MATRIX-${RUN}-READ`, recordedOn: '1998-04-01', type: 'easement', description: 'Utility easement along the rear lot line', blocksTransfer: false },
+    });
+    if (res.status !== 201) throw new Error(`entering a title record: ${res.status}`);
+    return ((await res.json()) as { id: string }).id;
+  })());
 const matrixParcel = () => (parcelMade ??= createParcel(h, propertyOwner.token));
+
+/**
+ * The escrow reconciliation routes on an app whose purchases queue is this file's own; an admin's
+ * POST (the one caller whose request runs the reconciliation) has the purchase worker on it.
+ */
+let escrowAppMade: App | undefined;
+const escrowQueue = () => `${h.taskQueue}-escrow`;
+const escrowApp = () => (escrowAppMade ??= createApp({ ...h.deps, purchaseTaskQueue: escrowQueue() }));
+async function escrowRun(token: string | undefined): Promise<Response> {
+  const post = () => requestVia(escrowApp(), '/v1/admin/escrow-reconciliations', { method: 'POST', token });
+  if (token !== as.admin.token) return post();
+  const worker = await createPurchaseWorker({
+    connection: h.nativeConnection,
+    namespace: h.config.temporal.namespace,
+    taskQueue: escrowQueue(),
+    deps: { ...leaseDeps(h), searchTaskQueue: h.taskQueue },
+    workflowBundle: await workflowBundle(),
+    shutdownGraceSeconds: 5,
+  });
+  return worker.runUntil(post());
+}
 
 const ROWS: Row[] = [
   {
@@ -264,6 +326,16 @@ const ROWS: Row[] = [
   {
     route: 'PUT /v1/admin/late-fee-policy',
     call: (t) => req('/v1/admin/late-fee-policy', t, { method: 'PUT', json: { graceDays: 5, oneTime: { type: 'percent', basisPoints: 500 } } }),
+    expect: [200, 403, 403, 403, 403, 403, 403, 403, 403, 401, 401, 401],
+  },
+  {
+    route: 'GET /v1/admin/escrow-reconciliations',
+    call: (t) => requestVia(escrowApp(), '/v1/admin/escrow-reconciliations?limit=5', { token: t }),
+    expect: [200, 403, 403, 403, 403, 403, 403, 403, 200, 401, 401, 401],
+  },
+  {
+    route: 'POST /v1/admin/escrow-reconciliations',
+    call: (t) => escrowRun(t),
     expect: [200, 403, 403, 403, 403, 403, 403, 403, 403, 401, 401, 401],
   },
   {
@@ -414,6 +486,119 @@ const ROWS: Row[] = [
     route: 'PUT /v1/zoning-districts/{jurisdiction}/{code} (the seeded RL, unchanged)',
     call: (t) => req('/v1/zoning-districts/ames-ia/RL', t, { method: 'PUT', json: seededRlDistrictBody() }),
     expect: [200, 403, 403, 403, 403, 403, 403, 403, 403, 401, 401, 401],
+  },
+  {
+    // A buyer offers for themselves; admins and managers name the buyers they offer for.
+    route: 'POST /v1/listings/{id}/offers (the caller\'s own offer)',
+    call: (t) => req(`/v1/listings/${offerListing.id}/offers`, t, { method: 'POST', json: { terms: offerTerms(20_000_000 + ++seq) } }),
+    expect: [422, 422, 403, 403, 202, 403, 403, 403, 403, 401, 401, 401],
+    field: 'buyerIds',
+  },
+  {
+    // Naming buyerIds makes the caller their agent: an admin or a manager (a buyer may only offer for themselves).
+    route: 'POST /v1/listings/{id}/offers (for a buyer the caller names)',
+    call: async (t) => {
+      const client = await h.user(['buyer'], `offer-client-${++seq}`);
+      return req(`/v1/listings/${offerListing.id}/offers`, t, { method: 'POST', json: { terms: offerTerms(20_000_000 + seq), buyerIds: [client.id] } });
+    },
+    expect: [202, 202, 403, 403, 403, 403, 403, 403, 403, 401, 401, 401],
+  },
+  {
+    // The seller's side-by-side view: the property's owner and manager, and staff; anyone else (a competing buyer too) 404.
+    route: 'GET /v1/listings/{id}/offers (someone else\'s listing)',
+    call: (t) => req(`/v1/listings/${openListing.id}/offers`, t),
+    expect: [200, 404, 404, 404, 404, 404, 404, 404, 200, 401, 401, 401],
+  },
+  {
+    route: 'GET /v1/purchases',
+    call: (t) => req('/v1/purchases?limit=5', t),
+    expect: [200, 200, 200, 200, 200, 200, 200, 200, 200, 401, 401, 401],
+  },
+  {
+    route: 'GET /v1/purchases/{id} (someone else\'s)',
+    call: (t) => req(`/v1/purchases/${openPurchase}`, t),
+    expect: [200, 404, 404, 404, 404, 404, 404, 404, 200, 401, 401, 401],
+  },
+  {
+    route: 'GET /v1/purchases/{id}/documents/{documentId} (someone else\'s purchase agreement)',
+    call: (t) => req(`/v1/purchases/${contractPurchase}/documents/${purchaseAgreement}`, t),
+    expect: [200, 404, 404, 404, 404, 404, 404, 404, 200, 401, 401, 401],
+    contentType: /^application\/pdf/,
+  },
+  // The Updates, on someone else's offer, still negotiating. Negotiating and the side's own steps are the
+  // parties' (an admin is no party: 403); staff steps are an admin's (or the broker's): the workflow refuses
+  // them while the offer is open (409); the roles a route does not admit get 403, parties' roles 404.
+  ...(
+    [
+      ['counter-offers', () => ({ terms: offerTerms(20_900_000) })],
+      ['acceptance', () => ({ others: 'reject' })],
+      ['rejection', () => ({ reason: 'matrix' })],
+      ['withdrawal', () => ({})],
+      ['documents', () => ({ kind: 'seller_disclosure', documentId: 'matrix-upload' })],
+      ['amendments', () => ({ kind: 'repair_credit', amountMinor: 100_000 })],
+      ['amendment-answer', () => ({ decision: 'accept' })],
+      ['wire-instructions', () => ({ bankName: 'Matrix Savings', accountLast4: '1234' })],
+    ] as const
+  ).map(([action, body]): Row => ({
+    route: `POST /v1/purchases/{id}/${action} (someone else's open offer)`,
+    call: (t) => req(`/v1/purchases/${openPurchase}/${action}`, t, { method: 'POST', json: body() }),
+    expect: [403, 404, 404, 403, 404, 404, 403, 403, 403, 401, 401, 401],
+  })),
+  {
+    route: 'POST /v1/purchases/{id}/earnest-money (someone else\'s open offer)',
+    call: (t) => req(`/v1/purchases/${openPurchase}/earnest-money`, t, { method: 'POST', json: { paymentMethod: { customerId: 'cus_none', paymentMethodId: 'pm_none' } } }),
+    expect: [403, 404, 403, 403, 404, 403, 403, 403, 403, 401, 401, 401],
+  },
+  {
+    route: 'POST /v1/purchases/{id}/termination (someone else\'s open offer)',
+    call: (t) => req(`/v1/purchases/${openPurchase}/termination`, t, { method: 'POST', json: { reason: 'matrix' } }),
+    expect: [403, 404, 404, 403, 404, 404, 403, 403, 403, 401, 401, 401],
+  },
+  ...(
+    [
+      ['contingencies', () => ({ kind: 'inspection', action: 'satisfy' })],
+      ['inspection', () => ({ findings: [{ item: 'Gutters', severity: 'minor' }] })],
+    ] as const
+  ).map(([action, body]): Row => ({
+    route: `POST /v1/purchases/{id}/${action} (someone else's open offer)`,
+    call: (t) => req(`/v1/purchases/${openPurchase}/${action}`, t, { method: 'POST', json: body() }),
+    expect: [409, 404, 404, 403, 404, 404, 403, 403, 403, 401, 401, 401],
+  })),
+  ...(
+    [
+      ['document-reviews', () => ({ kind: 'seller_disclosure', decision: 'approve' })],
+      ['title-requirements', () => ({ requirementId: 'record_deed', satisfaction: { type: 'document', ref: 'matrix' } })],
+      ['closing-disclosure', () => ({ receivedOn: today(), terms: { aprMilli: 6_875, loanProduct: '30-year fixed', prepaymentPenalty: false } })],
+      ['funds', () => ({ reference: 'WIRE-MATRIX' })],
+      ['appraisal', () => ({ valueMinor: 21_000_000 })],
+      ['wire-callback', () => ({ note: 'matrix' })],
+      ['earnest-money-release', () => ({ to: 'buyer', reason: 'matrix' })],
+    ] as const
+  ).map(([action, body]): Row => ({
+    route: `POST /v1/purchases/{id}/${action} (someone else's open offer)`,
+    call: (t) => req(`/v1/purchases/${openPurchase}/${action}`, t, { method: 'POST', json: body() }),
+    expect: [409, 404, 403, 403, 403, 403, 403, 403, 403, 401, 401, 401],
+  })),
+  {
+    // Title records are public records: everyone signed in reads them.
+    route: 'GET /v1/properties/{id}/title-records (someone else\'s property)',
+    call: (t) => req(`/v1/properties/${property.id}/title-records`, t),
+    expect: [200, 200, 200, 200, 200, 200, 200, 200, 200, 401, 401, 401],
+  },
+  {
+    route: 'GET /v1/properties/{id}/title-records/{recordId} (someone else\'s property)',
+    call: async (t) => req(`/v1/properties/${property.id}/title-records/${await matrixTitleRecord()}`, t),
+    expect: [200, 200, 200, 200, 200, 200, 200, 200, 200, 401, 401, 401],
+  },
+  {
+    // An admin or the property's own manager enters them; the matrix's manager manages another property (403: the records are public).
+    route: 'POST /v1/properties/{id}/title-records (someone else\'s property)',
+    call: (t) =>
+      req(`/v1/properties/${property.id}/title-records`, t, {
+        method: 'POST',
+        json: { kind: 'encumbrance', instrument: `MATRIX-${RUN}-${++seq}`, recordedOn: '1998-04-01', type: 'easement', description: 'Utility easement along the rear lot line', blocksTransfer: false },
+      }),
+    expect: [201, 403, 403, 403, 403, 403, 403, 403, 403, 401, 401, 401],
   },
   {
     route: 'GET /healthz',
@@ -685,5 +870,39 @@ describe('lease ownership', () => {
       403,
       'forbidden',
     );
+  });
+});
+
+describe('purchase ownership', () => {
+  const titleRecord = () => ({ kind: 'encumbrance', instrument: `OWN-${RUN}-${++seq}`, recordedOn: '1998-04-01', type: 'easement', description: 'Drainage easement', blocksTransfer: false });
+  test.each<[string, () => User, () => { path: string; method?: string; json?: unknown }, number]>([
+    ['the purchase\'s buyer reads it', () => purchaseBuyer, () => ({ path: `/v1/purchases/${openPurchase}` }), 200],
+    ['the property\'s owner (the seller) reads it', () => propertyOwner, () => ({ path: `/v1/purchases/${openPurchase}` }), 200],
+    ['the property\'s manager (the seller\'s broker) reads it', () => propertyManager, () => ({ path: `/v1/purchases/${openPurchase}` }), 200],
+    ['another owner reads it', () => otherOwner, () => ({ path: `/v1/purchases/${openPurchase}` }), 404],
+    ['the seller sees the offers on their listing', () => propertyOwner, () => ({ path: `/v1/listings/${openListing.id}/offers` }), 200],
+    ['the broker sees them', () => propertyManager, () => ({ path: `/v1/listings/${openListing.id}/offers` }), 200],
+    ['the buyer does not see the offers on the listing', () => purchaseBuyer, () => ({ path: `/v1/listings/${openListing.id}/offers` }), 404],
+    ['the buyer downloads their purchase agreement', () => purchaseBuyer, () => ({ path: `/v1/purchases/${contractPurchase}/documents/${purchaseAgreement}` }), 200],
+    ['another manager downloads it', () => otherManager, () => ({ path: `/v1/purchases/${contractPurchase}/documents/${purchaseAgreement}` }), 404],
+    ['the broker acts as staff: approves the agreement on the checklist', () => propertyManager, () => ({ path: `/v1/purchases/${contractPurchase}/document-reviews`, method: 'POST', json: { kind: 'purchase_agreement', decision: 'approve' } }), 200],
+    ['the buyer may not review documents', () => purchaseBuyer, () => ({ path: `/v1/purchases/${contractPurchase}/document-reviews`, method: 'POST', json: { kind: 'purchase_agreement', decision: 'approve' } }), 403],
+    ['the seller may not pay the earnest money', () => propertyOwner, () => ({ path: `/v1/purchases/${contractPurchase}/earnest-money`, method: 'POST', json: { paymentMethod: { customerId: 'cus_none', paymentMethodId: 'pm_none' } } }), 403],
+    ['the seller may not walk away under the contract (the buyer\'s right)', () => propertyOwner, () => ({ path: `/v1/purchases/${contractPurchase}/termination`, method: 'POST', json: { reason: 'changed my mind' } }), 403],
+    ['the broker enters a title record of the property', () => propertyManager, () => ({ path: `/v1/properties/${property.id}/title-records`, method: 'POST', json: titleRecord() }), 201],
+    ['another manager enters one', () => otherManager, () => ({ path: `/v1/properties/${property.id}/title-records`, method: 'POST', json: titleRecord() }), 403],
+  ])('%s → %i', async (_what, who, what, status) => {
+    const { path, method, json: body } = what();
+    const res = await h.request(path, { method, json: body, token: who().token });
+    const text = await res.text();
+    if (res.status !== status) throw new Error(`expected ${status}, got ${res.status}: ${text.slice(0, 400)}`);
+  });
+
+  test('a buyer\'s list holds their purchases, not the competing buyers\'', async () => {
+    const ids = async (u: User) => ((await (await h.request('/v1/purchases?limit=200', { token: u.token })).json()) as { purchases: { purchaseId: string }[] }).purchases.map((p) => p.purchaseId);
+    expect(await ids(purchaseBuyer)).toEqual(expect.arrayContaining([openPurchase, contractPurchase]));
+    expect(await ids(propertyOwner)).toEqual(expect.arrayContaining([openPurchase, contractPurchase]));
+    expect(await ids(as.buyer)).not.toContain(openPurchase);
+    expect(await ids(otherOwner)).toEqual([]);
   });
 });

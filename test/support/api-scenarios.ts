@@ -18,12 +18,13 @@ import { createSearchWorker } from '../../workers/search-worker';
 import { createStripe } from '../../lib/stripe';
 import { QueryTypes } from 'sequelize';
 import { DEFAULT_RENEWAL } from '../../contracts/lease';
+import { FINAL_STAGES, type PurchaseState } from '../../contracts/purchase';
 import { searchReindexWorkflowId } from '../../contracts/search';
 import { addDays, daysBetween, todayUtc } from '../../domain/calendar';
 import { leaseEndDate, rentSchedule } from '../../domain/rent-schedule';
 import { applicant } from './leases';
 import { savedCard } from './stripe';
-import { startLeaseWorkers } from './workers';
+import { startLeaseWorkers, startPurchaseWorkers } from './workers';
 import { eventually, requestVia, workflowBundle, type Harness } from './harness';
 
 import { AMES_CSV_PATH as AMES_CSV } from './ames';
@@ -452,3 +453,83 @@ export async function closeScenario(
   await opts.leaseWorker?.stop();
   await h.close();
 }
+
+// ---------------------------------------------------------------- purchases
+
+/** An offer's terms in USD: cash, 5,000.00 earnest money, an inspection contingency, closing today, open for two days. */
+export const offerTerms = (priceMinor: number, extra: Record<string, unknown> = {}) => ({
+  priceMinor,
+  currency: 'USD',
+  earnestMoneyMinor: 500_000,
+  earnestMoneyDueBusinessDays: 3,
+  financing: { type: 'cash', downPaymentMinor: priceMinor },
+  contingencies: [{ kind: 'inspection', days: 10, count: 'calendar' }],
+  onMissedDeadline: 'waived',
+  closingDate: todayUtc(),
+  sellerCreditMinor: 0,
+  expiresAt: new Date(Date.now() + 2 * 86_400_000).toISOString(),
+  ...extra,
+});
+
+/** Financed terms: a conventional loan for 80% of the price, with inspection and appraisal contingencies. */
+export const financedTerms = (priceMinor: number) =>
+  offerTerms(priceMinor, {
+    financing: { type: 'conventional', downPaymentMinor: priceMinor / 5 },
+    contingencies: [
+      { kind: 'inspection', days: 10, count: 'calendar' },
+      { kind: 'appraisal', days: 17, count: 'calendar' },
+    ],
+  });
+
+export type PurchaseStateBody = PurchaseState & { source: string };
+
+/** Makes an offer through the API (202) and waits until its workflow has recorded it (the seller's side-by-side view reads the record). */
+export async function makeOffer(h: Harness, token: string, listingId: string, body: unknown): Promise<string> {
+  const res = await h.request(`/v1/listings/${listingId}/offers`, { method: 'POST', token, json: body });
+  const text = await res.text();
+  if (res.status !== 202) throw new Error(`making an offer: ${res.status} ${text.slice(0, 500)}`);
+  const { purchaseId } = JSON.parse(text) as { purchaseId: string };
+  await eventually(
+    async () => {
+      const rows = await h.db.query(`select 1 from purchases where id = $1 and state->'negotiation' is not null`, { bind: [purchaseId], type: QueryTypes.SELECT });
+      return rows.length > 0;
+    },
+    60_000,
+    'the offer recorded',
+  );
+  return purchaseId;
+}
+
+/** Polls GET /v1/purchases/{id} until the workflow answers and `ready` holds for its state. */
+export function purchaseWhen(h: Harness, token: string, purchaseId: string, ready: (s: PurchaseStateBody) => boolean, what: string, timeoutMs = 90_000) {
+  return eventually(
+    async () => {
+      const res = await h.request(`/v1/purchases/${purchaseId}`, { token });
+      if (res.status !== 200) throw new Error(`GET purchase: ${res.status}`);
+      const s = (await res.json()) as PurchaseStateBody;
+      return s.source === 'workflow' && ready(s) ? s : undefined;
+    },
+    timeoutMs,
+    what,
+  );
+}
+
+/** The buyer's offer on the listing, accepted by the seller's side, with its contract drawn up (checklist, title, the agreement's PDF). */
+export async function purchaseUnderContract(h: Harness, buyerToken: string, sellerToken: string, listingId: string, terms: unknown): Promise<PurchaseStateBody> {
+  const purchaseId = await makeOffer(h, buyerToken, listingId, { terms });
+  const res = await h.request(`/v1/purchases/${purchaseId}/acceptance`, { method: 'POST', token: sellerToken, json: { others: 'reject' } });
+  if (res.status !== 200) throw new Error(`accepting the offer: ${res.status} ${(await res.text()).slice(0, 500)}`);
+  return purchaseWhen(h, buyerToken, purchaseId, (s) => s.stage === 'under_contract' && s.closing.documents.length > 0, 'the contract drawn up');
+}
+
+/** Terminates the purchase workflows of this file's database that have not finished. */
+export async function terminatePurchases(h: Harness) {
+  const rows = await h.db.query<{ workflow_id: string }>(`select workflow_id from purchases where not (stage = any($1::text[]))`, { bind: [FINAL_STAGES], type: QueryTypes.SELECT });
+  await Promise.allSettled(rows.map((r) => h.client.workflow.getHandle(r.workflow_id).terminate('test finished')));
+}
+
+/**
+ * The purchase workers beside startLeaseWorker's: a process may run only one worker per task queue, and the
+ * lease workers already serve the harness's notifications queue, so the purchases' e-mails get a queue of their own.
+ */
+export const startPurchaseWorker = (h: Harness) => startPurchaseWorkers({ ...h, notificationTaskQueue: `${h.notificationTaskQueue}-purchases` });

@@ -62,15 +62,15 @@ export function purchaseTarget(who: 'side' | 'buyer' | 'staff' | 'side_or_staff'
     const p = c.get('principal');
     const row = await visiblePurchase(deps.db, p, id);
     let actor: Actor;
-    // A party acts for their side; staff who are not a party (an admin, a manager) act as staff.
-    if (who === 'side_or_staff') who = sideOf(p, row) && !isAgent(p, row) ? 'side' : hasRole(p, 'admin') || isAgent(p, row) ? 'staff' : 'side';
-    if (who === 'staff') {
+    // A party acts for their side; an agent or an admin as staff. Decided per request (`who` is the route's, shared by all).
+    const mode = who !== 'side_or_staff' ? who : sideOf(p, row) && !isAgent(p, row) ? 'side' : hasRole(p, 'admin') || isAgent(p, row) ? 'staff' : 'side';
+    if (mode === 'staff') {
       if (!hasRole(p, 'admin') && !isAgent(p, row)) throw forbidden('only an admin, or a manager acting as broker on this purchase, may do this');
       actor = { by: p.userId, as: 'staff' };
     } else {
       const side = sideOf(p, row);
       if (!side) throw forbidden('only the buyer or the seller (or their agents) act on the offer');
-      if (who === 'buyer' && side !== 'buyer') throw forbidden('only the buyer (or their agent) may do this');
+      if (mode === 'buyer' && side !== 'buyer') throw forbidden('only the buyer (or their agent) may do this');
       actor = { by: p.userId, as: side };
     }
     return { row, actor, handle: purchaseHandle(deps, row), finished: `the purchase is ${row.stage.replaceAll('_', ' ')}; it takes no more changes` };

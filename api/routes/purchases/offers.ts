@@ -12,7 +12,7 @@ import { FINAL_STAGES, PURCHASE_WORKFLOW_TYPE, purchaseWorkflowId, type Purchase
 import { Listing, Property, User } from '../../../models';
 import { canRead, hasRole } from '../../access';
 import type { AppEnv } from '../../deps';
-import { ApiProblem, fieldError, notFound } from '../../problem';
+import { ApiProblem, fieldError, forbidden, notFound } from '../../problem';
 import { formatAddress } from '../../property-address';
 import { IdParams, idLink, json, operationRef, problems, route } from '../../route';
 import { OfferCreateSchema, OfferListSchema, OfferStartedSchema } from './schemas';
@@ -53,6 +53,7 @@ export const purchaseOffersRouter = new OpenAPIHono<AppEnv>()
       // A buyer offers for themselves; an agent (a manager, or an admin) for the buyers named.
       const forSelf = !buyerIds;
       if (forSelf && !hasRole(p, 'buyer')) throw fieldError('buyerIds', 'name the buyers you make the offer for');
+      if (!forSelf && !hasRole(p, 'manager', 'admin')) throw forbidden('only an agent (a manager) or an admin makes an offer for other buyers');
       const ids = buyerIds ?? [p.userId];
       const buyers: User[] = [];
       for (const [i, id] of ids.entries()) {

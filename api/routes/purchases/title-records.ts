@@ -13,7 +13,7 @@ import { Property } from '../../../models';
 import type { AppEnv } from '../../deps';
 import { hasRole } from '../../access';
 import { ApiProblem, forbidden, notFound } from '../../problem';
-import { IdParams, idLink, json, operationRef, problems, route } from '../../route';
+import { IdParams, idLink, json, link, operationRef, problems, route } from '../../route';
 
 const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const Instrument = z.string().trim().min(1).max(80).describe('The county\'s instrument number');
@@ -41,6 +41,12 @@ export const TitleRecordSchema = z
     z.object({ kind: z.literal('release'), instrument: Instrument, recordedOn: IsoDate, releases: Instrument.describe('The instrument it releases') }),
   ])
   .openapi('TitleRecord');
+
+const TitleRecordEntrySchema = z.object({ id: z.string(), propertyId: z.string(), record: TitleRecordSchema }).openapi('TitleRecordEntry');
+
+const TitleRecordCreatedSchema = z
+  .object({ id: z.string().describe('The new record\'s id'), propertyId: z.string(), record: TitleRecordSchema, chain: z.array(z.object({ instrument: z.string(), recordedOn: z.string(), from: z.array(z.string()), to: z.array(z.string()), considerationMinor: z.number().int().nullable() })) })
+  .openapi('TitleRecordCreated');
 
 const TitleRecordsSchema = z
   .object({
@@ -76,6 +82,26 @@ export const titleRecordsRouter = new OpenAPIHono<AppEnv>()
   )
   .openapi(
     route({
+      method: 'get',
+      path: '/properties/{id}/title-records/{recordId}',
+      tags: ['Purchases'],
+      summary: 'One recorded title document of a property',
+      roles: 'any',
+      request: { params: z.object({ id: z.uuid(), recordId: z.uuid() }) },
+      responses: { 200: json(TitleRecordEntrySchema, 'The record'), ...problems(401, 404, 422) },
+    }),
+    async (c) => {
+      const { id, recordId } = c.req.valid('param');
+      const [row] = await c.get('deps').db.query<{ id: string; property_id: string; record: TitleRecord }>(
+        'select id, property_id, record from title_records where id = $1 and property_id = $2',
+        { bind: [recordId, id], type: QueryTypes.SELECT },
+      );
+      if (!row) throw notFound('title record');
+      return c.json({ id: row.id, propertyId: row.property_id, record: row.record }, 200);
+    },
+  )
+  .openapi(
+    route({
       method: 'post',
       path: '/properties/{id}/title-records',
       tags: ['Purchases'],
@@ -84,7 +110,10 @@ export const titleRecordsRouter = new OpenAPIHono<AppEnv>()
       roles: ['admin', 'manager'],
       request: { params: IdParams, body: { content: { 'application/json': { schema: TitleRecordSchema } }, required: true } },
       responses: {
-        201: { ...json(TitleRecordsSchema, 'Recorded'), links: { GetTitleRecords: idLink(operationRef('get', '/v1/properties/{id}/title-records'), 'The records and chain', '$response.body#/propertyId') } },
+        201: { ...json(TitleRecordCreatedSchema, 'Recorded; `Location` is the new record'), links: {
+          GetTitleRecords: idLink(operationRef('get', '/v1/properties/{id}/title-records'), 'The records and chain', '$response.body#/propertyId'),
+          GetTitleRecord: link(operationRef('get', '/v1/properties/{id}/title-records/{recordId}'), 'The new record', { id: '$response.body#/propertyId', recordId: '$response.body#/id' }),
+        } },
         ...problems(400, 401, 403, 404, 409, 415, 422),
       },
     }),
@@ -115,7 +144,7 @@ export const titleRecordsRouter = new OpenAPIHono<AppEnv>()
           .signal(titleRecordedSignal)
           .catch((err: unknown) => c.get('logger').warn({ err, purchaseId: p.id }, 'could not tell the purchase of a new title record'));
       }
-      const list = [...existing, record];
-      return c.json({ propertyId: property.id, records: list, chain: titleChain(list) }, 201);
+      c.header('location', `/v1/properties/${property.id}/title-records/${inserted[0]!.id}`);
+      return c.json({ id: inserted[0]!.id, propertyId: property.id, record, chain: titleChain([...existing, record]) }, 201);
     },
   );
