@@ -53,16 +53,25 @@ function cashTerms(priceMinor: number) {
 }
 
 async function purchaseWhen(token: string, id: string, ok: (s: PurchaseState) => boolean, what: string): Promise<PurchaseState> {
-  return eventually(
-    async () => {
-      const res = await h.request(`/v1/purchases/${id}`, { token });
-      if (res.status !== 200) return undefined;
-      const s = (await res.json()) as PurchaseState & { source: string };
-      return s.source === 'workflow' && ok(s) ? s : undefined;
-    },
-    90_000,
-    what,
-  );
+  let last: PurchaseState | undefined;
+  try {
+    return await eventually(
+      async () => {
+        const res = await h.request(`/v1/purchases/${id}`, { token });
+        if (res.status !== 200) return undefined;
+        const s = (await res.json()) as PurchaseState & { source: string };
+        if (s.source !== 'workflow') return undefined;
+        last = s;
+        return ok(s) ? s : undefined;
+      },
+      90_000,
+      what,
+    );
+  } catch (err) {
+    // Where it stood when we gave up: the stage, what blocked it, its last events.
+    const where = last ? ` (stage ${last.stage}; blocking ${JSON.stringify(last.blocking)}; last events ${JSON.stringify(last.history.slice(-4))})` : '';
+    throw new Error(`${(err as Error).message}${where}`);
+  }
 }
 
 const post = (path: string, token: string, json: unknown) => h.request(path, { method: 'POST', token, json });

@@ -64,8 +64,9 @@ export async function close(run: PurchaseRun): Promise<boolean> {
     state.blocking = blocking;
     if (run.ending) return false;
     if (blocking.length === 0) break;
-    await run.record();
+    // Note what has been seen before recording: an Update that lands while the row is written must wake the wait below.
     const seen = run.changes;
+    await run.record();
     // Wake at the start of the next day that unblocks something: the closing date, or the TRID wait's end.
     const dates = [closingDate, ...(financed && earliest ? [earliest] : [])].filter((d) => compareDates(today(), d) < 0).sort();
     const waitFor = dates[0] ? msUntilEndOf(dates[0]) - 86_400_000 : undefined;
