@@ -68,6 +68,8 @@ async function offer() {
   const lease = await leaseWhen(h, tenant.token, leaseId, (s) => s.status === 'awaiting_signatures', 'the agreement to be out for signature');
   const envelopeId = (lease as unknown as { envelopeId: string }).envelopeId;
   expect(envelopeId).toEqual(expect.any(String));
+  // The lease names its envelope as it starts it; the envelope records itself a moment later (its first activity).
+  await eventually(async () => (await h.request(`/v1/envelopes/${envelopeId}`, { token: tenant.token })).status === 200, 60_000, 'the envelope recorded');
   return { owner, tenant, stranger, ops, leaseId, envelopeId, document: lease.document! };
 }
 
