@@ -231,10 +231,25 @@ export async function startTimeSkippingServer(options: TimeSkippingServerOptions
   };
 }
 
+type Terminable = { terminate(reason?: string): Promise<unknown> };
+const startedByTest: Terminable[] = [];
+
+/**
+ * Marks a workflow the running test started, to be terminated after the test
+ * (see useTimeSkippingServer); returns the handle. Time skipping is global: a
+ * workflow a failed test leaves with a task nobody polls would hold the clock
+ * still for every test after it.
+ */
+export function endsWithTest<H extends Terminable>(handle: H): H {
+  startedByTest.push(handle);
+  return handle;
+}
+
 /**
  * A test file's time-skipping server: started before its tests (with the
  * workflow bundle built once, and the platform's custom search attributes
- * registered if asked), stopped after them. `use` receives the environment.
+ * registered if asked), stopped after them; the workflows marked with
+ * `endsWithTest` are terminated after each test. `use` receives the environment.
  */
 export function useTimeSkippingServer(use: (env: TestWorkflowEnvironment) => void, options: { searchAttributes?: boolean } = {}) {
   let server: TimeSkippingServer | undefined;
@@ -251,6 +266,10 @@ export function useTimeSkippingServer(use: (env: TestWorkflowEnvironment) => voi
     }
     await workflowBundle(); // bundled once, here, rather than in the first test
     use(env);
+  });
+  afterEach(async () => {
+    // A workflow that already closed cannot be terminated: nothing to do.
+    for (const handle of startedByTest.splice(0)) await handle.terminate('test over').catch(() => undefined);
   });
   afterAll(async () => {
     await server?.teardown();

@@ -20,7 +20,7 @@ import {
   type EnvelopeWorkflow,
 } from '../../contracts/envelope';
 import { workflowBundle } from '../support/harness';
-import { useTimeSkippingServer } from '../support/time-skipping';
+import { endsWithTest, useTimeSkippingServer } from '../support/time-skipping';
 
 let env: TestWorkflowEnvironment;
 useTimeSkippingServer((e) => (env = e));
@@ -73,7 +73,7 @@ async function run<T>(activities: EnvelopeActivities, fn: (taskQueue: string) =>
 }
 
 const start = (taskQueue: string, i: EnvelopeInput) =>
-  env.client.workflow.start<EnvelopeWorkflow>(ENVELOPE_WORKFLOW_TYPE, { workflowId: envelopeWorkflowId(i.envelopeId), taskQueue, args: [i] });
+  env.client.workflow.start<EnvelopeWorkflow>(ENVELOPE_WORKFLOW_TYPE, { workflowId: envelopeWorkflowId(i.envelopeId), taskQueue, args: [i] }).then(endsWithTest);
 
 const sign = (userId: string, documents = [{ documentId: 'doc-1', sha256: A }, { documentId: 'doc-2', sha256: B }]) => ({
   userId,

@@ -23,7 +23,7 @@ import {
   type EscrowReconciliationWorkflow,
 } from '../../contracts/escrow-reconciliation';
 import { workflowBundle } from '../support/harness';
-import { useTimeSkippingServer } from '../support/time-skipping';
+import { endsWithTest, useTimeSkippingServer } from '../support/time-skipping';
 
 let env: TestWorkflowEnvironment;
 useTimeSkippingServer((e) => (env = e), { searchAttributes: true });
@@ -54,7 +54,7 @@ async function withWorker<T>(activities: EscrowReconciliationActivities, fn: (ta
 }
 
 const start = (taskQueue: string, workflowId: string, input?: EscrowReconciliationInput) =>
-  env.client.workflow.start<EscrowReconciliationWorkflow>(ESCROW_RECONCILIATION_WORKFLOW_TYPE, { taskQueue, workflowId, args: input ? [input] : [] });
+  env.client.workflow.start<EscrowReconciliationWorkflow>(ESCROW_RECONCILIATION_WORKFLOW_TYPE, { taskQueue, workflowId, args: input ? [input] : [] }).then(endsWithTest);
 
 /** Moves the test server's clock to noon (UTC) of the next day at noon or later, away from midnight; returns that day. */
 async function noon(): Promise<string> {

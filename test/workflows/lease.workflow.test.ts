@@ -56,7 +56,7 @@ import {
 } from '../../contracts/lease';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { workflowBundle } from '../support/harness';
-import { useTimeSkippingServer } from '../support/time-skipping';
+import { endsWithTest, useTimeSkippingServer } from '../support/time-skipping';
 
 let env: TestWorkflowEnvironment;
 useTimeSkippingServer((e) => (env = e), { searchAttributes: true });
@@ -331,6 +331,9 @@ async function withWorker<T>(activities: LeaseActivities & EnvelopeActivities, f
   return worker.runUntil(fn(taskQueue));
 }
 
+const startLease = (taskQueue: string, input: LeaseInput) =>
+  env.client.workflow.start<LeaseWorkflow>(LEASE_WORKFLOW_TYPE, { workflowId: `lease-${input.terms.leaseId}`, taskQueue, args: [input] }).then(endsWithTest);
+
 /**
  * With RECORD_HISTORIES=1, writes every run of a workflow to test/fixtures/histories
  * (`<name>-run<n>.json`) for the replay test: how the whole-lease fixtures were made.
@@ -390,7 +393,7 @@ test('a whole lease: screening, signatures, deposit, 13 rent periods with a soft
   expect(secondTermPeriods.at(-1)!.prorated).toBe(true);
 
   const result = await withWorker(world.activities, async (taskQueue) => {
-    const handle = await env.client.workflow.start<LeaseWorkflow>(LEASE_WORKFLOW_TYPE, { workflowId: `lease-${input.terms.leaseId}`, taskQueue, args: [input] });
+    const handle = await startLease(taskQueue, input);
     const { envelope, agreement } = await envelopeOf(handle);
     // The agreement is signed through its envelope, not on the lease; a stranger cannot sign it, nor can a party sign a stale copy.
     await expect(
@@ -484,7 +487,7 @@ test('an application below the income rule waits for a manager, who may reject i
   const world = fakeWorld(() => 'succeeded');
   const input = await leaseInput({ incomeMinor: 300_000 }); // 2x the rent: below the review threshold
   const result = await withWorker(world.activities, async (taskQueue) => {
-    const handle = await env.client.workflow.start<LeaseWorkflow>(LEASE_WORKFLOW_TYPE, { workflowId: `lease-${input.terms.leaseId}`, taskQueue, args: [input] });
+    const handle = await startLease(taskQueue, input);
     const state = await untilStatus(handle, 'awaiting_decision');
     expect(state.screening).toMatchObject({ decision: 'reject' });
     await expect(handle.executeUpdate(screeningDecisionUpdate, { args: [{ decision: 'reject', by: 'manager-1', reason: ' ' }] })).rejects.toMatchObject({ cause: { message: expect.stringMatching(/reason/) } });
@@ -500,7 +503,7 @@ test('after a hard decline the card is not retried until the tenant gives a new 
   const input = await leaseInput({ graceDays: 10 });
   const period2 = termSchedule(input.terms)[1]!;
   const result = await withWorker(world.activities, async (taskQueue) => {
-    const handle = await env.client.workflow.start<LeaseWorkflow>(LEASE_WORKFLOW_TYPE, { workflowId: `lease-${input.terms.leaseId}`, taskQueue, args: [input] });
+    const handle = await startLease(taskQueue, input);
     await signAll(handle, input);
     // Period 2 is charged the day after its due date (the rent run's wait), and declined hard.
     await skipToNoonOf(addDays(period2.dueOn, 1));
@@ -537,7 +540,7 @@ test('a renewal accepted starts a second term at the offered rent (continuing as
   expect([firstTerm.length, secondTerm.length]).toEqual([4, 3]);
   const offerDay = renewalOfferDay(firstTerm, firstEnd, renewal.noticeDays);
   const result = await withWorker(world.activities, async (taskQueue) => {
-    const handle = await env.client.workflow.start<LeaseWorkflow>(LEASE_WORKFLOW_TYPE, { workflowId: `lease-${input.terms.leaseId}`, taskQueue, args: [input] });
+    const handle = await startLease(taskQueue, input);
     await signAll(handle, input);
     // To the offer's day, then wait for the offer itself; answer it while it is open (the clock held still).
     await skipToNoonOf(offerDay);
@@ -572,7 +575,7 @@ test('rent collected by the rent run is signalled to the lease, which does not c
   const periods = termSchedule(input.terms);
   const period2 = periods[1]!;
   const result = await withWorker(world.activities, async (taskQueue) => {
-    const handle = await env.client.workflow.start<LeaseWorkflow>(LEASE_WORKFLOW_TYPE, { workflowId: `lease-${input.terms.leaseId}`, taskQueue, args: [input] });
+    const handle = await startLease(taskQueue, input);
     await signAll(handle, input);
     // Period 2's due date, before the lease's own charge (a day later): the lease has written its schedule and waits for the rent run.
     await skipToNoonOf(period2.dueOn);
@@ -604,7 +607,7 @@ test('early termination charges the lease fee, prorates the last month to the mo
   const periods = termSchedule(input.terms, moveOutOn);
   expect(periods.at(-1)).toMatchObject({ to: moveOutOn, prorated: true });
   const result = await withWorker(world.activities, async (taskQueue) => {
-    const handle = await env.client.workflow.start<LeaseWorkflow>(LEASE_WORKFLOW_TYPE, { workflowId: `lease-${input.terms.leaseId}`, taskQueue, args: [input] });
+    const handle = await startLease(taskQueue, input);
     await signAll(handle, input);
     await skipToNoonOf(today);
     await until('three periods charged', () => world.charges.filter((c) => c.kind === 'rent').length === 3 && world.receipts.length === 3);
@@ -633,7 +636,8 @@ test('early termination charges the lease fee, prorates the last month to the mo
 
 test('a termination on a reminder day, after that day\'s reminder went out, does not remind of the same period again', async () => {
   const world = fakeWorld(() => 'succeeded');
-  const input = await leaseInput({ termMonths: 12, startInDays: 1 });
+  // Starting by the 25th, so that period 2's reminder day (3 days before the 1st) comes after the start, whatever the date.
+  const input = await leaseInput({ termMonths: 12, startInDays: 1, startsOn: (d) => dayOfMonth(d) <= 25 });
   const tenant = input.terms.parties.find((p) => p.role === 'tenant')!;
   const period3 = termSchedule(input.terms)[2]!;
   const reminderDay = addDays(period3.dueOn, -3);
@@ -641,7 +645,7 @@ test('a termination on a reminder day, after that day\'s reminder went out, does
   const periods = termSchedule(input.terms, moveOutOn);
   const reminders = () => world.notices.filter((n) => n === 'rent_due_reminder').length;
   const result = await withWorker(world.activities, async (taskQueue) => {
-    const handle = await env.client.workflow.start<LeaseWorkflow>(LEASE_WORKFLOW_TYPE, { workflowId: `lease-${input.terms.leaseId}`, taskQueue, args: [input] });
+    const handle = await startLease(taskQueue, input);
     await signAll(handle, input);
     await skipToNoonOf(reminderDay);
     // Periods 2 and 3 have been reminded of: period 3's reminder went out this morning.
@@ -659,7 +663,7 @@ test('a lease can be cancelled before move-in, not after', async () => {
   const world = fakeWorld(() => 'succeeded');
   const input = await leaseInput();
   const result = await withWorker(world.activities, async (taskQueue) => {
-    const handle = await env.client.workflow.start<LeaseWorkflow>(LEASE_WORKFLOW_TYPE, { workflowId: `lease-${input.terms.leaseId}`, taskQueue, args: [input] });
+    const handle = await startLease(taskQueue, input);
     const awaiting = await untilStatus(handle, 'awaiting_signatures');
     expect(awaiting.parties?.map((p) => p.role).sort()).toEqual(['landlord', 'tenant']);
     expect(awaiting.termStart).toBe(input.terms.startDate);
@@ -686,7 +690,7 @@ test('a payment reversed after it succeeded is collected again, with the returne
   const input = await leaseInput({ termMonths: 3, startInDays: 1 });
   const period2 = termSchedule(input.terms)[1]!;
   const result = await withWorker(world.activities, async (taskQueue) => {
-    const handle = await env.client.workflow.start<LeaseWorkflow>(LEASE_WORKFLOW_TYPE, { workflowId: `lease-${input.terms.leaseId}`, taskQueue, args: [input] });
+    const handle = await startLease(taskQueue, input);
     await signAll(handle, input);
     // The day after period 2's due date: charged (after the rent run's wait) and paid.
     await skipToNoonOf(addDays(period2.dueOn, 1));
@@ -718,7 +722,7 @@ test('a month-to-month lease ends on its move-out day when terminated after the 
   const secondTerm = rentSchedule(secondStart, secondEnd, 150_000, input.terms.dueDay);
   expect([firstTerm.length, secondTerm.length]).toEqual([1, 1]);
   const result = await withWorker(world.activities, async (taskQueue) => {
-    const handle = await env.client.workflow.start<LeaseWorkflow>(LEASE_WORKFLOW_TYPE, { workflowId: `lease-${input.terms.leaseId}`, taskQueue, args: [input] });
+    const handle = await startLease(taskQueue, input);
     await signAll(handle, input);
     // Into the second month (a new run): its only period is charged the day after its first day (the rent run's wait).
     await skipToNoonOf(addDays(secondStart, 1));

@@ -48,7 +48,7 @@ import {
 } from '../../contracts/purchase';
 import { bookDecision } from '../../activities/purchase/offer-book';
 import { workflowBundle } from '../support/harness';
-import { useTimeSkippingServer } from '../support/time-skipping';
+import { endsWithTest, useTimeSkippingServer } from '../support/time-skipping';
 
 let env: TestWorkflowEnvironment;
 useTimeSkippingServer((e) => (env = e), { searchAttributes: true });
@@ -169,7 +169,7 @@ async function withWorker<T>(world: ReturnType<typeof fakeWorld>, fn: (taskQueue
 }
 
 const start = (taskQueue: string, i: PurchaseInput) =>
-  env.client.workflow.start<PurchaseWorkflow>(PURCHASE_WORKFLOW_TYPE, { taskQueue, workflowId: purchaseWorkflowId(i.purchaseId), args: [i] });
+  env.client.workflow.start<PurchaseWorkflow>(PURCHASE_WORKFLOW_TYPE, { taskQueue, workflowId: purchaseWorkflowId(i.purchaseId), args: [i] }).then(endsWithTest);
 
 /** A purchase started and on its listing's offer book. */
 async function startOnBook(world: ReturnType<typeof fakeWorld>, taskQueue: string, i: PurchaseInput) {
