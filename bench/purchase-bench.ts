@@ -36,7 +36,8 @@
  * Flags win over the environment: BENCH_PURCHASES, BENCH_CONCURRENCY,
  * BENCH_BASELINE (0 skips it), BENCH_POLL_MS, BENCH_HISTORY_SAMPLE (30),
  * BENCH_TIMEOUT_MS (whole run, 60 min), BENCH_QUIET_WAIT_MS (90 s: how long to wait for
- * other work on the machine to stop first), BENCH_KEEP_DB.
+ * other work on the machine to stop first), BENCH_KEEP_DB, BENCH_WORKER_NODE_ARGS (extra node
+ * flags for the worker, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to see where its CPU goes).
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -146,16 +147,33 @@ interface Proc {
   peakRssMiB(): number;
   rssMiB(): number;
   tail(): string;
+  /** Its warning and error log lines (pino JSON, level >= 40), counted by message: what went wrong under load. */
+  problems(): [string, number][];
   stop(): Promise<void>;
 }
 
 /** A child process (node --import tsx entry), ready when `isReady` says so; only the tail of its output is kept. */
-function startProcess(entry: string, env: Record<string, string>, isReady: (output: string) => boolean | Promise<boolean>): Proc {
-  const proc = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: PROJECT_ROOT, env: { ...process.env, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+function startProcess(entry: string, env: Record<string, string>, isReady: (output: string) => boolean | Promise<boolean>, nodeArgs: string[] = []): Proc {
+  const proc = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entry], { cwd: PROJECT_ROOT, env: { ...process.env, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(proc);
   let output = '';
+  let partial = '';
+  const problems = new Map<string, number>();
   const keep = (d: Buffer) => {
     output = (output + d.toString()).slice(-20_000);
+    const lines = (partial + d.toString()).split('\n');
+    partial = lines.pop()!;
+    for (const line of lines) {
+      if (!line.includes('"level":4') && !line.includes('"level":5') && !line.includes('"level":6')) continue;
+      try {
+        const l = JSON.parse(line) as { level: number; msg?: string; activityType?: string; workflowType?: string; error?: { message?: string }; err?: { message?: string } };
+        if (l.level < 40) continue;
+        const what = [l.msg, l.activityType ?? l.workflowType, (l.error?.message ?? l.err?.message)?.slice(0, 120)].filter(Boolean).join(' | ');
+        problems.set(what, (problems.get(what) ?? 0) + 1);
+      } catch {
+        // not a log line
+      }
+    }
   };
   proc.stdout!.on('data', keep);
   proc.stderr!.on('data', keep);
@@ -181,6 +199,7 @@ function startProcess(entry: string, env: Record<string, string>, isReady: (outp
     peakRssMiB: () => procStatus(pid, 'VmHWM'),
     rssMiB: () => procStatus(pid, 'VmRSS'),
     tail: () => output.slice(-3000),
+    problems: () => [...problems.entries()].sort((a, b) => b[1] - a[1]),
     async stop() {
       if (proc.exitCode !== null || proc.signalCode !== null) return;
       const exited = new Promise((r) => proc.once('exit', r));
@@ -822,7 +841,8 @@ async function main() {
 
     const port = await freePort();
     const env = { DATABASE_URL: dbUrl, TEMPORAL_TASK_QUEUE_PREFIX: prefix, ELASTICSEARCH_INDEX_PREFIX: prefix };
-    worker = startProcess('workers/main.ts', env, (o) => o.includes('worker started'));
+    const workerArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    worker = startProcess('workers/main.ts', env, (o) => o.includes('worker started'), workerArgs);
     api = startProcess('api/main.ts', { ...env, API_PORT: String(port) }, async () => {
       try {
         return (await fetch(`http://127.0.0.1:${port}/healthz`)).ok;
@@ -923,10 +943,21 @@ async function main() {
     // Anything left open (a failure, an abort) would wait forever on task queues nobody polls.
     try {
       const open = await db.query<{ workflow_id: string }>(`select workflow_id from purchases where not (stage = any($1::text[]))`, { bind: [FINAL_STAGES], type: QueryTypes.SELECT });
-      for (const p of open) await client.workflow.getHandle(p.workflow_id).terminate('benchmark over').catch(() => undefined);
-      if (open.length) checks.push(`terminated ${open.length} unfinished purchase workflow(s)`);
+      let terminated = 0;
+      for (const p of open) {
+        await client.workflow
+          .getHandle(p.workflow_id)
+          .terminate('benchmark over')
+          .then(() => terminated++)
+          .catch(() => undefined);
+      }
+      if (open.length) checks.push(`${open.length} purchase row(s) not in a final stage; ${terminated} of their workflows were still running and were terminated (the others had finished: the row is stale)`);
     } catch {
       // the schema may not exist if migrating failed
+    }
+    for (const [name, proc] of [['worker', worker], ['API', api]] as const) {
+      const problems = proc?.problems() ?? [];
+      if (problems.length) checks.push(`${name} warnings and errors logged: ${problems.slice(0, 6).map(([what, n]) => `${n}x ${what}`).join('; ')}`);
     }
     await Promise.all([worker?.stop(), api?.stop()]);
     for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
