@@ -15,6 +15,15 @@ const BOLD = fs.readFileSync(path.join(FONT_DIR, 'ttf/DejaVuSans-Bold.ttf'));
 
 const PAGE = { width: 612, height: 792, margin: 64 }; // US Letter, points
 
+/**
+ * Text widths at size 1 by font, shared by every document. Measuring runs
+ * fontkit's shaping, which was most of a document's CPU when every candidate
+ * line was measured whole; words are measured once and lines summed (the
+ * fonts kern nothing across a space).
+ */
+const UNIT_WIDTHS = { regular: new Map<string, number>(), bold: new Map<string, number>() };
+const UNIT_WIDTHS_MAX = 50_000;
+
 export function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
@@ -115,22 +124,57 @@ export class DocumentWriter {
 
   /** A paragraph, word-wrapped to the page width. */
   paragraph(text: string, size = 10.5) {
-    const width = PAGE.width - 2 * PAGE.margin;
     const lineHeight = size * 1.45;
+    for (const line of this.wrap(text, this.font, size, this.contentWidth)) this.line(line, size, lineHeight);
+    this.y -= size * 0.6;
+  }
+
+  /** The width of `text` in `font` at `size`, points. */
+  private widthOf(text: string, font: PDFFont, size: number): number {
+    const cache = font === this.bold ? UNIT_WIDTHS.bold : UNIT_WIDTHS.regular;
+    let unit = cache.get(text);
+    if (unit === undefined) {
+      if (cache.size >= UNIT_WIDTHS_MAX) cache.clear();
+      unit = font.widthOfTextAtSize(text, 1);
+      cache.set(text, unit);
+    }
+    return unit * size;
+  }
+
+  /**
+   * Word-wraps text to `width`; a word longer than the width is broken, so
+   * nothing runs past the margin or into the next column.
+   */
+  private wrap(text: string, font: PDFFont, size: number, width: number): string[] {
+    const space = this.widthOf(' ', font, size);
+    const out: string[] = [];
     for (const raw of text.split('\n')) {
       let line = '';
-      for (const word of raw.split(/\s+/).filter(Boolean)) {
-        const candidate = line ? `${line} ${word}` : word;
-        if (this.font.widthOfTextAtSize(candidate, size) > width && line) {
-          this.line(line, size, lineHeight);
-          line = word;
-        } else {
-          line = candidate;
+      let lineWidth = 0;
+      for (let word of raw.split(/\s+/).filter(Boolean)) {
+        let wordWidth = this.widthOf(word, font, size);
+        const candidateWidth = line ? lineWidth + space + wordWidth : wordWidth;
+        // A sum within rounding of the edge is settled by measuring the whole line, as it will be drawn.
+        const fits = Math.abs(candidateWidth - width) < 0.5 ? font.widthOfTextAtSize(line ? `${line} ${word}` : word, size) <= width : candidateWidth <= width;
+        if (fits) {
+          line = line ? `${line} ${word}` : word;
+          lineWidth = candidateWidth;
+          continue;
         }
+        if (line) out.push(line);
+        while (wordWidth > width && word.length > 1) {
+          let n = word.length - 1;
+          while (n > 1 && font.widthOfTextAtSize(word.slice(0, n), size) > width) n--;
+          out.push(word.slice(0, n));
+          word = word.slice(n);
+          wordWidth = this.widthOf(word, font, size);
+        }
+        line = word;
+        lineWidth = wordWidth;
       }
-      this.line(line, size, lineHeight);
+      out.push(line);
     }
-    this.y -= size * 0.6;
+    return out;
   }
 
   /** Label: value rows. */
@@ -215,7 +259,7 @@ export class DocumentWriter {
     const total = columns.reduce((n, c) => n + c.width, 0);
     if (total > this.contentWidth + 0.01) throw new Error(`table is ${total}pt wide; the page has ${this.contentWidth}pt`);
     const xs = columns.map((_, i) => PAGE.margin + columns.slice(0, i).reduce((n, c) => n + c.width, 0));
-    const headers = columns.map((c) => this.wrapCell(c.header, this.bold, size, c.width - 2 * pad));
+    const headers = columns.map((c) => this.wrap(c.header, this.bold, size, c.width - 2 * pad));
     const hasHeader = headers.some((h) => h.some(Boolean));
     const headerLines = Math.max(...headers.map((h) => h.length));
     const groupHeight = options.groups ? lineHeight + pad : 0;
@@ -230,7 +274,7 @@ export class DocumentWriter {
           const x0 = xs[col]!;
           const x1 = xs[col + g.span - 1]! + columns[col + g.span - 1]!.width;
           if (g.label) {
-            const w = this.bold.widthOfTextAtSize(g.label, size);
+            const w = this.widthOf(g.label, this.bold, size);
             this.page.drawText(g.label, { x: (x0 + x1 - w) / 2, y: top - pad / 2 - size * 1.05, size, font: this.bold });
             this.page.drawLine({ start: { x: x0 + pad, y: top - groupHeight + 1 }, end: { x: x1 - pad, y: top - groupHeight + 1 }, thickness: 0.5, color: rgb(0.4, 0.4, 0.4) });
           }
@@ -252,7 +296,7 @@ export class DocumentWriter {
     };
 
     const wrapped = rows.map((r) =>
-      columns.map((c, i) => this.wrapCell(r.cells[i] ?? '', r.bold || c.bold ? this.bold : this.font, size, c.width - 2 * pad)),
+      columns.map((c, i) => this.wrap(r.cells[i] ?? '', r.bold || c.bold ? this.bold : this.font, size, c.width - 2 * pad)),
     );
     const heights = wrapped.map((cells) => Math.max(1, ...cells.map((l) => l.length)) * lineHeight + pad);
     // The header never ends a page on its own.
@@ -283,34 +327,8 @@ export class DocumentWriter {
 
   private drawCell(text: string, font: PDFFont, size: number, x: number, column: TableColumn, pad: number, baseline: number) {
     if (!text) return;
-    const left = column.align === 'right' ? x + column.width - pad - font.widthOfTextAtSize(text, size) : x + pad;
+    const left = column.align === 'right' ? x + column.width - pad - this.widthOf(text, font, size) : x + pad;
     this.page.drawText(text, { x: left, y: baseline, size, font });
-  }
-
-  /** Word-wraps a cell to its width; a word longer than the width is broken, so nothing runs into the next column. */
-  private wrapCell(text: string, font: PDFFont, size: number, width: number): string[] {
-    const fits = (s: string) => font.widthOfTextAtSize(s, size) <= width;
-    const out: string[] = [];
-    for (const raw of text.split('\n')) {
-      let line = '';
-      for (let word of raw.split(/\s+/).filter(Boolean)) {
-        const candidate = line ? `${line} ${word}` : word;
-        if (fits(candidate)) {
-          line = candidate;
-          continue;
-        }
-        if (line) out.push(line);
-        while (!fits(word)) {
-          let n = word.length - 1;
-          while (n > 1 && !fits(word.slice(0, n))) n--;
-          out.push(word.slice(0, n));
-          word = word.slice(n);
-        }
-        line = word;
-      }
-      out.push(line);
-    }
-    return out;
   }
 
   private line(text: string, size: number, lineHeight: number) {
