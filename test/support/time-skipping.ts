@@ -265,6 +265,9 @@ export function useTimeSkippingServer(use: (env: TestWorkflowEnvironment) => voi
       });
     }
     await workflowBundle(); // bundled once, here, rather than in the first test
+    // TEST_CLOCK_OFFSET_DAYS=n starts the server's clock n days on: how the tests are tried on other dates than today.
+    const offsetDays = Number(process.env.TEST_CLOCK_OFFSET_DAYS ?? 0);
+    if (offsetDays > 0) await env.sleep(offsetDays * 86_400_000);
     use(env);
   });
   afterEach(async () => {
