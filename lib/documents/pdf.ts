@@ -24,6 +24,13 @@ const PAGE = { width: 612, height: 792, margin: 64 }; // US Letter, points
 const UNIT_WIDTHS = { regular: new Map<string, number>(), bold: new Map<string, number>() };
 const UNIT_WIDTHS_MAX = 50_000;
 
+/**
+ * Glyph positioning (GPOS) turned off: pdf-lib draws glyph ids with their own
+ * advances and never uses the positions, so shaping them only cost time
+ * (a third of a document's); substitutions (GSUB) still apply.
+ */
+const FONT_FEATURES = { kern: false, mark: false, mkmk: false };
+
 export function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
@@ -87,8 +94,8 @@ export class DocumentWriter {
   private static async start(doc: PDFDocument, title: string, numberPages: boolean): Promise<DocumentWriter> {
     doc.registerFontkit(fontkit);
     // Subset: only the glyphs used are embedded, keeping documents small.
-    const font = await doc.embedFont(REGULAR, { subset: true });
-    const bold = await doc.embedFont(BOLD, { subset: true });
+    const font = await doc.embedFont(REGULAR, { subset: true, features: FONT_FEATURES });
+    const bold = await doc.embedFont(BOLD, { subset: true, features: FONT_FEATURES });
     doc.setTitle(title);
     doc.setProducer('TriLight Homes');
     // Fixed dates keep the bytes (and so the hash) a function of the content alone.
