@@ -243,6 +243,11 @@ function temporal(config: Config): Service {
           '--ui-port', String(config.temporal.embeddedUiPort),
           '--ui-disable-news-fetch',
           '--db-filename', path.join(dir, 'temporal.db'),
+          // A write-ahead log synced at checkpoints, not a journal synced on every transaction: the dev server's
+          // writes are serialized on one SQLite connection, and its fsyncs were what purchases waited on.
+          // Survives a crash of the process; a power cut may lose the last moments (a development server).
+          '--sqlite-pragma', 'journal_mode=wal',
+          '--sqlite-pragma', 'synchronous=normal',
           '--namespace', config.temporal.namespace,
           '--log-level', 'warn',
           ...searchAttributeFlags(),
