@@ -149,6 +149,26 @@ test('a tenant declines with a reason: the envelope ends declined, the lease is 
   expect(row!.status).toBe('declined');
 }, 120_000);
 
+test('an envelope its lease has named but that has not recorded itself yet answers from its workflow, to the same people', async () => {
+  const { tenant, stranger, ops, envelopeId } = await offer();
+  // The moment between the lease naming its envelope and the envelope writing its row, made to last.
+  await h.db.query('delete from envelopes where id = $1', { bind: [envelopeId] });
+  const seen = await h.request(`/v1/envelopes/${envelopeId}`, { token: tenant.token });
+  expect(seen.status).toBe(200);
+  expect(((await seen.json()) as EnvelopeBody & { source: string }).source).toBe('workflow');
+  expect((await h.request(`/v1/envelopes/${envelopeId}`, { token: ops.token })).status).toBe(200);
+  await expectProblem(await h.request(`/v1/envelopes/${envelopeId}`, { token: stranger.token }), 404, 'not-found');
+  await expectProblem(await h.request(`/v1/envelopes/${envelopeId}/decline`, { method: 'POST', token: stranger.token, json: { reason: 'not mine' } }), 404, 'not-found');
+  const declined = await h.request(`/v1/envelopes/${envelopeId}/decline`, { method: 'POST', token: tenant.token, json: { reason: 'changed our plans' } });
+  expect(declined.status).toBe(200);
+  // The envelope writes its row again as it ends.
+  const row = await eventually(async () => {
+    const [r] = await h.db.query<{ status: string }>('select status from envelopes where id = $1', { bind: [envelopeId], type: QueryTypes.SELECT });
+    return r?.status === 'declined' ? r : undefined;
+  }, 60_000, 'the envelope row written again');
+  expect(row.status).toBe('declined');
+}, 120_000);
+
 test('a lease cancelled while out for signature voids its envelope: nobody can sign it any more', async () => {
   const { owner, tenant, leaseId, envelopeId, document } = await offer();
   const cancelled = await h.request(`/v1/leases/${leaseId}/cancellation`, { method: 'POST', token: owner.token, json: { reason: 'the unit was sold' } });

@@ -51,7 +51,7 @@ export const envelopesRouter = new OpenAPIHono<AppEnv>().openapi(
   }),
   async (c) => {
     const deps = c.get('deps');
-    const row = await visibleEnvelope(deps.db, c.get('principal'), c.req.valid('param').id);
+    const row = await visibleEnvelope(c, c.req.valid('param').id);
     const state = await queryOrUndefined(c, envelopeHandle(deps, row), envelopeStateQuery);
     if (state) return c.json({ ...state, source: 'workflow' as const }, 200);
     return c.json(
