@@ -57,3 +57,15 @@ export function formatMoney(minor: number, currency: string): string {
   const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   return `${negative ? '-' : ''}${currency} ${grouped}${frac !== undefined ? `.${frac}` : ''}`;
 }
+
+const BASIS_POINTS_PER_UNIT = 10_000n;
+
+/** numerator / denominator rounded half up, for a non-negative numerator and a positive denominator. */
+export function divideRoundHalfUp(numerator: bigint, denominator: bigint): bigint {
+  return (2n * numerator + denominator) / (2n * denominator);
+}
+
+/** The part of an amount given in basis points (1 bp = 0.01 %), rounded half up to the minor unit (BigInt: no float overflow). */
+export function basisPointsOf(amountMinor: number, basisPoints: number): number {
+  return Number(divideRoundHalfUp(BigInt(amountMinor) * BigInt(basisPoints), BASIS_POINTS_PER_UNIT));
+}

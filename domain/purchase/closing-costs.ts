@@ -12,7 +12,8 @@
  * days of the year); HOA dues are paid in advance for the month.
  */
 import { addDays, addMonths, type IsoDate } from '../calendar';
-import { basisPointsOf, type SettlementInput } from './settlement';
+import { basisPointsOf } from '../money';
+import type { SettlementInput } from './settlement';
 import type { OfferTerms } from './offer';
 
 export const STANDARD_COMMISSIONS = [

@@ -6,7 +6,7 @@
  * pass 2^53), rounding half up.
  */
 import { addDays, compareDates, daysBetween, isValidDate, type IsoDate } from '../calendar';
-import { formatMoney, SUPPORTED_CURRENCIES, type Currency } from '../money';
+import { basisPointsOf, divideRoundHalfUp, formatMoney, SUPPORTED_CURRENCIES, type Currency } from '../money';
 
 export type Side = 'buyer' | 'seller';
 
@@ -91,18 +91,6 @@ export interface SettlementStatement {
 export const SALE_PRICE_LINE = 'Sale price of property';
 export const EARNEST_MONEY_LINE = 'Deposit (earnest money)';
 export const LOAN_AMOUNT_LINE = 'Loan amount';
-
-const BASIS_POINTS_PER_UNIT = 10_000n;
-
-/** numerator / denominator rounded half up, for a non-negative numerator and a positive denominator. */
-function divideRoundHalfUp(numerator: bigint, denominator: bigint): bigint {
-  return (2n * numerator + denominator) / (2n * denominator);
-}
-
-/** The part of an amount given in basis points (1 bp = 0.01 %), rounded half up to the minor unit. */
-export function basisPointsOf(amountMinor: number, basisPoints: number): number {
-  return Number(divideRoundHalfUp(BigInt(amountMinor) * BigInt(basisPoints), BASIS_POINTS_PER_UNIT));
-}
 
 export interface ProrationSplit {
   /** Days from periodStart to the day before closing. */

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { addDays, daysBetween } from '../../domain/calendar';
+import { basisPointsOf } from '../../domain/money';
 import {
-  basisPointsOf,
   closingFunds,
   prorationSplit,
   SETTLEMENT_SECTIONS,
