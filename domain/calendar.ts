@@ -60,3 +60,13 @@ export function isValidDate(date: string): boolean {
     return false;
   }
 }
+
+/** The UTC date of an instant (epoch milliseconds). */
+export function dateOfInstant(ms: number): IsoDate {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+/** The instant a UTC date begins (epoch milliseconds). */
+export function startOfDate(date: IsoDate): number {
+  return Date.parse(`${date}T00:00:00.000Z`);
+}
