@@ -13,7 +13,7 @@ import { QueryTypes } from 'sequelize';
 import { ledgerBalances, ledgerInvariantViolations } from '../../lib/ledger';
 import { purchaseBook } from '../../domain/ledger';
 import type { PurchaseState } from '../../contracts/purchase';
-import { createListing, createProperty, expectProblem, stripeCard } from '../support/api-scenarios';
+import { createListing, createProperty, expectProblem, offerTerms, stripeCard } from '../support/api-scenarios';
 import { createHarness, eventually, type Harness } from '../support/harness';
 import { readPdf } from '../support/pdf-text';
 import { startPurchaseWorkers, type RunningWorkers } from '../support/workers';
@@ -34,23 +34,6 @@ afterAll(async () => {
     await h.close();
   }
 });
-
-const today = () => new Date().toISOString().slice(0, 10);
-
-function cashTerms(priceMinor: number) {
-  return {
-    priceMinor,
-    currency: 'USD',
-    earnestMoneyMinor: 500_000,
-    earnestMoneyDueBusinessDays: 3,
-    financing: { type: 'cash', downPaymentMinor: priceMinor },
-    contingencies: [{ kind: 'inspection', days: 10, count: 'calendar' }],
-    onMissedDeadline: 'waived',
-    closingDate: today(),
-    sellerCreditMinor: 0,
-    expiresAt: new Date(Date.now() + 2 * 86_400_000).toISOString(),
-  };
-}
 
 async function purchaseWhen(token: string, id: string, ok: (s: PurchaseState) => boolean, what: string): Promise<PurchaseState> {
   let last: PurchaseState | undefined;
@@ -95,15 +78,15 @@ test('two offers, one accepted and the other kept as backup, through escrow, con
   await expectProblem(await post(`/v1/properties/${property.id}/title-records`, buyer.token, { kind: 'release', instrument: 'X-1', recordedOn: '2012-01-01', releases: 'STORY-2011-4412' }), 403, 'forbidden');
 
   // Offers: a tenant may not make one; a bad one names its field; two buyers make theirs.
-  await expectProblem(await post(`/v1/listings/${listing.id}/offers`, tenant.token, { terms: cashTerms(21_000_000) }), 403, 'forbidden');
-  const bad = await expectProblem(await post(`/v1/listings/${listing.id}/offers`, buyer.token, { terms: { ...cashTerms(21_000_000), earnestMoneyMinor: 30_000_000 } }), 422, 'validation-error');
+  await expectProblem(await post(`/v1/listings/${listing.id}/offers`, tenant.token, { terms: offerTerms(21_000_000) }), 403, 'forbidden');
+  const bad = await expectProblem(await post(`/v1/listings/${listing.id}/offers`, buyer.token, { terms: { ...offerTerms(21_000_000), earnestMoneyMinor: 30_000_000 } }), 422, 'validation-error');
   expect(JSON.stringify(bad)).toMatch(/earnestMoneyMinor/);
-  const made = await post(`/v1/listings/${listing.id}/offers`, buyer.token, { terms: cashTerms(21_000_000) });
+  const made = await post(`/v1/listings/${listing.id}/offers`, buyer.token, { terms: offerTerms(21_000_000) });
   expect(made.status).toBe(202);
   const { purchaseId } = (await made.json()) as { purchaseId: string };
-  const rivalMade = await post(`/v1/listings/${listing.id}/offers`, rival.token, { terms: cashTerms(20_500_000) });
+  const rivalMade = await post(`/v1/listings/${listing.id}/offers`, rival.token, { terms: offerTerms(20_500_000) });
   const rivalId = ((await rivalMade.json()) as { purchaseId: string }).purchaseId;
-  await expectProblem(await post(`/v1/listings/${listing.id}/offers`, buyer.token, { terms: cashTerms(21_100_000) }), 409);
+  await expectProblem(await post(`/v1/listings/${listing.id}/offers`, buyer.token, { terms: offerTerms(21_100_000) }), 409);
 
   // The seller sees both side by side; a competing buyer sees neither the list nor the other's purchase.
   const side = await eventually(async () => {
@@ -189,7 +172,7 @@ test('two offers, one accepted and the other kept as backup, through escrow, con
 
 /** One cash purchase of a listing through the API, from the offer to the recorded deed, by the people whose part each step is. */
 async function buyWithCash(listingId: string, buyer: { id: string; token: string }, seller: { token: string }, broker: { token: string }, priceMinor: number): Promise<PurchaseState> {
-  const res = await post(`/v1/listings/${listingId}/offers`, buyer.token, { terms: { ...cashTerms(priceMinor), contingencies: [] } });
+  const res = await post(`/v1/listings/${listingId}/offers`, buyer.token, { terms: { ...offerTerms(priceMinor), contingencies: [] } });
   expect(res.status).toBe(202);
   const { purchaseId } = (await res.json()) as { purchaseId: string };
   await purchaseWhen(seller.token, purchaseId, (s) => s.negotiation.rounds.length === 1, 'the offer recorded');
@@ -267,7 +250,7 @@ test('the seller accepts two offers at the same moment, each rejecting the other
   const property = await createProperty(h, seller.token);
   const listing = await createListing(h, seller.token, property.id, { status: 'active', price: { amountMinor: 21_500_000, currency: 'USD' } });
   const ids: string[] = [];
-  for (const b of buyers) ids.push(((await (await post(`/v1/listings/${listing.id}/offers`, b.token, { terms: cashTerms(21_000_000) })).json()) as { purchaseId: string }).purchaseId);
+  for (const b of buyers) ids.push(((await (await post(`/v1/listings/${listing.id}/offers`, b.token, { terms: offerTerms(21_000_000) })).json()) as { purchaseId: string }).purchaseId);
   for (const id of ids) await purchaseWhen(seller.token, id, (s) => s.negotiation.rounds.length === 1, 'the offer on the book');
   const answers = await Promise.all(ids.map((id) => post(`/v1/purchases/${id}/acceptance`, seller.token, { others: 'reject' })));
   expect(answers.map((r) => r.status).sort()).toEqual([200, 409]);
