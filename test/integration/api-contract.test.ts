@@ -17,9 +17,7 @@ import { createElasticsearch } from '../../lib/elasticsearch';
 import { amesLot, createParcel, parcelBody, seededRlDistrictBody, zoningCheckBody } from '../support/api-scenarios';
 import { financedTerms, makeOffer, offerTerms, purchaseUnderContract, purchaseWhen, startPurchaseWorker, terminatePurchases, type PurchaseStateBody } from '../support/api-scenarios';
 import { requestVia } from '../support/harness';
-import { workflowBundle } from '../support/harness';
-import { leaseDeps, type RunningWorkers } from '../support/workers';
-import { createPurchaseWorker } from '../../workers/purchase-worker';
+import { escrowRig, type RunningWorkers } from '../support/workers';
 
 type User = Awaited<ReturnType<Harness['user']>>;
 type Init = Parameters<Harness['request']>[1];
@@ -90,21 +88,11 @@ async function ensureReindexExists() {
 }
 
 /** The escrow reconciliation routes on an app whose purchases queue is this file's own, with a purchase worker only while a scenario needs a run. */
-let escrowAppMade: App | undefined;
-const escrowQueue = () => `${h.taskQueue}-escrow`;
-const escrowApp = () => (escrowAppMade ??= createApp({ ...h.deps, purchaseTaskQueue: escrowQueue() }));
+let escrowMade: ReturnType<typeof escrowRig> | undefined;
+const escrow = () => (escrowMade ??= escrowRig(h));
+const escrowApp = () => escrow().app();
 const viaEscrow = async (path: string, init: Init = {}) => record(`${init.method ?? 'GET'} ${path}`, await requestVia(escrowApp(), path, init));
-async function withEscrowWorker<T>(fn: () => Promise<T>): Promise<T> {
-  const worker = await createPurchaseWorker({
-    connection: h.nativeConnection,
-    namespace: h.config.temporal.namespace,
-    taskQueue: escrowQueue(),
-    deps: { ...leaseDeps(h), searchTaskQueue: h.taskQueue },
-    workflowBundle: await workflowBundle(),
-    shutdownGraceSeconds: 5,
-  });
-  return worker.runUntil(fn());
-}
+const withEscrowWorker = <T>(fn: () => Promise<T>) => escrow().withWorker(fn);
 
 beforeAll(async () => {
   h = await createHarness('contract');

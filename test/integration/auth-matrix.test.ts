@@ -9,10 +9,8 @@ import { sign } from 'hono/jwt';
 import { closeScenario, craftedCsv, createListing, createProperty, created, errorFields, expectProblem, leaseBody, leaseWhen, newUserBody, operationsOf, problemKind, propertyBody, refusedToken, reindexSandbox, startLease, startLeaseWorker, type OpenApiDoc, type ProblemBody } from '../support/api-scenarios';
 import { amesLot, createParcel, parcelBody, seededRlDistrictBody, zoningCheckBody } from '../support/api-scenarios';
 import { makeOffer, offerTerms, purchaseUnderContract, startPurchaseWorker, terminatePurchases } from '../support/api-scenarios';
-import { createHarness, requestVia, workflowBundle, type Harness } from '../support/harness';
-import { leaseDeps, type RunningWorkers } from '../support/workers';
-import { createApp, type App } from '../../api/app';
-import { createPurchaseWorker } from '../../workers/purchase-worker';
+import { createHarness, requestVia, type Harness } from '../support/harness';
+import { escrowRig, type RunningWorkers } from '../support/workers';
 
 type User = Awaited<ReturnType<Harness['user']>>;
 
@@ -172,21 +170,12 @@ const matrixParcel = () => (parcelMade ??= createParcel(h, propertyOwner.token))
  * The escrow reconciliation routes on an app whose purchases queue is this file's own; an admin's
  * POST (the one caller whose request runs the reconciliation) has the purchase worker on it.
  */
-let escrowAppMade: App | undefined;
-const escrowQueue = () => `${h.taskQueue}-escrow`;
-const escrowApp = () => (escrowAppMade ??= createApp({ ...h.deps, purchaseTaskQueue: escrowQueue() }));
-async function escrowRun(token: string | undefined): Promise<Response> {
+let escrowMade: ReturnType<typeof escrowRig> | undefined;
+const escrow = () => (escrowMade ??= escrowRig(h));
+const escrowApp = () => escrow().app();
+function escrowRun(token: string | undefined): Promise<Response> {
   const post = () => requestVia(escrowApp(), '/v1/admin/escrow-reconciliations', { method: 'POST', token });
-  if (token !== as.admin.token) return post();
-  const worker = await createPurchaseWorker({
-    connection: h.nativeConnection,
-    namespace: h.config.temporal.namespace,
-    taskQueue: escrowQueue(),
-    deps: { ...leaseDeps(h), searchTaskQueue: h.taskQueue },
-    workflowBundle: await workflowBundle(),
-    shutdownGraceSeconds: 5,
-  });
-  return worker.runUntil(post());
+  return token === as.admin.token ? escrow().withWorker(post) : post();
 }
 
 const ROWS: Row[] = [

@@ -11,6 +11,7 @@ import { createStripe } from '../../lib/stripe';
 import { createLeaseWorker, createNotificationWorker } from '../../workers/lease-worker';
 import { createRentWorker } from '../../workers/rent-worker';
 import { createPurchaseWorker } from '../../workers/purchase-worker';
+import { createApp, type App } from '../../api/app';
 import { workflowBundle, type Harness } from './harness';
 
 export interface RunningWorkers {
@@ -80,4 +81,28 @@ export async function startPurchaseWorkers(h: Harness, o: { stripe?: Stripe } = 
   const purchase = await createPurchaseWorker({ ...common, taskQueue: h.purchaseTaskQueue, deps: { ...deps, searchTaskQueue: h.taskQueue } });
   const notifications = await createNotificationWorker({ ...common, taskQueue: h.notificationTaskQueue, deps: { ...deps, mailer: createMailer({ smtp: h.config.smtp }) } });
   return running(purchase, notifications);
+}
+
+/**
+ * The escrow reconciliation's routes on an app whose purchases queue is the
+ * test file's own (`<queue>-escrow`), and the purchase worker on that queue
+ * for the requests that run a reconciliation: no other file's worker answers.
+ */
+export function escrowRig(h: Harness) {
+  const taskQueue = `${h.taskQueue}-escrow`;
+  let app: App | undefined;
+  return {
+    app: () => (app ??= createApp({ ...h.deps, purchaseTaskQueue: taskQueue })),
+    async withWorker<T>(fn: () => Promise<T>): Promise<T> {
+      const worker = await createPurchaseWorker({
+        connection: h.nativeConnection,
+        namespace: h.config.temporal.namespace,
+        taskQueue,
+        deps: { ...leaseDeps(h), searchTaskQueue: h.taskQueue },
+        workflowBundle: await workflowBundle(),
+        shutdownGraceSeconds: 5,
+      });
+      return worker.runUntil(fn());
+    },
+  };
 }
