@@ -13,14 +13,18 @@ import { ApiProblem, isTemporalUnavailable, issuesToProblem, problemResponse, TE
 import { adminRouter, MAX_IMPORT_BYTES } from './routes/admin';
 import { healthRouter } from './routes/health';
 import { envelopesRouter } from './routes/envelopes';
+import { contractorsRouter } from './routes/contractors';
 import { leasesRouter } from './routes/leases';
+import { maintenanceRequestsRouter } from './routes/maintenance-requests';
 import { purchasesRouter } from './routes/purchases';
 import { listingsRouter } from './routes/listings';
 import { parcelsRouter } from './routes/parcels';
 import { propertiesRouter } from './routes/properties';
 import { searchRouter } from './routes/search';
 import { usersRouter } from './routes/users';
+import { uploadsRouter } from './routes/uploads';
 import { webhooksRouter } from './routes/stripe-events';
+import { workOrdersRouter } from './routes/work-orders';
 
 export function createApp(deps: ApiDeps) {
   const app = new OpenAPIHono<AppEnv>({
@@ -52,6 +56,10 @@ export function createApp(deps: ApiDeps) {
   v1.route('/', envelopesRouter);
   v1.route('/', parcelsRouter);
   v1.route('/', purchasesRouter);
+  v1.route('/', maintenanceRequestsRouter);
+  v1.route('/', workOrdersRouter);
+  v1.route('/', contractorsRouter);
+  v1.route('/', uploadsRouter);
   v1.route('/', adminRouter);
   v1.route('/', webhooksRouter);
   app.route('/v1', v1);

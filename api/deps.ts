@@ -1,6 +1,7 @@
 import type { Client as ElasticsearchClient } from '@elastic/elasticsearch';
 import type { Client as TemporalClient, Connection } from '@temporalio/client';
 import type { Sequelize } from 'sequelize';
+import type { BlobStore } from '../lib/blob-store';
 import type { Config } from '../lib/config';
 import type { Logger } from '../lib/logger';
 import type { Role } from '../domain/roles';
@@ -19,6 +20,10 @@ export interface ApiDeps {
   leaseTaskQueue?: string;
   /** Task queue the API starts purchase workflows on (default: the configured purchases queue). */
   purchaseTaskQueue?: string;
+  /** Task queue the API starts inspections, work orders and projects on (default: the configured operations queue). */
+  operationsTaskQueue?: string;
+  /** The document store uploads go to (default: the one the configuration names, lib/blob-store.ts). */
+  blobs?: BlobStore;
 }
 
 export interface Principal {

@@ -1,5 +1,6 @@
 /** The API process. SIGTERM/SIGINT stop accepting connections, finish in-flight requests, then close clients. */
 import { serve } from '@hono/node-server';
+import { createBlobStore } from '../lib/blob-store';
 import { loadConfig } from '../lib/config';
 import { createSequelize } from '../lib/db';
 import { createElasticsearch } from '../lib/elasticsearch';
@@ -15,7 +16,7 @@ async function main() {
   initModels(db);
   const es = createElasticsearch(config);
   const { connection, client } = await connectTemporal(config);
-  const app = createApp({ config, db, es, temporal: client, temporalConnection: connection, logger, searchTaskQueue: config.temporal.taskQueues.search, leaseTaskQueue: config.temporal.taskQueues.leases, purchaseTaskQueue: config.temporal.taskQueues.purchases });
+  const app = createApp({ config, db, es, temporal: client, temporalConnection: connection, logger, searchTaskQueue: config.temporal.taskQueues.search, leaseTaskQueue: config.temporal.taskQueues.leases, purchaseTaskQueue: config.temporal.taskQueues.purchases, operationsTaskQueue: config.temporal.taskQueues.operations, blobs: createBlobStore(config) });
   const server = serve({ fetch: app.fetch, hostname: config.api.host, port: config.api.port }, (info) =>
     logger.info({ url: `http://${info.address}:${info.port}` }, 'api listening'),
   );

@@ -98,6 +98,16 @@ export const POSTING_BOOKS = {
   commission_paid: 'purchase',
   charges_paid: 'purchase',
   payoff_paid: 'purchase',
+  /** A contractor's invoice paid from the property's operating book… */
+  repair_paid: 'property',
+  /** …and, when the tenant caused the damage, charged to their lease. */
+  repair_charged: 'lease',
+  /** A project's draw paid to its contractor: the work billed less retainage, out of cash… */
+  draw_paid: 'project',
+  /** …the retainage withheld from it, owed to the contractor at completion… */
+  retainage_withheld: 'project',
+  /** …and paid out when it is released (or stepped down). */
+  retainage_released: 'project',
 } as const satisfies Record<string, BookType>;
 export type PostingKind = keyof typeof POSTING_BOOKS;
 export const POSTING_KINDS = Object.keys(POSTING_BOOKS) as PostingKind[];
@@ -154,6 +164,16 @@ export function postingLines(kind: PostingKind, minor: number): LedgerLine[] {
       return [dr('title_recording_fees_payable', a), cr('cash', a)];
     case 'payoff_paid':
       return [dr('lien_payoffs_payable', a), cr('cash', a)];
+    case 'repair_paid':
+      return [dr('repairs_expense', a), cr('cash', a)];
+    case 'repair_charged':
+      return [dr('tenant_receivable', a), cr('damages_income', a)];
+    case 'draw_paid':
+      return [dr('repairs_expense', a), cr('cash', a)];
+    case 'retainage_withheld':
+      return [dr('repairs_expense', a), cr('retainage_payable', a)];
+    case 'retainage_released':
+      return [dr('retainage_payable', a), cr('cash', a)];
   }
 }
 

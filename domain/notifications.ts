@@ -1,10 +1,14 @@
-/** The e-mails the processes send (leases, envelopes, purchases), rendered from a template name and its data. */
+/** The e-mails the processes send (leases, envelopes, purchases, work orders), rendered from a template name and its data. */
 import { formatMoney } from './money';
 
 export type NotificationData = Record<string, string | number>;
 
 const money = (data: NotificationData, key: string) =>
   typeof data[key] === 'number' ? formatMoney(data[key] as number, String(data.currency ?? 'USD')) : '';
+
+/** A work order's service-level target (domain/work-order/sla.ts) as a reader says it. */
+const SLA_TARGET_WORDS: Record<string, string> = { acknowledged: 'acknowledgement', on_site: 'on-site', resolved: 'resolution' };
+const slaTarget = (d: NotificationData) => SLA_TARGET_WORDS[String(d.target)] ?? String(d.target);
 
 const TEMPLATES: Record<string, (d: NotificationData) => { subject: string; text: string }> = {
   signature_requested: (d) => ({
@@ -62,6 +66,42 @@ const TEMPLATES: Record<string, (d: NotificationData) => { subject: string; text
   purchase_clear_to_close: (d) => ({ subject: `Clear to close: ${d.address}`, text: `Every contingency, document and title requirement is met. Closing is set for ${d.closingDate}.` }),
   purchase_terminated: (d) => ({ subject: `The purchase of ${d.address} ended`, text: `The contract ended: ${d.reason}.` }),
   purchase_closed: (d) => ({ subject: `Closed: ${d.address}`, text: `The deed was recorded as instrument ${d.instrument} on ${d.recordedOn}. Title has transferred.` }),
+  work_order_received: (d) => ({
+    subject: `We received your request: ${d.address}`,
+    text: `Your ${d.category} request at ${d.address} was received.${d.next ? ` Next: ${d.next}.` : ''}`,
+  }),
+  work_order_update: (d) => ({ subject: `Work order update: ${d.address}`, text: `${d.event}${d.next ? ` Next: ${d.next}.` : ''}` }),
+  work_order_offered: (d) => ({
+    subject: `New ${d.category} work at ${d.address}`,
+    text: `New ${d.category} work at ${d.address} (${d.priority} priority)${d.description ? `: ${d.description}` : ''}. Please accept it by ${d.acceptBy}, or it goes to another contractor.`,
+  }),
+  work_order_approval_needed: (d) => ({
+    subject: `Approval needed: ${d.what === 'invoice' ? 'invoice' : 'quote'} for ${d.address}`,
+    text: `${d.what === 'invoice' ? 'An invoice' : 'A quote'} of ${money(d, 'amountMinor')} for ${d.category ? `${d.category} work` : 'the work'} at ${d.address} needs your approval.`,
+  }),
+  work_order_sla_alert: (d) => ({
+    subject: `Running late: ${d.address}`,
+    text: `${d.percent}% of the ${slaTarget(d)} window has passed on the work order at ${d.address}; it is due ${d.dueAt}.`,
+  }),
+  work_order_sla_escalated: (d) => ({
+    subject: `Deadline missed: ${d.address}`,
+    text: `The work order at ${d.address} missed its ${slaTarget(d)} deadline (${d.dueAt}): it is escalated to the manager.`,
+  }),
+  work_order_unassigned: (d) => ({
+    subject: `No contractor available: ${d.address}`,
+    text: `No contractor may take the work order at ${d.address}: ${d.reasons}. Add or renew a contractor and assign it again.`,
+  }),
+  inspection_scheduled: (d) => ({
+    subject: `Notice of entry: ${d.kind} inspection at ${d.address}`,
+    text: `${d.inspector} will inspect ${d.address} on ${d.slotAt} (${d.kind} inspection). This is your ${d.noticeHours} hours' notice of entry.`,
+  }),
+  inspection_missed: (d) => ({ subject: `Inspection missed: ${d.address}`, text: `The inspection visit did not happen (${d.reason}). It is rescheduled for ${d.slotAt}.` }),
+  inspection_cancelled: (d) => ({ subject: `Inspection cancelled: ${d.address}`, text: `The ${d.kind} inspection of ${d.address} was cancelled: ${d.reason}.` }),
+  inspection_deductions_proposed: (d) => ({
+    subject: `Move-out deductions proposed: ${d.address}`,
+    text: `The move-out inspection compared with the move-in proposes ${d.count} deductions totalling ${money(d, 'totalMinor')}. Review and edit them before the move-out settles.`,
+  }),
+  inspection_reinspection_due: (d) => ({ subject: `Post-repair inspection due: ${d.address}`, text: `All ${d.count} repairs are done. Please re-check them and record the results.` }),
 };
 
 export function renderNotification(template: string, data: NotificationData): { subject: string; text: string } {

@@ -16,6 +16,11 @@ export const PurchaseStageKey = defineSearchAttributeKey('PurchaseStage', Search
 /** Everyone on a purchase: buyers, sellers and their agents. */
 export const PartyIdsKey = defineSearchAttributeKey('PartyIds', SearchAttributeType.KEYWORD_LIST);
 
+/** Work orders: their status is ProcessStatus (with WorkflowType = workOrderWorkflow); these add what staff filter on. */
+export const WorkOrderPriorityKey = defineSearchAttributeKey('WorkOrderPriority', SearchAttributeType.KEYWORD);
+export const ContractorIdKey = defineSearchAttributeKey('ContractorId', SearchAttributeType.KEYWORD);
+export const SlaBreachedKey = defineSearchAttributeKey('SlaBreached', SearchAttributeType.BOOL);
+
 export const RentRunDateKey = defineSearchAttributeKey('RentRunDate', SearchAttributeType.KEYWORD);
 export const RentRunProcessedKey = defineSearchAttributeKey('RentRunProcessed', SearchAttributeType.INT);
 export const RentRunChargedKey = defineSearchAttributeKey('RentRunCharged', SearchAttributeType.INT);
@@ -32,6 +37,9 @@ export const CUSTOM_SEARCH_ATTRIBUTES = [
   TenantIdsKey,
   PurchaseStageKey,
   PartyIdsKey,
+  WorkOrderPriorityKey,
+  ContractorIdKey,
+  SlaBreachedKey,
   RentRunDateKey,
   RentRunProcessedKey,
   RentRunChargedKey,

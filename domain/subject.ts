@@ -2,7 +2,7 @@
  * What a shared record is about: the process instance its documents,
  * notifications and envelopes are filed under (a lease, a purchase…).
  */
-export const SUBJECT_TYPES = ['lease', 'purchase'] as const;
+export const SUBJECT_TYPES = ['lease', 'purchase', 'work_order', 'inspection', 'project'] as const;
 export type SubjectType = (typeof SUBJECT_TYPES)[number];
 
 export interface Subject {

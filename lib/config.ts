@@ -30,6 +30,9 @@ function isAddressOrRange(entry: string): boolean {
   return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
 }
 
+/** UPLOAD_MAX_BYTES may not exceed the body limit every /v1 request has (api/app.ts: 16 MiB and a little). */
+const MAX_UPLOAD_BYTES_CEILING = 16 * 1024 * 1024;
+
 /** Every environment variable the platform reads, with its rule and default. */
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -108,6 +111,30 @@ const envSchema = z.object({
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
   MAIL_FROM: z.string().min(3).default('TriLight Homes <no-reply@trilight.local>'),
   EMBEDDED_SMTP_PORT: port.default(2525),
+
+  // Uploads (photos, certificates) and the document store they go to
+  /** Where uploaded files are kept: `filesystem` (under the data folder, the default) or any S3-compatible store. */
+  BLOB_STORE: z.enum(['filesystem', 's3']).default('filesystem'),
+  /** The filesystem store's folder (default: `blobs` in the data folder). */
+  BLOB_DIR: z.string().min(1).optional(),
+  /** An S3-compatible endpoint (MinIO, …); unset means AWS S3 itself. */
+  S3_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+  S3_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name (3-63 lower-case letters, digits, . or -)')
+    .optional(),
+  S3_REGION: z.string().regex(/^[a-z0-9-]+$/, 'must be a region name such as us-east-1').default('us-east-1'),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  /** Path-style addressing (`endpoint/bucket/key`), which MinIO needs; default: on with S3_ENDPOINT, off for AWS. */
+  S3_FORCE_PATH_STYLE: bool.optional(),
+  /** The largest upload accepted (413 beyond); at most 16 MiB, the API's own body limit. */
+  UPLOAD_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(MAX_UPLOAD_BYTES_CEILING, `must be at most ${MAX_UPLOAD_BYTES_CEILING} (16 MiB, the API's body limit)`)
+    .default(15 * 1024 * 1024),
 
   // Workers
   WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
@@ -206,6 +233,21 @@ function buildConfig(env: Env) {
       from: env.MAIL_FROM,
       embeddedPort: env.EMBEDDED_SMTP_PORT,
     },
+    blobs: {
+      store: env.BLOB_STORE,
+      dir: path.resolve(dataDir, env.BLOB_DIR ?? 'blobs'),
+      s3: {
+        endpoint: env.S3_ENDPOINT,
+        bucket: env.S3_BUCKET ?? '',
+        region: env.S3_REGION,
+        accessKeyId: env.S3_ACCESS_KEY_ID,
+        secretAccessKey: env.S3_SECRET_ACCESS_KEY,
+        forcePathStyle: env.S3_FORCE_PATH_STYLE ?? env.S3_ENDPOINT !== undefined,
+      },
+    },
+    uploads: {
+      maxBytes: env.UPLOAD_MAX_BYTES,
+    },
     worker: {
       shutdownGraceSeconds: env.WORKER_SHUTDOWN_GRACE_SECONDS,
       maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,
@@ -238,6 +280,13 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
   }
   if (env.TEMPORAL_TLS_CERT_PATH && !env.TEMPORAL_TLS_KEY_PATH) {
     problems.push({ variable: 'TEMPORAL_TLS_KEY_PATH', message: 'is required with TEMPORAL_TLS_CERT_PATH' });
+  }
+  if (env.BLOB_STORE === 's3' && !env.S3_BUCKET) {
+    problems.push({ variable: 'S3_BUCKET', message: 'is required with BLOB_STORE=s3' });
+  }
+  if (!env.S3_ACCESS_KEY_ID !== !env.S3_SECRET_ACCESS_KEY) {
+    const missing = env.S3_ACCESS_KEY_ID ? 'S3_SECRET_ACCESS_KEY' : 'S3_ACCESS_KEY_ID';
+    problems.push({ variable: missing, message: 'S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together (neither: the AWS default credentials)' });
   }
   if (problems.length) throw new ConfigError(problems);
   return buildConfig(env);

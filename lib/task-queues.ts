@@ -11,6 +11,8 @@ export function taskQueues(prefix: string) {
     leases: `${prefix}-leases`,
     /** Purchase workflows (offers to recorded title), their closing envelopes and activities. */
     purchases: `${prefix}-purchases`,
+    /** Operations: inspections, work orders and projects (long waits, Postgres activities, no Stripe). */
+    operations: `${prefix}-operations`,
     /** The daily rent run: batched Stripe charges under the request-rate limit. */
     rent: `${prefix}-rent`,
     /** E-mail delivery: a slow or absent mail server never takes another queue's activity slots. */

@@ -16,6 +16,7 @@ import { createLeaseWorker, createNotificationWorker } from './lease-worker';
 import { createSearchWorker } from './search-worker';
 import { createRentWorker } from './rent-worker';
 import { createPurchaseWorker } from './purchase-worker';
+import { createOperationsWorker } from './operations-worker';
 import { createStripe } from '../lib/stripe';
 import { createMailer } from '../lib/mail';
 
@@ -103,7 +104,14 @@ async function main() {
     deps: { ...leaseDeps, searchTaskQueue: config.temporal.taskQueues.search },
     shutdownGraceSeconds: config.worker.shutdownGraceSeconds,
   });
-  workers.push(searchWorker, leaseWorker, rentWorker, notificationWorker, purchaseWorker);
+  const operationsWorker = await createOperationsWorker({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueues.operations,
+    deps: { db, temporal: client, notificationTaskQueue: config.temporal.taskQueues.notifications },
+    shutdownGraceSeconds: config.worker.shutdownGraceSeconds,
+  });
+  workers.push(searchWorker, leaseWorker, rentWorker, notificationWorker, purchaseWorker, operationsWorker);
   logger.info({ taskQueues: workers.map((w) => w.options.taskQueue) }, 'worker started');
   try {
     // run() resolves once shutdown() has drained the worker; a signal that

@@ -8,3 +8,6 @@ export { notificationDeliveryWorkflow, notificationOutboxSweepWorkflow } from '.
 export { envelopeWorkflow } from './envelope';
 export { purchaseWorkflow } from './purchase';
 export { escrowReconciliationWorkflow } from './escrow-reconciliation';
+export { workOrderWorkflow } from './work-order';
+export { inspectionWorkflow } from './inspection';
+export { projectWorkflow } from './project';

@@ -8,6 +8,7 @@
  */
 import Stripe from 'stripe';
 import { randomUUID } from 'node:crypto';
+import { QueryTypes } from 'sequelize';
 import { createApp, type App } from '../../api/app';
 import { todayUtc } from '../../domain/calendar';
 import { ROLES } from '../../domain/roles';
@@ -17,7 +18,8 @@ import { createElasticsearch } from '../../lib/elasticsearch';
 import { amesLot, createParcel, parcelBody, seededRlDistrictBody, zoningCheckBody } from '../support/api-scenarios';
 import { financedTerms, makeOffer, offerTerms, purchaseUnderContract, purchaseWhen, startPurchaseWorker, terminatePurchases, type PurchaseStateBody } from '../support/api-scenarios';
 import { requestVia } from '../support/harness';
-import { escrowRig, type RunningWorkers } from '../support/workers';
+import { escrowRig, startOperationsWorkers, type RunningWorkers } from '../support/workers';
+import type { WorkOrderState } from '../../contracts/work-order';
 
 type User = Awaited<ReturnType<Harness['user']>>;
 type Init = Parameters<Harness['request']>[1];
@@ -42,6 +44,7 @@ let activeListing: { id: string }, draftListing: { id: string }, otherDraft: { i
 let importId: string;
 let leaseWorker: Awaited<ReturnType<typeof startLeaseWorker>>;
 let purchaseWorkers: RunningWorkers | undefined;
+let operationsWorkers: RunningWorkers | undefined;
 /** Leases in known states: waiting for a screening decision, waiting for signatures, active (rent paid). */
 let reviewLease: string, signingLease: string, activeLease: string, renewalLease: string;
 let agreementId: string;
@@ -133,6 +136,8 @@ beforeAll(async () => {
 
   leaseWorker = await startLeaseWorker(h);
   purchaseWorkers = await startPurchaseWorker(h);
+  // Beside the lease workers, whose notifications queue it may not share in one process.
+  operationsWorkers = await startOperationsWorkers({ ...h, notificationTaskQueue: `${h.notificationTaskQueue}-operations` });
   const card = await stripeCard(h);
   [reviewLease, signingLease, activeLease] = await Promise.all([
     startLease(h, owner.token, leaseBody(property.id, [tenant.id], { incomeTimesRent: 2 })),
@@ -169,6 +174,8 @@ beforeAll(async () => {
 afterAll(async () => {
   if (h) await terminatePurchases(h).catch(() => undefined);
   await purchaseWorkers?.stop();
+  if (h) await terminateWorkOrders().catch(() => undefined);
+  await operationsWorkers?.stop();
   await closeScenario(h, { token: () => admin.token, importLocations, reindex, leaseWorker });
 });
 
@@ -1536,6 +1543,373 @@ const SCENARIOS: Record<string, Record<number, Scenario>> = {
       fields: ['releases'],
     },
   },
+  // ---------------------------------------------------------------- maintenance (fixtures below SCENARIOS)
+  'POST /v1/maintenance-requests': {
+    202: {
+      run: async () => viaOps('/v1/maintenance-requests', { method: 'POST', token: tenant.token, json: await requestBody({ preferredTimes: ['weekday mornings'] }) }),
+      check: (b: { workOrderId: string; workflowId: string; status: string; location: string }, res) => {
+        raised.push(b.workOrderId);
+        expect(b).toMatchObject({ workflowId: `workorder-${b.workOrderId}`, status: 'triage', location: `/v1/work-orders/${b.workOrderId}` });
+        expect(res.headers.get('location')).toBe(b.location);
+      },
+    },
+    400: { run: () => malformedJson('POST', '/v1/maintenance-requests', tenant.token), kind: 'malformed-request' },
+    401: { run: async () => send('POST', '/v1/maintenance-requests', undefined, await requestBody()), kind: 'unauthorized' },
+    // A tenant raises requests only for a unit their lease covers.
+    403: {
+      run: async () => viaOps('/v1/maintenance-requests', { method: 'POST', token: tenant.token, json: await requestBody({ unitId: (await maintenance()).otherUnitId }) }),
+      kind: 'forbidden',
+      check: (p: ProblemBody) => expect(errorFields(p)).toEqual(['unitId']),
+    },
+    // A property the caller neither rents nor manages does not exist for them.
+    404: {
+      run: async () => viaOps('/v1/maintenance-requests', { method: 'POST', token: tenant.token, json: await requestBody({ propertyId: otherProperty.id }) }),
+      kind: 'not-found',
+      check: (p: ProblemBody) => expect(errorFields(p)).toEqual(['propertyId']),
+    },
+    409: {
+      run: async () => keyInUse('POST', '/v1/maintenance-requests', tenant.token, await requestBody(), (path, init) => requestVia(opsApp(), path, init)),
+      kind: 'idempotency-key-in-use',
+    },
+    415: { run: () => wrongType('POST', '/v1/maintenance-requests', tenant.token), kind: 'unsupported-media-type' },
+    422: { run: async () => send('POST', '/v1/maintenance-requests', tenant.token, await requestBody({ category: 'roof', permissionToEnter: 'yes' })), fields: ['category', 'permissionToEnter'] },
+  },
+  'GET /v1/maintenance-requests': {
+    200: {
+      run: async () => {
+        await recorded(await pendingTriage());
+        return get('/v1/maintenance-requests?limit=100', tenant.token);
+      },
+      check: async (b: WorkOrderListBody) => expect(b.items.map((w) => w.workOrderId)).toContain(await pendingTriage()),
+    },
+    401: { run: () => get('/v1/maintenance-requests', expired), kind: 'unauthorized' },
+    403: { run: () => get('/v1/maintenance-requests', contractor.token), kind: 'forbidden' },
+    422: { run: () => get('/v1/maintenance-requests?limit=0', tenant.token), fields: ['limit'] },
+  },
+  'GET /v1/work-orders': {
+    200: {
+      run: async () => {
+        await recorded(await pendingTriage(), 'triage');
+        return get(`/v1/work-orders?propertyId=${(await maintenance()).propertyId}&status=triage&limit=100`, (await maintenance()).woManager.token);
+      },
+      check: async (b: WorkOrderListBody) => {
+        expect(b.items.map((w) => w.workOrderId)).toContain(await pendingTriage());
+        expect(b.items.every((w) => w.status === 'triage' && w.propertyId === b.items[0]!.propertyId)).toBe(true);
+      },
+    },
+    401: { run: () => get('/v1/work-orders', wrongSecret), kind: 'unauthorized' },
+    403: { run: () => get('/v1/work-orders', buyer.token), kind: 'forbidden' },
+    422: { run: () => get('/v1/work-orders?priority=soon', tenant.token), fields: ['priority'] },
+  },
+  'GET /v1/work-orders/{id}': {
+    200: {
+      run: async () => get(`/v1/work-orders/${await pendingTriage()}`, tenant.token),
+      check: async (s: WorkOrderBody) => {
+        expect(s).toMatchObject({ workOrderId: await pendingTriage(), status: 'triage', readFrom: 'workflow', requestedBy: { userId: tenant.id } });
+        expect(s.timeline[0]).toMatchObject({ done: true });
+        expect(s.timeline.at(-1)).toMatchObject({ done: false, event: s.next!.step });
+      },
+    },
+    401: { run: async () => get(`/v1/work-orders/${await pendingTriage()}`), kind: 'unauthorized' },
+    404: { run: async () => get(`/v1/work-orders/${await pendingTriage()}`, otherOwner.token), kind: 'not-found' },
+    422: { run: () => get('/v1/work-orders/latest', tenant.token), fields: ['id'] },
+  },
+  'POST /v1/work-orders/{id}/triage': {
+    ...workOrderBasics('triage', () => admin.token, () => ({ priority: 'urgent', category: 'plumbing' })),
+    200: {
+      run: async () => woPost(await workOrderAt('triage'), 'triage', (await woManager()).token, { priority: 'urgent', category: 'plumbing', note: 'water on the floor' }),
+      check: (s: WorkOrderBody) => {
+        expect(s.priority).toBe('urgent');
+        expect(['assigning', 'awaiting_acceptance']).toContain(s.status);
+      },
+    },
+    403: { run: async () => woPost(await pendingTriage(), 'triage', tenant.token, { priority: 'urgent', category: 'plumbing' }), kind: 'forbidden' },
+    404: { run: async () => woPost(await pendingTriage(), 'triage', manager.token, { priority: 'urgent', category: 'plumbing' }), kind: 'not-found' },
+    409: { run: async () => woPost(await offered(), 'triage', (await woManager()).token, { priority: 'urgent', category: 'plumbing' }), kind: 'invalid-state' },
+    422: { run: async () => woPost(await pendingTriage(), 'triage', (await woManager()).token, { priority: 'soon', category: 'plumbing' }), fields: ['priority'] },
+  },
+  'POST /v1/work-orders/{id}/merge': {
+    ...workOrderBasics('merge', () => admin.token, () => ({ intoWorkOrderId: randomUUID() })),
+    200: {
+      run: async () => {
+        const into = await recorded(await pendingTriage());
+        return woPost(await workOrderAt('triage'), 'merge', (await woManager()).token, { intoWorkOrderId: into });
+      },
+      check: async (s: WorkOrderBody) => expect(s).toMatchObject({ status: 'merged', mergedInto: await pendingTriage() }),
+    },
+    403: { run: async () => woPost(await pendingTriage(), 'merge', tenant.token, { intoWorkOrderId: randomUUID() }), kind: 'forbidden' },
+    404: { run: async () => woPost(await pendingTriage(), 'merge', manager.token, { intoWorkOrderId: randomUUID() }), kind: 'not-found' },
+    409: {
+      run: async () => woPost(await offered(), 'merge', (await woManager()).token, { intoWorkOrderId: await recorded(await pendingTriage()) }),
+      kind: 'invalid-state',
+    },
+    422: { run: async () => woPost(await pendingTriage(), 'merge', (await woManager()).token, { intoWorkOrderId: randomUUID() }), fields: ['intoWorkOrderId'] },
+  },
+  'POST /v1/work-orders/{id}/assign': {
+    ...workOrderBasics('assign', () => admin.token, () => ({})),
+    200: {
+      // Reassigning passes the contractor asked over; the directory has no other plumber for the area.
+      run: async () => woPost(await workOrderAt('offered'), 'assign', (await woManager()).token, {}),
+      check: async (s: WorkOrderBody) => {
+        expect(s.passedOver).toEqual([(await crew()).id]);
+        expect(s.assignment).toBeNull();
+      },
+    },
+    403: { run: async () => woPost(await offered(), 'assign', (await crew()).token, {}), kind: 'forbidden' },
+    404: { run: async () => woPost(await offered(), 'assign', manager.token, {}), kind: 'not-found' },
+    409: { run: async () => woPost(await pendingTriage(), 'assign', (await woManager()).token, {}), kind: 'invalid-state' },
+    422: { run: async () => woPost(await offered(), 'assign', (await woManager()).token, { contractorId: randomUUID() }), fields: ['contractorId'] },
+  },
+  'POST /v1/work-orders/{id}/respond': {
+    ...workOrderBasics('respond', () => contractor.token, () => ({ accept: true })),
+    200: {
+      run: async () => woPost(await workOrderAt('offered'), 'respond', (await crew()).token, { accept: true }),
+      check: (s: WorkOrderBody) => {
+        expect(s.status).toBe('quoting');
+        expect(s.assignment!.acceptedAt).not.toBeNull();
+      },
+    },
+    403: { run: async () => woPost(await offered(), 'respond', (await woManager()).token, { accept: true }), kind: 'forbidden' },
+    404: { run: async () => woPost(await offered(), 'respond', contractor.token, { accept: true }), kind: 'not-found' },
+    409: { run: async () => woPost(await accepted(), 'respond', (await crew()).token, { accept: false }), kind: 'invalid-state' },
+    422: { run: async () => woPost(await offered(), 'respond', (await crew()).token, { accept: 'yes' }), fields: ['accept'] },
+  },
+  'POST /v1/work-orders/{id}/quote': {
+    ...workOrderBasics('quote', () => contractor.token, () => ({ amountMinor: QUOTE })),
+    200: {
+      run: async () => woPost(await workOrderAt('quoting'), 'quote', (await crew()).token, { amountMinor: QUOTE, note: 'new cartridge' }),
+      check: (s: WorkOrderBody) => {
+        expect(s.status).toBe('scheduling');
+        expect(s.quote).toMatchObject({ amountMinor: QUOTE, status: 'approved', note: 'new cartridge' });
+      },
+    },
+    403: { run: async () => woPost(await accepted(), 'quote', (await woManager()).token, { amountMinor: QUOTE }), kind: 'forbidden' },
+    404: { run: async () => woPost(await accepted(), 'quote', contractor.token, { amountMinor: QUOTE }), kind: 'not-found' },
+    409: { run: async () => woPost(await offered(), 'quote', (await crew()).token, { amountMinor: QUOTE }), kind: 'invalid-state' },
+    422: { run: async () => woPost(await accepted(), 'quote', (await crew()).token, { amountMinor: -1 }), fields: ['amountMinor'] },
+  },
+  'POST /v1/work-orders/{id}/quote-decision': {
+    ...workOrderBasics('quote-decision', () => owner.token, () => ({ approve: true })),
+    200: {
+      run: async () => {
+        const id = await workOrderAt('quoting');
+        await woStep(id, 'quote', (await crew()).token, { amountMinor: 80_000 });
+        return woPost(id, 'quote-decision', owner.token, { approve: true });
+      },
+      check: (s: WorkOrderBody) => {
+        expect(s.status).toBe('scheduling');
+        expect(s.quote).toMatchObject({ amountMinor: 80_000, status: 'approved', decidedBy: owner.id });
+      },
+    },
+    403: { run: async () => woPost(await accepted(), 'quote-decision', (await woManager()).token, { approve: true }), kind: 'forbidden' },
+    404: { run: async () => woPost(await accepted(), 'quote-decision', otherOwner.token, { approve: true }), kind: 'not-found' },
+    409: { run: async () => woPost(await accepted(), 'quote-decision', owner.token, { approve: true }), kind: 'invalid-state' },
+    422: { run: async () => woPost(await accepted(), 'quote-decision', owner.token, { approve: false }), fields: ['reason'] },
+  },
+  'POST /v1/work-orders/{id}/schedule': {
+    ...workOrderBasics('schedule', () => admin.token, () => ({ at: visitIn(2) })),
+    200: {
+      run: async () => woPost(await workOrderAt('scheduling'), 'schedule', (await crew()).token, { at: visitIn(2) }),
+      check: async (s: WorkOrderBody) => {
+        expect(s.status).toBe('scheduled');
+        expect(s.appointment).toMatchObject({ setBy: (await crew()).id });
+      },
+    },
+    403: { run: async () => woPost(await pendingTriage(), 'schedule', owner.token, { at: visitIn(2) }), kind: 'forbidden' },
+    404: { run: async () => woPost(await accepted(), 'schedule', contractor.token, { at: visitIn(2) }), kind: 'not-found' },
+    409: { run: async () => woPost(await pendingTriage(), 'schedule', (await woManager()).token, { at: visitIn(2) }), kind: 'invalid-state' },
+    422: { run: async () => woPost(await pendingTriage(), 'schedule', (await woManager()).token, { at: '2001-01-01T09:00:00Z' }), fields: ['at'] },
+  },
+  'POST /v1/work-orders/{id}/access-refused': {
+    ...workOrderBasics('access-refused', () => admin.token, () => ({})),
+    200: {
+      run: async () => woPost(await workOrderAt('scheduled'), 'access-refused', (await crew()).token, { note: 'nobody answered the door' }),
+      check: (s: WorkOrderBody) => {
+        expect(s.status).toBe('scheduling');
+        expect(s.pauses).toEqual([expect.objectContaining({ to: null })]);
+      },
+    },
+    403: { run: async () => woPost(await accepted(), 'access-refused', tenant.token, {}), kind: 'forbidden' },
+    404: { run: async () => woPost(await accepted(), 'access-refused', contractor.token, {}), kind: 'not-found' },
+    409: { run: async () => woPost(await accepted(), 'access-refused', (await crew()).token, {}), kind: 'invalid-state' },
+    422: { run: async () => woPost(await accepted(), 'access-refused', (await crew()).token, { note: 'x'.repeat(1001) }), fields: ['note'] },
+  },
+  'POST /v1/work-orders/{id}/start': {
+    ...workOrderBasics('start', () => contractor.token, () => ({})),
+    200: {
+      run: async () => woPost(await workOrderAt('scheduled'), 'start', (await crew()).token, {}),
+      check: (s: WorkOrderBody) => expect(s.status).toBe('in_progress'),
+    },
+    403: { run: async () => woPost(await accepted(), 'start', (await woManager()).token, {}), kind: 'forbidden' },
+    404: { run: async () => woPost(await accepted(), 'start', contractor.token, {}), kind: 'not-found' },
+    409: { run: async () => woPost(await accepted(), 'start', (await crew()).token, {}), kind: 'invalid-state' },
+    422: { run: async () => woPost('today', 'start', (await crew()).token, {}), fields: ['id'] },
+  },
+  'POST /v1/work-orders/{id}/completion': {
+    ...workOrderBasics('completion', () => contractor.token, () => completion()),
+    200: {
+      run: async () => woPost(await workOrderAt('in_progress'), 'completion', (await crew()).token, completion()),
+      check: (s: WorkOrderBody) => {
+        expect(s.status).toBe('completed');
+        expect(s.completion).toMatchObject({ notes: completion().notes, materialsMinor: 1_500, labourMinor: 18_000 });
+      },
+    },
+    403: { run: async () => woPost(await accepted(), 'completion', (await woManager()).token, completion()), kind: 'forbidden' },
+    404: { run: async () => woPost(await accepted(), 'completion', contractor.token, completion()), kind: 'not-found' },
+    409: { run: async () => woPost(await accepted(), 'completion', (await crew()).token, completion()), kind: 'invalid-state' },
+    422: { run: async () => woPost(await accepted(), 'completion', (await crew()).token, { notes: ' ', materialsMinor: -1, labourMinor: 0 }), fields: ['notes', 'materialsMinor'] },
+  },
+  'POST /v1/work-orders/{id}/invoice': {
+    ...workOrderBasics('invoice', () => contractor.token, () => ({ amountMinor: QUOTE, reference: 'INV-1' })),
+    200: {
+      run: async () => woPost(await workOrderAt('completed'), 'invoice', (await crew()).token, { amountMinor: QUOTE + 1_000, reference: 'INV-2001' }),
+      check: (s: WorkOrderBody) => {
+        expect(s.status).toBe('awaiting_payment');
+        expect(s.invoice).toMatchObject({ amountMinor: QUOTE + 1_000, reference: 'INV-2001', status: 'approved' });
+      },
+    },
+    403: { run: async () => woPost(await done(), 'invoice', (await woManager()).token, { amountMinor: QUOTE, reference: 'INV-1' }), kind: 'forbidden' },
+    404: { run: async () => woPost(await done(), 'invoice', contractor.token, { amountMinor: QUOTE, reference: 'INV-1' }), kind: 'not-found' },
+    409: { run: async () => woPost(await accepted(), 'invoice', (await crew()).token, { amountMinor: QUOTE, reference: 'INV-1' }), kind: 'invalid-state' },
+    422: { run: async () => woPost(await done(), 'invoice', (await crew()).token, { amountMinor: 0, reference: 'INV-1' }), fields: ['amountMinor'] },
+  },
+  'POST /v1/work-orders/{id}/invoice-decision': {
+    ...workOrderBasics('invoice-decision', () => owner.token, () => ({ approve: true })),
+    200: {
+      run: async () => {
+        const id = await workOrderAt('completed');
+        await woStep(id, 'invoice', (await crew()).token, { amountMinor: QUOTE * 2, reference: 'INV-2002' });
+        return woPost(id, 'invoice-decision', owner.token, { approve: true });
+      },
+      check: (s: WorkOrderBody) => {
+        expect(s.status).toBe('awaiting_payment');
+        expect(s.invoice).toMatchObject({ amountMinor: QUOTE * 2, status: 'approved', decidedBy: owner.id });
+      },
+    },
+    403: { run: async () => woPost(await accepted(), 'invoice-decision', (await woManager()).token, { approve: true }), kind: 'forbidden' },
+    404: { run: async () => woPost(await accepted(), 'invoice-decision', otherOwner.token, { approve: true }), kind: 'not-found' },
+    409: { run: async () => woPost(await accepted(), 'invoice-decision', owner.token, { approve: true }), kind: 'invalid-state' },
+    422: { run: async () => woPost(await accepted(), 'invoice-decision', owner.token, { approve: 'no' }), fields: ['approve'] },
+  },
+  'POST /v1/work-orders/{id}/payment': {
+    ...workOrderBasics('payment', () => admin.token, () => ({ reference: 'TRF-1' })),
+    200: {
+      run: async () => woPost(await workOrderAt('invoiced'), 'payment', (await woManager()).token, { reference: 'TRF-3001' }),
+      check: (s: WorkOrderBody) => {
+        expect(s.status).toBe('closed');
+        expect(s.invoice).toMatchObject({ status: 'paid', payment: { method: 'transfer', reference: 'TRF-3001', paidOn: todayUtc() }, chargedToLeaseId: null });
+      },
+    },
+    403: { run: async () => woPost(await accepted(), 'payment', owner.token, { reference: 'TRF-1' }), kind: 'forbidden' },
+    404: { run: async () => woPost(await accepted(), 'payment', manager.token, { reference: 'TRF-1' }), kind: 'not-found' },
+    409: { run: async () => woPost(await accepted(), 'payment', (await woManager()).token, { reference: 'TRF-1' }), kind: 'invalid-state' },
+    422: { run: async () => woPost(await accepted(), 'payment', (await woManager()).token, { reference: ' ' }), fields: ['reference'] },
+  },
+  'POST /v1/work-orders/{id}/rating': {
+    ...workOrderBasics('rating', () => tenant.token, () => ({ stars: 5 })),
+    200: {
+      run: async () => woPost(await workOrderAt('completed'), 'rating', tenant.token, { stars: 4, comment: 'quick and tidy' }),
+      check: (s: WorkOrderBody) => expect(s.rating).toMatchObject({ stars: 4, comment: 'quick and tidy' }),
+    },
+    // The property's manager sees the work order but did not raise it.
+    403: { run: async () => woPost(await done(), 'rating', (await woManager()).token, { stars: 5 }), kind: 'forbidden' },
+    404: { run: async () => woPost(await done(), 'rating', manager.token, { stars: 5 }), kind: 'not-found' },
+    409: { run: async () => woPost(await accepted(), 'rating', tenant.token, { stars: 5 }), kind: 'invalid-state' },
+    422: { run: async () => woPost(await done(), 'rating', tenant.token, { stars: 6 }), fields: ['stars'] },
+  },
+  'POST /v1/work-orders/{id}/reopen': {
+    ...workOrderBasics('reopen', () => tenant.token, () => ({ reason: 'still dripping' })),
+    200: {
+      run: async () => woPost(await workOrderAt('completed'), 'reopen', tenant.token, { reason: 'still dripping' }),
+      check: (s: WorkOrderBody) => {
+        expect(s.status).toBe('scheduling');
+        expect(s.reopened).toEqual([expect.objectContaining({ by: tenant.id, reason: 'still dripping', countsAgainstContractor: true })]);
+      },
+    },
+    403: { run: async () => woPost(await done(), 'reopen', (await crew()).token, { reason: 'still dripping' }), kind: 'forbidden' },
+    404: { run: async () => woPost(await done(), 'reopen', manager.token, { reason: 'still dripping' }), kind: 'not-found' },
+    409: { run: async () => woPost(await accepted(), 'reopen', tenant.token, { reason: 'still dripping' }), kind: 'invalid-state' },
+    422: { run: async () => woPost(await done(), 'reopen', tenant.token, { reason: '' }), fields: ['reason'] },
+  },
+  'POST /v1/work-orders/{id}/cancel': {
+    ...workOrderBasics('cancel', () => tenant.token, () => ({ reason: 'fixed it myself' })),
+    200: {
+      run: async () => woPost(await workOrderAt('triage'), 'cancel', tenant.token, { reason: 'fixed it myself' }),
+      check: (s: WorkOrderBody) => expect(s.status).toBe('cancelled'),
+    },
+    403: { run: async () => woPost(await pendingTriage(), 'cancel', (await crew()).token, { reason: 'x' }), kind: 'forbidden' },
+    404: { run: async () => woPost(await pendingTriage(), 'cancel', manager.token, { reason: 'x' }), kind: 'not-found' },
+    // Once the work is done there is nothing to cancel.
+    409: { run: async () => woPost(await done(), 'cancel', tenant.token, { reason: 'x' }), kind: 'invalid-state' },
+    422: { run: async () => woPost(await pendingTriage(), 'cancel', tenant.token, {}), fields: ['reason'] },
+  },
+  'POST /v1/contractors': {
+    201: {
+      run: async () => send('POST', '/v1/contractors', admin.token, contractorBody((await h.user(['contractor'], 'contract-electrician')).id, { trades: ['electrical'], serviceArea: ['50011'] })),
+      check: (c: ContractorBody) => {
+        expect(c).toMatchObject({ trades: ['electrical'], serviceArea: ['50011'], documents: [], compliance: { compliant: false } });
+        expect(c.compliance.problems).toHaveLength(3);
+      },
+    },
+    400: { run: () => malformedJson('POST', '/v1/contractors', admin.token), kind: 'malformed-request' },
+    401: { run: () => send('POST', '/v1/contractors', undefined, contractorBody(randomUUID())), kind: 'unauthorized' },
+    403: { run: () => send('POST', '/v1/contractors', owner.token, contractorBody(randomUUID())), kind: 'forbidden' },
+    409: { run: async () => send('POST', '/v1/contractors', admin.token, contractorBody((await crew()).id)), kind: 'conflict' },
+    415: { run: () => wrongType('POST', '/v1/contractors', admin.token), kind: 'unsupported-media-type' },
+    // Only a user holding the contractor role is registered.
+    422: { run: () => send('POST', '/v1/contractors', admin.token, contractorBody(buyer.id)), fields: ['userId'] },
+  },
+  'GET /v1/contractors': {
+    200: {
+      run: async () => {
+        await crew();
+        return get('/v1/contractors?trade=plumbing&postalCode=50010&limit=100', manager.token);
+      },
+      check: async (b: { items: ContractorBody[] }) => expect(b.items).toEqual([expect.objectContaining({ id: (await crew()).id, compliance: expect.objectContaining({ compliant: true, problems: [] }) })]),
+    },
+    401: { run: () => get('/v1/contractors', expired), kind: 'unauthorized' },
+    403: { run: () => get('/v1/contractors', tenant.token), kind: 'forbidden' },
+    422: { run: () => get('/v1/contractors?trade=roofing', manager.token), fields: ['trade'] },
+  },
+  'GET /v1/contractors/{id}': {
+    200: {
+      run: async () => get(`/v1/contractors/${(await crew()).id}`, (await crew()).token),
+      check: async (c: ContractorBody) => {
+        expect(c).toMatchObject({ id: (await crew()).id, trades: ['plumbing', 'general'], compliance: { compliant: true } });
+        expect(c.documents.map((d) => d.kind)).toEqual(expect.arrayContaining(['general_liability_insurance', 'trade_license', 'tax_form_w9']));
+      },
+    },
+    401: { run: async () => get(`/v1/contractors/${(await crew()).id}`), kind: 'unauthorized' },
+    403: { run: async () => get(`/v1/contractors/${(await crew()).id}`, tenant.token), kind: 'forbidden' },
+    // A contractor reads only their own entry.
+    404: { run: async () => get(`/v1/contractors/${(await crew()).id}`, contractor.token), kind: 'not-found' },
+    422: { run: () => get('/v1/contractors/bob', manager.token), fields: ['id'] },
+  },
+  'POST /v1/contractors/{id}/documents': {
+    201: {
+      run: async () => send('POST', `/v1/contractors/${(await crew()).id}/documents`, (await crew()).token, { kind: 'workers_comp_insurance', expiresOn: inDays(365), coverageMinor: 50_000_000, reference: 'WC-2211' }),
+      check: (c: ContractorBody) => expect(c.documents.at(-1)).toMatchObject({ kind: 'workers_comp_insurance', expiresOn: inDays(365), coverageMinor: 50_000_000, reference: 'WC-2211' }),
+    },
+    400: { run: async () => malformedJson('POST', `/v1/contractors/${(await crew()).id}/documents`, admin.token), kind: 'malformed-request' },
+    401: { run: async () => send('POST', `/v1/contractors/${(await crew()).id}/documents`, undefined, { kind: 'tax_form_w9' }), kind: 'unauthorized' },
+    403: { run: async () => send('POST', `/v1/contractors/${(await crew()).id}/documents`, tenant.token, { kind: 'tax_form_w9' }), kind: 'forbidden' },
+    404: { run: async () => send('POST', `/v1/contractors/${(await crew()).id}/documents`, contractor.token, { kind: 'tax_form_w9' }), kind: 'not-found' },
+    409: { run: async () => keyInUse('POST', `/v1/contractors/${(await crew()).id}/documents`, manager.token, { kind: 'tax_form_w9', reference: 'W9-2' }), kind: 'idempotency-key-in-use' },
+    415: { run: async () => wrongType('POST', `/v1/contractors/${(await crew()).id}/documents`, admin.token), kind: 'unsupported-media-type' },
+    422: { run: async () => send('POST', `/v1/contractors/${(await crew()).id}/documents`, admin.token, { kind: 'trade_license', coverageMinor: 1 }), fields: ['expiresOn', 'coverageMinor'] },
+  },
+  'GET /v1/contractors/me/work-orders': {
+    200: {
+      run: async () => {
+        await recorded(await offered(), 'awaiting_acceptance');
+        return get('/v1/contractors/me/work-orders?status=awaiting_acceptance&limit=100', (await crew()).token);
+      },
+      check: async (b: WorkOrderListBody) => expect(b.items.map((w) => w.workOrderId)).toContain(await offered()),
+    },
+    401: { run: () => get('/v1/contractors/me/work-orders'), kind: 'unauthorized' },
+    403: { run: async () => get('/v1/contractors/me/work-orders', (await woManager()).token), kind: 'forbidden' },
+    422: { run: () => get('/v1/contractors/me/work-orders?status=bogus', contractor.token), fields: ['status'] },
+  },
   'GET /healthz': {
     200: { run: () => get('/healthz'), check: (b: { ok: boolean }) => expect(b.ok).toBe(true) },
   },
@@ -1599,6 +1973,155 @@ let contractMade: Promise<PurchaseStateBody> | undefined;
 const underContract = () => (contractMade ??= (async () => purchaseUnderContract(h, buyer.token, owner.token, await saleListing(), financedTerms(PRICE)))());
 const contractId = async () => (await underContract()).purchaseId;
 
+// ---------------------------------------------------------------- maintenance fixtures
+
+/** The API on this file's operations queue, where its operations worker runs the work orders a request starts. */
+let opsAppMade: App | undefined;
+const opsApp = () =>
+  (opsAppMade ??= createApp({
+    ...h.deps,
+    config: { ...h.config, temporal: { ...h.config.temporal, taskQueues: { ...h.config.temporal.taskQueues, operations: h.operationsTaskQueue as `${string}-operations` } } },
+  }));
+const viaOps = async (path: string, init: Init = {}) => record(`${init.method ?? 'GET'} ${path}`, await requestVia(opsApp(), path, init));
+
+type WorkOrderBody = WorkOrderState & { address: string; timeline: { at: string | null; event: string; done: boolean }[]; readFrom: string };
+type WorkOrderListBody = { items: { workOrderId: string; status: string; propertyId: string }[]; nextAfter: string | null };
+type ContractorBody = { id: string; documents: { kind: string }[]; compliance: { compliant: boolean; problems: string[] } };
+
+/** A routine quote, under the default approval limit (500.00). */
+const QUOTE = 20_000;
+/** Work orders raised here (they wait for weeks otherwise: terminated after the file). */
+const raised: string[] = [];
+const visitIn = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
+const completion = () => ({ notes: 'replaced the tap cartridge', photoIds: [], materialsMinor: 1_500, labourMinor: 18_000 });
+const contractorBody = (userId: string, extra: Record<string, unknown> = {}) => ({
+  userId,
+  company: 'Cyclone Plumbing',
+  trades: ['plumbing', 'general'],
+  serviceArea: ['50010', '50014'],
+  hourlyRateMinor: 9_500,
+  currency: 'USD',
+  ...extra,
+});
+
+/**
+ * Where the work is: a property of owner's managed by woManager, with units W1 (which tenant rents) and W2; and
+ * crew, the directory's one plumber for its postal code, every document valid, so each triaged request goes to them.
+ */
+let maintenanceMade: Promise<{ woManager: User; crew: User; propertyId: string; otherUnitId: string }> | undefined;
+const maintenance = () =>
+  (maintenanceMade ??= (async () => {
+    const woManager = await h.user(['manager'], 'contract-maintenance-manager');
+    const propertyId = (await createProperty(h, owner.token, { managerId: woManager.id })).id;
+    const unitOf = async (label: string) => created<{ id: string }>(await h.request(`/v1/properties/${propertyId}/units`, { method: 'POST', token: owner.token, json: { label } }), 'unit');
+    await unitOf('W1');
+    const otherUnitId = (await unitOf('W2')).id;
+    // An active lease recorded directly: a request reads only who rents what.
+    await h.db.query(
+      `insert into leases (id, property_id, status, terms, tenant_ids, created_at, updated_at) values ($1, $2, 'active', $3::jsonb, $4::uuid[], now(), now())`,
+      { bind: [randomUUID(), propertyId, JSON.stringify({ unitLabel: 'W1' }), [tenant.id]] },
+    );
+    const crew = await h.user(['contractor'], 'contract-crew');
+    await created(await h.request('/v1/contractors', { method: 'POST', token: woManager.token, json: contractorBody(crew.id) }), 'contractor');
+    for (const d of [
+      { kind: 'general_liability_insurance', expiresOn: inDays(365), coverageMinor: 200_000_000, reference: 'GL-88120' },
+      { kind: 'trade_license', expiresOn: inDays(365), reference: 'IA-PL-4471' },
+      { kind: 'tax_form_w9' },
+    ]) {
+      const res = await h.request(`/v1/contractors/${crew.id}/documents`, { method: 'POST', token: woManager.token, json: d });
+      if (res.status !== 201) throw new Error(`filing ${d.kind}: ${res.status} ${(await res.text()).slice(0, 400)}`);
+    }
+    return { woManager, crew, propertyId, otherUnitId };
+  })());
+const woManager = async () => (await maintenance()).woManager;
+const crew = async () => (await maintenance()).crew;
+const requestBody = async (extra: Record<string, unknown> = {}) => ({
+  propertyId: (await maintenance()).propertyId,
+  category: 'plumbing',
+  description: 'The kitchen tap drips all night',
+  permissionToEnter: true,
+  ...extra,
+});
+
+/** A work-order Update as a scenario's request (recorded), and as a step towards one (which must succeed). */
+const woPost = (id: string, action: string, token: string | undefined, json: unknown) => send('POST', `/v1/work-orders/${id}/${action}`, token, json);
+async function woStep(id: string, action: string, token: string, json: unknown): Promise<WorkOrderBody> {
+  const res = await h.request(`/v1/work-orders/${id}/${action}`, { method: 'POST', token, json });
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`${action} on work order ${id}: ${res.status} ${text.slice(0, 400)}`);
+  return JSON.parse(text) as WorkOrderBody;
+}
+/** The statuses every Update route answers before it looks at the work order: on the one waiting for triage. */
+function workOrderBasics(action: string, token: () => string, body: () => unknown): Record<number, Scenario> {
+  return {
+    400: { run: async () => malformedJson('POST', `/v1/work-orders/${await pendingTriage()}/${action}`, token()), kind: 'malformed-request' },
+    401: { run: async () => woPost(await pendingTriage(), action, undefined, body()), kind: 'unauthorized' },
+    415: { run: async () => wrongType('POST', `/v1/work-orders/${await pendingTriage()}/${action}`, token()), kind: 'unsupported-media-type' },
+  };
+}
+
+/** The row the workflow writes (lists read it): waits for it (at `status`, when given), and answers the id. */
+async function recorded(id: string, status?: string): Promise<string> {
+  await eventually(
+    async () => {
+      const [row] = await h.db.query<{ status: string }>('select status from work_orders where id = $1', { bind: [id], type: QueryTypes.SELECT });
+      return row !== undefined && (status === undefined || row.status === status);
+    },
+    60_000,
+    `work order ${id} recorded${status ? ` as ${status}` : ''}`,
+  );
+  return id;
+}
+
+const STAGES = ['triage', 'offered', 'quoting', 'scheduling', 'scheduled', 'in_progress', 'completed', 'invoiced'] as const;
+
+/** A request of tenant's on the maintenance property, taken through its steps to `stage` (each step by whom it is). */
+async function workOrderAt(stage: (typeof STAGES)[number]): Promise<string> {
+  const reached = (s: (typeof STAGES)[number]) => STAGES.indexOf(stage) >= STAGES.indexOf(s);
+  const { woManager: mgr, crew: c } = await maintenance();
+  const res = await requestVia(opsApp(), '/v1/maintenance-requests', { method: 'POST', token: tenant.token, json: await requestBody() });
+  if (res.status !== 202) throw new Error(`raising a request: ${res.status} ${(await res.text()).slice(0, 400)}`);
+  const id = ((await res.json()) as { workOrderId: string }).workOrderId;
+  raised.push(id);
+  if (!reached('offered')) return id;
+  await woStep(id, 'triage', mgr.token, { priority: 'routine', category: 'plumbing' });
+  await eventually(
+    async () => ((await (await h.request(`/v1/work-orders/${id}`, { token: admin.token })).json()) as WorkOrderBody).status === 'awaiting_acceptance',
+    60_000,
+    `work order ${id} offered to the crew`,
+  );
+  if (!reached('quoting')) return id;
+  await woStep(id, 'respond', c.token, { accept: true });
+  if (!reached('scheduling')) return id;
+  await woStep(id, 'quote', c.token, { amountMinor: QUOTE });
+  if (!reached('scheduled')) return id;
+  await woStep(id, 'schedule', c.token, { at: visitIn(2) });
+  if (!reached('in_progress')) return id;
+  await woStep(id, 'start', c.token, {});
+  if (!reached('completed')) return id;
+  await woStep(id, 'completion', c.token, completion());
+  if (!reached('invoiced')) return id;
+  await woStep(id, 'invoice', c.token, { amountMinor: QUOTE, reference: `INV-${randomUUID().slice(0, 8)}` });
+  return id;
+}
+
+/** Work orders the refusals are asked of, each left where it is: waiting for triage, offered to crew, accepted (quoting), completed. */
+const once = <T>(make: () => Promise<T>) => {
+  let made: Promise<T> | undefined;
+  return () => (made ??= make());
+};
+const pendingTriage = once(() => workOrderAt('triage'));
+const offered = once(() => workOrderAt('offered'));
+const accepted = once(() => workOrderAt('quoting'));
+const done = once(() => workOrderAt('completed'));
+
+/** Every work order this file started. */
+async function terminateWorkOrders() {
+  const rows = await h.db.query<{ workflow_id: string }>('select workflow_id from work_orders', { type: QueryTypes.SELECT });
+  const ids = new Set([...rows.map((r) => r.workflow_id), ...raised.map((id) => `workorder-${id}`)]);
+  await Promise.allSettled([...ids].map((w) => h.client.workflow.getHandle(w).terminate('test finished')));
+}
+
 /** A cash purchase taken through escrow, its contingency, wire instructions, title and checklist to its closing (documents out for signature). */
 let closingMade: Promise<string> | undefined;
 const atClosing = () =>
@@ -1653,6 +2176,12 @@ const PURCHASE_UPDATES = [
   'funds', 'termination', 'inspection', 'appraisal', 'amendments', 'amendment-answer', 'wire-instructions', 'wire-callback', 'earnest-money-release',
 ];
 
+/** The work-order routes that carry a decision to its workflow as an Update (api/routes/work-orders/actions.ts). */
+const WORK_ORDER_UPDATES = [
+  'triage', 'merge', 'assign', 'respond', 'quote', 'quote-decision', 'schedule', 'access-refused', 'start', 'completion', 'invoice', 'invoice-decision',
+  'payment', 'rating', 'reopen', 'cancel',
+];
+
 /** Documented statuses no request can produce while the services are up. */
 const SKIPPED: [string, string][] = [
   ['GET /readyz 503', 'needs Temporal, Postgres or Elasticsearch to be down'],
@@ -1676,6 +2205,8 @@ const SKIPPED: [string, string][] = [
   ['POST /v1/listings/{id}/offers 503', 'needs Temporal to be down'],
   // Each purchase Update answers 503 when no purchase worker answers in 30 s (api/update-route.ts).
   ...PURCHASE_UPDATES.map((a): [string, string] => [`POST /v1/purchases/{id}/${a} 503`, 'needs no purchase worker polling']),
+  ['POST /v1/maintenance-requests 503', 'needs Temporal to be down'],
+  ...WORK_ORDER_UPDATES.map((a): [string, string] => [`POST /v1/work-orders/{id}/${a} 503`, 'needs no operations worker polling']),
 ];
 
 /**
@@ -2046,6 +2577,28 @@ describe('who acts on a purchase', () => {
     expect(await answer(await purchasePost(s.purchaseId, 'contingencies', buyer.token, { kind: 'inspection', action: 'satisfy' }))).toMatch(/^200 /);
     const after = await purchaseWhen(h, buyer.token, s.purchaseId, () => true, 'the purchase');
     expect(after.contingencies.map((c) => [c.kind, c.status, c.decidedBy])).toEqual([['inspection', 'satisfied', buyer.id], ['financing', 'satisfied', admin.id]]);
+  });
+});
+
+describe('who acts on a work order', () => {
+  test('the tenant who raised it moves the visit: recorded as theirs, and the service-level clock stops meanwhile', async () => {
+    const id = await workOrderAt('scheduled');
+    const s = await woStep(id, 'schedule', tenant.token, { at: visitIn(5) });
+    expect(s).toMatchObject({ status: 'scheduled', appointment: { setBy: tenant.id } });
+    expect(s.pauses).toEqual([expect.objectContaining({ reason: 'rescheduled by the tenant' })]);
+  });
+
+  test('a request the property\'s manager raises needs no triage: it goes straight to the crew', async () => {
+    const res = await requestVia(opsApp(), '/v1/maintenance-requests', { method: 'POST', token: (await woManager()).token, json: await requestBody() });
+    expect(res.status).toBe(202);
+    const started = (await res.json()) as { workOrderId: string; status: string };
+    raised.push(started.workOrderId);
+    expect(started.status).toBe('assigning');
+    await eventually(
+      async () => ((await (await h.request(`/v1/work-orders/${started.workOrderId}`, { token: (await crew()).token })).json()) as WorkOrderBody).status === 'awaiting_acceptance',
+      60_000,
+      'the request offered to the crew',
+    );
   });
 });
 

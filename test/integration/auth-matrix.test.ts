@@ -6,11 +6,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { sign } from 'hono/jwt';
+import { QueryTypes } from 'sequelize';
 import { closeScenario, craftedCsv, createListing, createProperty, created, errorFields, expectProblem, leaseBody, leaseWhen, newUserBody, operationsOf, problemKind, propertyBody, refusedToken, reindexSandbox, startLease, startLeaseWorker, type OpenApiDoc, type ProblemBody } from '../support/api-scenarios';
 import { amesLot, createParcel, parcelBody, seededRlDistrictBody, zoningCheckBody } from '../support/api-scenarios';
 import { makeOffer, offerTerms, purchaseUnderContract, startPurchaseWorker, terminatePurchases } from '../support/api-scenarios';
-import { createHarness, requestVia, type Harness } from '../support/harness';
-import { escrowRig, type RunningWorkers } from '../support/workers';
+import { createApp, type App } from '../../api/app';
+import { createHarness, eventually, requestVia, type Harness } from '../support/harness';
+import { escrowRig, startOperationsWorkers, type RunningWorkers } from '../support/workers';
 
 type User = Awaited<ReturnType<Harness['user']>>;
 
@@ -45,6 +47,14 @@ let purchaseWorkers: RunningWorkers | undefined;
 let purchaseBuyer: User;
 let offerListing: { id: string }, openListing: { id: string };
 let openPurchase: string, contractPurchase: string, purchaseAgreement: string;
+/**
+ * Work orders of `property`: one raised by woTenant (who rents its unit U1), one its manager raised and
+ * cancelled (the Update rows ask that one: it takes no more changes); directoryContractor is in the vendor directory.
+ */
+let operationsWorkers: RunningWorkers | undefined;
+let woTenant: User, directoryContractor: User;
+let tenantWorkOrder: string, cancelledWorkOrder: string;
+const workOrders: string[] = [];
 const importLocations: string[] = [];
 let seq = 0;
 const RUN = `${Date.now()}-${randomUUID().slice(0, 6)}`;
@@ -120,12 +130,26 @@ beforeAll(async () => {
   contractPurchase = contract.purchaseId;
   purchaseAgreement = contract.closing.documents.find((d) => d.kind === 'purchase_agreement')!.documentId;
 
+  // The operations worker beside the lease workers, whose notifications queue it may not share in one process.
+  operationsWorkers = await startOperationsWorkers({ ...h, notificationTaskQueue: `${h.notificationTaskQueue}-operations` });
+  directoryContractor = await h.user(['contractor'], 'directory-contractor');
+  await created(await req('/v1/contractors', propertyManager.token, { method: 'POST', json: contractorBody(directoryContractor.id) }), 'contractor');
+  woTenant = await h.user(['tenant'], 'work-order-tenant');
+  await rentUnit(woTenant.id, property.id, 'U1');
+  tenantWorkOrder = await raiseRequest(woTenant.token);
+  cancelledWorkOrder = await raiseRequest(propertyManager.token);
+  const cancelled = await req(`/v1/work-orders/${cancelledWorkOrder}/cancel`, propertyManager.token, { method: 'POST', json: { reason: 'raised twice' } });
+  if (cancelled.status !== 200) throw new Error(`cancelling a work order: ${cancelled.status} ${(await cancelled.text()).slice(0, 400)}`);
+  await eventually(async () => (await workOrderStatus(cancelledWorkOrder)) === 'cancelled', 60_000, 'the cancelled work order recorded');
+
   doc = (await (await h.request('/openapi.json')).json()) as OpenApiDoc;
 });
 
 afterAll(async () => {
   if (h) await terminatePurchases(h).catch(() => undefined);
   await purchaseWorkers?.stop();
+  if (h) await terminateWorkOrders().catch(() => undefined);
+  await operationsWorkers?.stop();
   await closeScenario(h, { token: () => as.admin.token, importLocations, reindex, leaseWorker });
 });
 
@@ -177,6 +201,50 @@ function escrowRun(token: string | undefined): Promise<Response> {
   const post = () => requestVia(escrowApp(), '/v1/admin/escrow-reconciliations', { method: 'POST', token });
   return token === as.admin.token ? escrow().withWorker(post) : post();
 }
+
+/** The API on this file's operations queue (where its worker runs the work orders a request starts). */
+let opsAppMade: App | undefined;
+const opsApp = () =>
+  (opsAppMade ??= createApp({
+    ...h.deps,
+    config: { ...h.config, temporal: { ...h.config.temporal, taskQueues: { ...h.config.temporal.taskQueues, operations: h.operationsTaskQueue as `${string}-operations` } } },
+  }));
+const viaOps = (path: string, token: string | undefined, init: { method?: string; json?: unknown } = {}) => requestVia(opsApp(), path, { ...init, token });
+
+const contractorBody = (userId: string) => ({ userId, company: 'Matrix Plumbing', trades: ['plumbing'], serviceArea: ['50010'], hourlyRateMinor: 9_500, currency: 'USD' });
+const requestBody = (extra: Record<string, unknown> = {}) => ({ propertyId: property.id, category: 'plumbing', description: `Kitchen tap drips (${++seq})`, permissionToEnter: true, ...extra });
+
+/** An active lease of the unit, recorded directly: a request reads only who rents what. */
+async function rentUnit(tenantId: string, propertyId: string, unitLabel: string) {
+  await h.db.query(
+    `insert into leases (id, property_id, status, terms, tenant_ids, created_at, updated_at) values ($1, $2, 'active', $3::jsonb, $4::uuid[], now(), now())`,
+    { bind: [randomUUID(), propertyId, JSON.stringify({ unitLabel }), [tenantId]] },
+  );
+}
+
+/** Raises a request (202) and returns its work order's id. */
+async function raiseRequest(token: string, extra: Record<string, unknown> = {}): Promise<string> {
+  const res = await viaOps('/v1/maintenance-requests', token, { method: 'POST', json: requestBody(extra) });
+  const text = await res.text();
+  if (res.status !== 202) throw new Error(`raising a request: ${res.status} ${text.slice(0, 400)}`);
+  const id = (JSON.parse(text) as { workOrderId: string }).workOrderId;
+  workOrders.push(id);
+  return id;
+}
+
+const workOrderStatus = async (id: string) =>
+  (await h.db.query<{ status: string }>('select status from work_orders where id = $1', { bind: [id], type: QueryTypes.SELECT }))[0]?.status;
+
+/** Every work order this file started: they wait for weeks otherwise. */
+async function terminateWorkOrders() {
+  const rows = await h.db.query<{ workflow_id: string }>('select workflow_id from work_orders', { type: QueryTypes.SELECT });
+  const ids = new Set([...rows.map((r) => r.workflow_id), ...workOrders.map((id) => `workorder-${id}`)]);
+  await Promise.allSettled([...ids].map((w) => h.client.workflow.getHandle(w).terminate('test finished')));
+}
+
+/** A work-order Update on the cancelled work order. */
+const onCancelled = (action: string, body: () => unknown) => (t: string | undefined) => req(`/v1/work-orders/${cancelledWorkOrder}/${action}`, t, { method: 'POST', json: body() });
+const inAWeek = () => new Date(Date.now() + 7 * 86_400_000).toISOString();
 
 const ROWS: Row[] = [
   {
@@ -589,6 +657,90 @@ const ROWS: Row[] = [
       }),
     expect: [201, 403, 403, 403, 403, 403, 403, 403, 403, 401, 401, 401],
   },
+  // ---------------------------------------------------------------- maintenance: requests, work orders, contractors
+  {
+    // A tenant raises one for a property they rent, a manager for one they manage; the matrix's tenant and manager do neither.
+    route: 'POST /v1/maintenance-requests (someone else\'s property)',
+    call: async (t) => {
+      const res = await viaOps('/v1/maintenance-requests', t, { method: 'POST', json: requestBody() });
+      if (res.status === 202) workOrders.push(((await res.clone().json()) as { workOrderId: string }).workOrderId);
+      return res;
+    },
+    expect: [202, 404, 403, 404, 403, 403, 403, 403, 403, 401, 401, 401],
+  },
+  {
+    route: 'GET /v1/maintenance-requests',
+    call: (t) => req('/v1/maintenance-requests?limit=5', t),
+    expect: [200, 200, 200, 200, 403, 403, 403, 403, 200, 401, 401, 401],
+  },
+  {
+    route: 'GET /v1/work-orders',
+    call: (t) => req('/v1/work-orders?limit=5', t),
+    expect: [200, 200, 200, 200, 403, 403, 403, 200, 200, 401, 401, 401],
+  },
+  {
+    route: 'GET /v1/work-orders/{id} (someone else\'s)',
+    call: (t) => req(`/v1/work-orders/${tenantWorkOrder}`, t),
+    expect: [200, 404, 404, 404, 404, 404, 404, 404, 200, 401, 401, 401],
+  },
+  // The Updates, on someone else's cancelled work order: an admin acts as staff and the finished workflow refuses (409),
+  // or, on the contractor's and the requester's steps, is not who may act (403); roles a route admits see nothing (404).
+  ...(
+    [
+      ['triage', () => ({ priority: 'urgent', category: 'plumbing' }), [409, 404, 403, 403, 403, 403, 403, 403, 403]],
+      ['assign', () => ({}), [409, 404, 403, 403, 403, 403, 403, 403, 403]],
+      ['payment', () => ({ reference: 'MATRIX-TRANSFER' }), [409, 404, 403, 403, 403, 403, 403, 403, 403]],
+      ['quote-decision', () => ({ approve: true }), [409, 403, 404, 403, 403, 403, 403, 403, 403]],
+      ['invoice-decision', () => ({ approve: true }), [409, 403, 404, 403, 403, 403, 403, 403, 403]],
+      ['schedule', () => ({ at: inAWeek() }), [409, 404, 403, 404, 403, 403, 403, 404, 403]],
+      ['access-refused', () => ({ note: 'matrix' }), [409, 404, 403, 403, 403, 403, 403, 404, 403]],
+      ['reopen', () => ({ reason: 'still dripping' }), [409, 404, 403, 404, 403, 403, 403, 403, 403]],
+      ['cancel', () => ({ reason: 'matrix' }), [409, 404, 403, 404, 403, 403, 403, 403, 403]],
+      ['rating', () => ({ stars: 5 }), [403, 404, 403, 404, 403, 403, 403, 403, 403]],
+      ['respond', () => ({ accept: true }), [403, 403, 403, 403, 403, 403, 403, 404, 403]],
+      ['quote', () => ({ amountMinor: 20_000 }), [403, 403, 403, 403, 403, 403, 403, 404, 403]],
+      ['start', () => ({}), [403, 403, 403, 403, 403, 403, 403, 404, 403]],
+      ['completion', () => ({ notes: 'replaced the washer', materialsMinor: 500, labourMinor: 9_500 }), [403, 403, 403, 403, 403, 403, 403, 404, 403]],
+      ['invoice', () => ({ amountMinor: 10_000, reference: 'INV-MATRIX' }), [403, 403, 403, 403, 403, 403, 403, 404, 403]],
+    ] as const
+  ).map(([action, body, statuses]): Row => ({
+    route: `POST /v1/work-orders/{id}/${action} (someone else's cancelled work order)`,
+    call: onCancelled(action, body),
+    expect: [...statuses, 401, 401, 401],
+  })),
+  {
+    // The work order merged into must be an open one of the same property: checked before the workflow is asked.
+    route: 'POST /v1/work-orders/{id}/merge (someone else\'s cancelled work order, into one that does not exist)',
+    call: onCancelled('merge', () => ({ intoWorkOrderId: randomUUID() })),
+    expect: [422, 404, 403, 403, 403, 403, 403, 403, 403, 401, 401, 401],
+    field: 'intoWorkOrderId',
+  },
+  {
+    route: 'POST /v1/contractors',
+    call: async (t) => req('/v1/contractors', t, { method: 'POST', json: contractorBody((await h.user(['contractor'], `matrix-crew-${++seq}`)).id) }),
+    expect: [201, 201, 403, 403, 403, 403, 403, 403, 403, 401, 401, 401],
+  },
+  {
+    route: 'GET /v1/contractors',
+    call: (t) => req('/v1/contractors?trade=plumbing&limit=5', t),
+    expect: [200, 200, 200, 403, 403, 403, 403, 403, 200, 401, 401, 401],
+  },
+  {
+    // The directory is the managers', owners' and staff's; a contractor reads only their own entry.
+    route: 'GET /v1/contractors/{id} (someone else\'s entry)',
+    call: (t) => req(`/v1/contractors/${directoryContractor.id}`, t),
+    expect: [200, 200, 200, 403, 403, 403, 403, 404, 200, 401, 401, 401],
+  },
+  {
+    route: 'POST /v1/contractors/{id}/documents (someone else\'s entry)',
+    call: (t) => req(`/v1/contractors/${directoryContractor.id}/documents`, t, { method: 'POST', json: { kind: 'tax_form_w9', reference: `W9-${++seq}` } }),
+    expect: [201, 201, 403, 403, 403, 403, 403, 404, 403, 401, 401, 401],
+  },
+  {
+    route: 'GET /v1/contractors/me/work-orders',
+    call: (t) => req('/v1/contractors/me/work-orders?limit=5', t),
+    expect: [403, 403, 403, 403, 403, 403, 403, 200, 403, 401, 401, 401],
+  },
   {
     route: 'GET /healthz',
     call: (t) => req('/healthz', t),
@@ -893,5 +1045,47 @@ describe('purchase ownership', () => {
     expect(await ids(propertyOwner)).toEqual(expect.arrayContaining([openPurchase, contractPurchase]));
     expect(await ids(as.buyer)).not.toContain(openPurchase);
     expect(await ids(otherOwner)).toEqual([]);
+  });
+});
+
+describe('work order ownership', () => {
+  type Call = { path: string; method?: string; json?: unknown };
+  let otherUnit: Promise<{ id: string }> | undefined;
+  const unitNotRented = () => (otherUnit ??= (async () => created<{ id: string }>(await req(`/v1/properties/${property.id}/units`, propertyOwner.token, { method: 'POST', json: { label: `W${++seq}` } }), 'unit'))());
+
+  test.each<[string, () => User, () => Promise<Call>, number]>([
+    ['the requester reads it', () => woTenant, async () => ({ path: `/v1/work-orders/${tenantWorkOrder}` }), 200],
+    ['the property\'s owner reads it', () => propertyOwner, async () => ({ path: `/v1/work-orders/${tenantWorkOrder}` }), 200],
+    ['the property\'s manager reads it', () => propertyManager, async () => ({ path: `/v1/work-orders/${tenantWorkOrder}` }), 200],
+    ['another owner reads it', () => otherOwner, async () => ({ path: `/v1/work-orders/${tenantWorkOrder}` }), 404],
+    ['another manager reads it', () => otherManager, async () => ({ path: `/v1/work-orders/${tenantWorkOrder}` }), 404],
+    ['another manager cancels it', () => otherManager, async () => ({ path: `/v1/work-orders/${tenantWorkOrder}/cancel`, method: 'POST', json: { reason: 'not mine' } }), 404],
+    ['the property\'s owner may not triage it (the manager\'s step)', () => propertyOwner, async () => ({ path: `/v1/work-orders/${tenantWorkOrder}/triage`, method: 'POST', json: { priority: 'routine', category: 'plumbing' } }), 403],
+    ['its requester may not triage it', () => woTenant, async () => ({ path: `/v1/work-orders/${tenantWorkOrder}/triage`, method: 'POST', json: { priority: 'emergency', category: 'plumbing' } }), 403],
+    ['the property\'s manager may not answer for the contractor', () => propertyManager, async () => ({ path: `/v1/work-orders/${tenantWorkOrder}/respond`, method: 'POST', json: { accept: true } }), 403],
+    ['the tenant raises a request for a unit they do not rent', () => woTenant, async () => ({ path: '/v1/maintenance-requests', method: 'POST', json: requestBody({ unitId: (await unitNotRented()).id }) }), 403],
+    ['a tenant whose lease there is not active raises one', () => leaseTenant, async () => ({ path: '/v1/maintenance-requests', method: 'POST', json: requestBody() }), 404],
+    ['a contractor reads their own directory entry', () => directoryContractor, async () => ({ path: `/v1/contractors/${directoryContractor.id}` }), 200],
+    ['a contractor files their own document', () => directoryContractor, async () => ({ path: `/v1/contractors/${directoryContractor.id}/documents`, method: 'POST', json: { kind: 'tax_form_w9' } }), 201],
+  ])('%s → %i', async (_what, who, what, status) => {
+    const { path, method, json: body } = await what();
+    // Raising goes to this file's operations queue, like every request the matrix raises.
+    const res = await requestVia(opsApp(), path, { method, json: body, token: who().token });
+    const text = await res.text();
+    if (res.status !== status) throw new Error(`expected ${status}, got ${res.status}: ${text.slice(0, 400)}`);
+    if (res.status === 202) workOrders.push((JSON.parse(text) as { workOrderId: string }).workOrderId);
+  });
+
+  test('lists are scoped: the requester and the property\'s owner see the request, another owner does not', async () => {
+    const ids = async (u: User, path: string) => ((await (await h.request(path, { token: u.token })).json()) as { items: { workOrderId: string }[] }).items.map((w) => w.workOrderId);
+    // Lists read the row the workflow writes.
+    await eventually(async () => (await workOrderStatus(tenantWorkOrder)) !== undefined, 60_000, 'the request recorded');
+    expect(await ids(woTenant, '/v1/work-orders?limit=100')).toContain(tenantWorkOrder);
+    expect(await ids(woTenant, '/v1/maintenance-requests?limit=100')).toContain(tenantWorkOrder);
+    expect(await ids(propertyOwner, '/v1/maintenance-requests?limit=100')).toContain(tenantWorkOrder);
+    expect(await ids(propertyManager, `/v1/work-orders?propertyId=${property.id}&limit=100`)).toEqual(expect.arrayContaining([tenantWorkOrder, cancelledWorkOrder]));
+    expect(await ids(otherOwner, '/v1/work-orders?limit=100')).toEqual([]);
+    expect(await ids(as.tenant, '/v1/maintenance-requests?limit=100')).toEqual([]);
+    expect(await ids(directoryContractor, '/v1/contractors/me/work-orders?limit=100')).toEqual([]);
   });
 });

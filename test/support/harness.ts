@@ -13,6 +13,7 @@ import { createApp, type App } from '../../api/app';
 import type { ApiDeps } from '../../api/deps';
 import type { Role } from '../../domain/roles';
 import { signToken } from '../../lib/auth-token';
+import { createBlobStore } from '../../lib/blob-store';
 import { parseConfig, type Config } from '../../lib/config';
 import { createSequelize } from '../../lib/db';
 import { createElasticsearch } from '../../lib/elasticsearch';
@@ -59,6 +60,8 @@ export interface Harness {
   taskQueue: string;
   leaseTaskQueue: string;
   purchaseTaskQueue: string;
+  /** Work orders (the operations worker). */
+  operationsTaskQueue: string;
   notificationTaskQueue: string;
   rentTaskQueue: string;
   indexPrefix: string;
@@ -117,6 +120,8 @@ export async function createHarness(name: string): Promise<Harness> {
     searchTaskQueue: taskQueue,
     leaseTaskQueue: `${taskQueue}-leases`,
     purchaseTaskQueue: `${taskQueue}-purchases`,
+    operationsTaskQueue: `${taskQueue}-operations`,
+    blobs: createBlobStore(config),
   };
   const app = createApp(deps);
   const workers: { stop: () => Promise<void> }[] = [];
@@ -133,6 +138,7 @@ export async function createHarness(name: string): Promise<Harness> {
     taskQueue,
     leaseTaskQueue: `${taskQueue}-leases`,
     purchaseTaskQueue: `${taskQueue}-purchases`,
+    operationsTaskQueue: `${taskQueue}-operations`,
     notificationTaskQueue: `${taskQueue}-notifications`,
     rentTaskQueue: `${taskQueue}-rent`,
     indexPrefix,

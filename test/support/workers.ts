@@ -1,7 +1,8 @@
 /**
  * Workers a test file runs in its own process, on the harness's task queues,
  * built by the same functions as workers/main.ts builds them: the lease
- * worker with the notifications worker beside it, and the rent worker.
+ * worker with the notifications worker beside it, the rent, purchase and
+ * operations workers.
  */
 import type { Worker } from '@temporalio/worker';
 import type Stripe from 'stripe';
@@ -11,6 +12,7 @@ import { createStripe } from '../../lib/stripe';
 import { createLeaseWorker, createNotificationWorker } from '../../workers/lease-worker';
 import { createRentWorker } from '../../workers/rent-worker';
 import { createPurchaseWorker } from '../../workers/purchase-worker';
+import { createOperationsWorker } from '../../workers/operations-worker';
 import { createApp, type App } from '../../api/app';
 import { workflowBundle, type Harness } from './harness';
 
@@ -81,6 +83,15 @@ export async function startPurchaseWorkers(h: Harness, o: { stripe?: Stripe } = 
   const purchase = await createPurchaseWorker({ ...common, taskQueue: h.purchaseTaskQueue, deps: { ...deps, searchTaskQueue: h.taskQueue } });
   const notifications = await createNotificationWorker({ ...common, taskQueue: h.notificationTaskQueue, deps: { ...deps, mailer: createMailer({ smtp: h.config.smtp }) } });
   return running(purchase, notifications);
+}
+
+/** The operations worker (work orders) and the notifications worker its e-mails go through, on the harness's queues. */
+export async function startOperationsWorkers(h: Harness): Promise<RunningWorkers> {
+  const common = { connection: h.nativeConnection, namespace: h.config.temporal.namespace, workflowBundle: await workflowBundle(), shutdownGraceSeconds: 5 };
+  const deps = { db: h.db, temporal: h.client, notificationTaskQueue: h.notificationTaskQueue };
+  const operations = await createOperationsWorker({ ...common, taskQueue: h.operationsTaskQueue, deps });
+  const notifications = await createNotificationWorker({ ...common, taskQueue: h.notificationTaskQueue, deps: { ...leaseDeps(h), mailer: createMailer({ smtp: h.config.smtp }) } });
+  return running(operations, notifications);
 }
 
 /**

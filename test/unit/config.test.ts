@@ -169,3 +169,52 @@ describe('TRUSTED_PROXIES in parseConfig', () => {
   });
 
 });
+
+describe('the document store and uploads in parseConfig', () => {
+  it('keeps uploads on the filesystem under the data folder, 15 MiB at most, by default', () => {
+    const c = parseConfig({});
+    expect(c.blobs.store).toBe('filesystem');
+    expect(c.blobs.dir).toBe(path.join(PROJECT_ROOT, '.data/dev/blobs'));
+    expect(c.uploads.maxBytes).toBe(15 * 1024 * 1024);
+    expect(parseConfig({ TRILIGHT_DATA_DIR: '/srv/trilight' }).blobs.dir).toBe('/srv/trilight/blobs');
+    expect(parseConfig({ TRILIGHT_DATA_DIR: '/srv/trilight', BLOB_DIR: 'files' }).blobs.dir).toBe('/srv/trilight/files');
+    expect(parseConfig({ BLOB_DIR: '/mnt/blobs' }).blobs.dir).toBe('/mnt/blobs');
+  });
+
+  it('uses an S3-compatible store with BLOB_STORE=s3: path-style with an endpoint (MinIO), virtual-hosted without (AWS)', () => {
+    const minio = parseConfig({
+      BLOB_STORE: 's3',
+      S3_ENDPOINT: 'http://minio:9000',
+      S3_BUCKET: 'trilight-uploads',
+      S3_ACCESS_KEY_ID: 'trilight',
+      S3_SECRET_ACCESS_KEY: 'a-secret-of-some-length',
+    });
+    expect(minio.blobs).toMatchObject({
+      store: 's3',
+      s3: { endpoint: 'http://minio:9000', bucket: 'trilight-uploads', region: 'us-east-1', accessKeyId: 'trilight', secretAccessKey: 'a-secret-of-some-length', forcePathStyle: true },
+    });
+    const aws = parseConfig({ BLOB_STORE: 's3', S3_BUCKET: 'trilight-uploads', S3_REGION: 'eu-west-1' });
+    expect(aws.blobs.s3).toMatchObject({ endpoint: undefined, region: 'eu-west-1', forcePathStyle: false, accessKeyId: undefined });
+    expect(parseConfig({ BLOB_STORE: 's3', S3_BUCKET: 'b-1', S3_ENDPOINT: 'https://s3.example.com', S3_FORCE_PATH_STYLE: 'false' }).blobs.s3.forcePathStyle).toBe(false);
+  });
+
+  it.each<[string, Record<string, string>]>([
+    ['BLOB_STORE', { BLOB_STORE: 'ftp' }],
+    ['S3_BUCKET', { BLOB_STORE: 's3' }],
+    ['S3_BUCKET', { BLOB_STORE: 's3', S3_BUCKET: 'Not_A_Bucket' }],
+    ['S3_ENDPOINT', { S3_ENDPOINT: 'minio:9000' }],
+    ['S3_SECRET_ACCESS_KEY', { S3_ACCESS_KEY_ID: 'only-the-id' }],
+    ['S3_ACCESS_KEY_ID', { S3_SECRET_ACCESS_KEY: 'only-the-secret' }],
+    ['S3_FORCE_PATH_STYLE', { S3_FORCE_PATH_STYLE: 'sometimes' }],
+    ['UPLOAD_MAX_BYTES', { UPLOAD_MAX_BYTES: 'lots' }],
+    ['UPLOAD_MAX_BYTES', { UPLOAD_MAX_BYTES: String(16 * 1024 * 1024 + 1) }],
+    ['UPLOAD_MAX_BYTES', { UPLOAD_MAX_BYTES: '10' }],
+  ])('names %s when it is invalid', (variable, env) => {
+    expect(configError(env).problems.map((p) => p.variable)).toEqual([variable]);
+  });
+
+  it('takes an upload limit up to the API\'s body limit', () => {
+    expect(parseConfig({ UPLOAD_MAX_BYTES: '1048576' }).uploads.maxBytes).toBe(1_048_576);
+    expect(parseConfig({ UPLOAD_MAX_BYTES: String(16 * 1024 * 1024) }).uploads.maxBytes).toBe(16 * 1024 * 1024);
+  });
+});

@@ -38,6 +38,11 @@ const EXPECTED: Record<PostingKind, { debit: LedgerAccount; credit: LedgerAccoun
   commission_paid: { debit: 'commissions_payable', credit: 'cash' },
   charges_paid: { debit: 'title_recording_fees_payable', credit: 'cash' },
   payoff_paid: { debit: 'lien_payoffs_payable', credit: 'cash' },
+  repair_paid: { debit: 'repairs_expense', credit: 'cash' },
+  repair_charged: { debit: 'tenant_receivable', credit: 'damages_income' },
+  draw_paid: { debit: 'repairs_expense', credit: 'cash' },
+  retainage_withheld: { debit: 'repairs_expense', credit: 'retainage_payable' },
+  retainage_released: { debit: 'retainage_payable', credit: 'cash' },
 };
 
 const sum = (lines: readonly LedgerLine[], side: 'debitMinor' | 'creditMinor') => lines.reduce((n, l) => n + l[side], 0);
