@@ -81,6 +81,16 @@ async function keyInUse(method: string, path: string, token: string, json?: unkn
   return responses.find((r) => r.status === 409) ?? responses[0]!;
 }
 
+/** The smallest PDF the upload route takes, and one the tenant uploaded (made when a scenario first needs it). */
+const UPLOAD_PDF = '%PDF-1.4\n%%EOF\n';
+let uploadMade: Promise<string> | undefined;
+const contractUpload = () =>
+  (uploadMade ??= (async () => {
+    const res = await h.request('/v1/uploads', { method: 'POST', token: tenant.token, body: UPLOAD_PDF, headers: { 'content-type': 'application/pdf' } });
+    if (res.status !== 201) throw new Error(`uploading: ${res.status}`);
+    return ((await res.json()) as { id: string }).id;
+  })());
+
 /** A JSON route sent a body of another type. */
 const wrongType = (method: string, path: string, token: string | undefined) => raw(method, path, token, 'bedrooms=3', 'text/plain');
 
@@ -1910,6 +1920,40 @@ const SCENARIOS: Record<string, Record<number, Scenario>> = {
     403: { run: async () => get('/v1/contractors/me/work-orders', (await woManager()).token), kind: 'forbidden' },
     422: { run: () => get('/v1/contractors/me/work-orders?status=bogus', contractor.token), fields: ['status'] },
   },
+  'POST /v1/uploads': {
+    201: {
+      run: () => raw('POST', '/v1/uploads', tenant.token, UPLOAD_PDF, 'application/pdf'),
+      check: (b: { id: string; contentType: string; variants: string[] }, res) => {
+        expect(b).toMatchObject({ contentType: 'application/pdf', variants: ['original'] });
+        expect(res.headers.get('location')).toBe(`/v1/uploads/${b.id}`);
+      },
+    },
+    400: { run: () => raw('POST', '/v1/uploads', tenant.token, UPLOAD_PDF, 'application/pdf', { 'idempotency-key': 'not a valid key!' }), fields: ['Idempotency-Key'] },
+    401: { run: () => raw('POST', '/v1/uploads', undefined, UPLOAD_PDF, 'application/pdf'), kind: 'unauthorized' },
+    409: {
+      run: async () => {
+        const headers = { 'idempotency-key': `in-use-${randomUUID()}` };
+        const all = await Promise.all([1, 2, 3, 4].map(() => raw('POST', '/v1/uploads', tenant.token, UPLOAD_PDF, 'application/pdf', headers)));
+        return all.find((r) => r.status === 409) ?? all[0]!;
+      },
+      kind: 'idempotency-key-in-use',
+    },
+    413: { run: () => raw('POST', '/v1/uploads', tenant.token, 'x'.repeat(h.config.uploads.maxBytes + 1), 'application/pdf') },
+    415: { run: () => raw('POST', '/v1/uploads', tenant.token, 'just text', 'image/png') },
+    422: { run: () => raw('POST', '/v1/uploads', tenant.token, '', 'application/pdf'), fields: ['body'] },
+  },
+  'GET /v1/uploads/{id}': {
+    200: { run: async () => get(`/v1/uploads/${await contractUpload()}`, tenant.token), check: async (b: { id: string }) => expect(b.id).toBe(await contractUpload()) },
+    401: { run: async () => get(`/v1/uploads/${await contractUpload()}`), kind: 'unauthorized' },
+    404: { run: async () => get(`/v1/uploads/${await contractUpload()}`, contractor.token), kind: 'not-found' },
+    422: { run: () => get('/v1/uploads/not-a-uuid', tenant.token), fields: ['id'] },
+  },
+  'GET /v1/uploads/{id}/content': {
+    200: { run: async () => get(`/v1/uploads/${await contractUpload()}/content`, tenant.token), contentType: 'application/pdf' },
+    401: { run: async () => get(`/v1/uploads/${await contractUpload()}/content`), kind: 'unauthorized' },
+    404: { run: async () => get(`/v1/uploads/${await contractUpload()}/content`, contractor.token), kind: 'not-found' },
+    422: { run: async () => get(`/v1/uploads/${await contractUpload()}/content?variant=huge`, tenant.token), fields: ['variant'] },
+  },
   'GET /healthz': {
     200: { run: () => get('/healthz'), check: (b: { ok: boolean }) => expect(b.ok).toBe(true) },
   },
@@ -2184,6 +2228,8 @@ const WORK_ORDER_UPDATES = [
 
 /** Documented statuses no request can produce while the services are up. */
 const SKIPPED: [string, string][] = [
+  ['POST /v1/uploads 503', 'needs the document store to be down'],
+  ['GET /v1/uploads/{id}/content 503', 'needs the document store to be down'],
   ['GET /readyz 503', 'needs Temporal, Postgres or Elasticsearch to be down'],
   ['GET /v1/search/listings 503', 'needs Elasticsearch to be down'],
   ['GET /v1/admin/search/reindex 503', 'needs a reindex running with no worker polling its task queue'],

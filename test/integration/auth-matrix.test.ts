@@ -188,6 +188,15 @@ const matrixTitleRecord = () =>
     if (res.status !== 201) throw new Error(`entering a title record: ${res.status}`);
     return ((await res.json()) as { id: string }).id;
   })());
+/** A PDF the seller uploaded, made when a row first needs it. */
+const MATRIX_PDF = '%PDF-1.4\n%%EOF\n';
+let uploadMade: Promise<string> | undefined;
+const matrixUpload = () =>
+  (uploadMade ??= (async () => {
+    const res = await req('/v1/uploads', tokens.seller, { method: 'POST', body: MATRIX_PDF, headers: { 'content-type': 'application/pdf' } });
+    if (res.status !== 201) throw new Error(`uploading: ${res.status}`);
+    return ((await res.json()) as { id: string }).id;
+  })());
 const matrixParcel = () => (parcelMade ??= createParcel(h, propertyOwner.token));
 
 /**
@@ -740,6 +749,24 @@ const ROWS: Row[] = [
     route: 'GET /v1/contractors/me/work-orders',
     call: (t) => req('/v1/contractors/me/work-orders?limit=5', t),
     expect: [403, 403, 403, 403, 403, 403, 403, 200, 403, 401, 401, 401],
+  },
+  {
+    // Anyone signed in may upload (a tenant's photo of a leak, a contractor's certificate).
+    route: 'POST /v1/uploads',
+    call: (t) => req('/v1/uploads', t, { method: 'POST', body: MATRIX_PDF, headers: { 'content-type': 'application/pdf' } }),
+    expect: [201, 201, 201, 201, 201, 201, 201, 201, 201, 401, 401, 401],
+  },
+  {
+    // The uploader, staff and managers read an upload; nobody else learns it exists.
+    route: "GET /v1/uploads/{id} (the seller's upload)",
+    call: async (t) => req(`/v1/uploads/${await matrixUpload()}`, t),
+    expect: [200, 200, 404, 404, 404, 200, 404, 404, 200, 401, 401, 401],
+  },
+  {
+    route: "GET /v1/uploads/{id}/content (the seller's upload)",
+    call: async (t) => req(`/v1/uploads/${await matrixUpload()}/content`, t),
+    expect: [200, 200, 404, 404, 404, 200, 404, 404, 200, 401, 401, 401],
+    contentType: /^application\/pdf/,
   },
   {
     route: 'GET /healthz',

@@ -117,7 +117,7 @@ describe('uploading a photo', () => {
     expect(row).toMatchObject({
       uploaded_by: uploader.id,
       content_type: 'image/jpeg',
-      bytes: String(photo.byteLength),
+      bytes: photo.byteLength,
       sha256: sha256(photo),
       width: 3000,
       height: 4000,

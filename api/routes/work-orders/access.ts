@@ -75,8 +75,10 @@ export async function visibleWorkOrder(c: Context<AppEnv>, id: string): Promise<
     'select id, property_id, unit_id, requested_by, status, contractor_id, state, workflow_id from work_orders where id = $1',
     { bind: [id], type: QueryTypes.SELECT },
   );
-  const live = recorded ? undefined : await notYetRecorded(deps, id);
-  const row = recorded ?? live?.row;
+  // The row follows the workflow by a moment: a contractor just asked may not be on it yet (nor a work order on the row at all).
+  const askedAfterRow = recorded && hasRole(p, 'contractor') && recorded.contractor_id !== p.userId;
+  const live = recorded && !askedAfterRow ? undefined : await notYetRecorded(deps, id);
+  const row = live?.row ?? recorded;
   const property = row && (await Property.findByPk(row.property_id));
   if (!row || !property) throw notFound('work order');
   const v = { row, property, address: formatAddress(property), ...(live ? { live: live.state } : {}) };
