@@ -3,7 +3,7 @@
  * lets in-flight activities finish within the grace time (or hands them back
  * to the server for another worker) and exits 0.
  */
-import { DefaultLogger, NativeConnection, Runtime, makeTelemetryFilterString, type LogLevel, type Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, makeTelemetryFilterString, type LogLevel, type Worker } from '@temporalio/worker';
 import { loadConfig } from '../lib/config';
 import { createSequelize } from '../lib/db';
 import { createElasticsearch } from '../lib/elasticsearch';
@@ -63,12 +63,15 @@ async function main() {
   await ensureListingsIndex(es, config.elasticsearch.indexPrefix);
 
   const connection = await NativeConnection.connect(connectionOptions(config));
+  // One bundle for every queue's worker: each bundling its own cost a webpack run and its copy of the code in memory.
+  const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows') });
   const searchWorker = await createSearchWorker({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueues.search,
     deps: { db, es, indexPrefix: config.elasticsearch.indexPrefix, temporal: client, searchTaskQueue: config.temporal.taskQueues.search },
     shutdownGraceSeconds: config.worker.shutdownGraceSeconds,
+    workflowBundle,
     maxCachedWorkflows: config.worker.maxCachedWorkflows,
     maxConcurrentActivities: config.worker.maxConcurrentActivities,
   });
@@ -82,6 +85,7 @@ async function main() {
     taskQueue: config.temporal.taskQueues.leases,
     deps: leaseDeps,
     shutdownGraceSeconds: config.worker.shutdownGraceSeconds,
+    workflowBundle,
   });
   const notificationWorker = await createNotificationWorker({
     connection,
@@ -89,6 +93,7 @@ async function main() {
     taskQueue: config.temporal.taskQueues.notifications,
     deps: { ...leaseDeps, mailer: createMailer(config) },
     shutdownGraceSeconds: config.worker.shutdownGraceSeconds,
+    workflowBundle,
   });
   const rentWorker = await createRentWorker({
     connection,
@@ -96,6 +101,7 @@ async function main() {
     taskQueue: config.temporal.taskQueues.rent,
     deps: { db, stripe, offSessionConfirm, temporal: client, concurrency: config.rentRun.concurrency },
     shutdownGraceSeconds: config.worker.shutdownGraceSeconds,
+    workflowBundle,
   });
   const purchaseWorker = await createPurchaseWorker({
     connection,
@@ -103,6 +109,7 @@ async function main() {
     taskQueue: config.temporal.taskQueues.purchases,
     deps: { ...leaseDeps, searchTaskQueue: config.temporal.taskQueues.search },
     shutdownGraceSeconds: config.worker.shutdownGraceSeconds,
+    workflowBundle,
   });
   const operationsWorker = await createOperationsWorker({
     connection,
@@ -110,6 +117,7 @@ async function main() {
     taskQueue: config.temporal.taskQueues.operations,
     deps: { db, temporal: client, notificationTaskQueue: config.temporal.taskQueues.notifications },
     shutdownGraceSeconds: config.worker.shutdownGraceSeconds,
+    workflowBundle,
   });
   workers.push(searchWorker, leaseWorker, rentWorker, notificationWorker, purchaseWorker, operationsWorker);
   logger.info({ taskQueues: workers.map((w) => w.options.taskQueue) }, 'worker started');
