@@ -25,6 +25,8 @@ import { usersRouter } from './routes/users';
 import { uploadsRouter } from './routes/uploads';
 import { webhooksRouter } from './routes/stripe-events';
 import { workOrdersRouter } from './routes/work-orders';
+import { inspectionsRouter } from './routes/inspections';
+import { projectsRouter } from './routes/projects';
 
 export function createApp(deps: ApiDeps) {
   const app = new OpenAPIHono<AppEnv>({
@@ -58,6 +60,8 @@ export function createApp(deps: ApiDeps) {
   v1.route('/', purchasesRouter);
   v1.route('/', maintenanceRequestsRouter);
   v1.route('/', workOrdersRouter);
+  v1.route('/', inspectionsRouter);
+  v1.route('/', projectsRouter);
   v1.route('/', contractorsRouter);
   v1.route('/', uploadsRouter);
   v1.route('/', adminRouter);

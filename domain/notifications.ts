@@ -102,6 +102,34 @@ const TEMPLATES: Record<string, (d: NotificationData) => { subject: string; text
     text: `The move-out inspection compared with the move-in proposes ${d.count} deductions totalling ${money(d, 'totalMinor')}. Review and edit them before the move-out settles.`,
   }),
   inspection_reinspection_due: (d) => ({ subject: `Post-repair inspection due: ${d.address}`, text: `All ${d.count} repairs are done. Please re-check them and record the results.` }),
+  project_started: (d) => ({ subject: `Project set up: ${d.project}`, text: `${d.project} at ${d.address} is set up. Its planned completion is ${d.plannedCompletion}.` }),
+  project_alert: (d) => ({ subject: `Project alert: ${d.project}`, text: `${d.project} at ${d.address}: ${d.message}.` }),
+  project_contract_added: (d) => ({ subject: `Contract let: ${d.project}`, text: `${d.contractor}'s contract of ${money(d, 'amountMinor')} is on ${d.project} at ${d.address}.` }),
+  project_change_order_decided: (d) => ({
+    subject: `Change order ${d.number} ${d.status}: ${d.project}`,
+    text: `Change order ${d.number} on ${d.project} was ${d.status}${d.reason ? `: ${d.reason}` : ''}.`,
+  }),
+  project_pay_application_submitted: (d) => ({
+    subject: `Pay application to review: ${d.project}`,
+    text: `${d.contractor} submitted application ${d.applicationNo} on ${d.project}: ${money(d, 'amountMinor')} due. Please review it.`,
+  }),
+  project_pay_application_reviewed: (d) => ({
+    subject: `Pay application ${d.applicationNo} ${d.decision === 'approve' ? 'approved' : 'sent back'}: ${d.project}`,
+    text:
+      d.decision === 'approve'
+        ? `Application ${d.applicationNo} on ${d.project} is approved; it is paid once nothing blocks it${d.blockers ? ` (now: ${d.blockers})` : ''}.`
+        : `Application ${d.applicationNo} on ${d.project} was sent back to revise: ${d.reason}.`,
+  }),
+  project_draw_paid: (d) => ({ subject: `Draw paid: ${d.project}`, text: `Application ${d.applicationNo} of ${d.contractor} on ${d.project} was paid: ${money(d, 'amountMinor')}.` }),
+  project_substantially_complete: (d) => ({
+    subject: `Substantially complete: ${d.project}`,
+    text: `${d.project} at ${d.address} was substantially complete on ${d.on}. The final inspection and the release of retainage follow.`,
+  }),
+  project_retainage_released: (d) => ({ subject: `Retainage released: ${d.project}`, text: `${d.contractor}'s retainage of ${money(d, 'amountMinor')} on ${d.project} was released.` }),
+  project_completed: (d) => ({
+    subject: `Project completed: ${d.project}`,
+    text: `${d.project} at ${d.address} is complete: ${money(d, 'paidMinor')} paid. The property's record is updated and the final report is in the project's documents.`,
+  }),
 };
 
 export function renderNotification(template: string, data: NotificationData): { subject: string; text: string } {

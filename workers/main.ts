@@ -19,6 +19,7 @@ import { createPurchaseWorker } from './purchase-worker';
 import { createOperationsWorker } from './operations-worker';
 import { createStripe } from '../lib/stripe';
 import { createMailer } from '../lib/mail';
+import { createBlobStore } from '../lib/blob-store';
 
 const levels: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = {
   TRACE: 'trace',
@@ -115,7 +116,7 @@ async function main() {
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueues.operations,
-    deps: { db, temporal: client, notificationTaskQueue: config.temporal.taskQueues.notifications },
+    deps: { db, temporal: client, notificationTaskQueue: config.temporal.taskQueues.notifications, searchTaskQueue: config.temporal.taskQueues.search, blobs: createBlobStore(config) },
     shutdownGraceSeconds: config.worker.shutdownGraceSeconds,
     workflowBundle,
   });

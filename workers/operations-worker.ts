@@ -4,12 +4,18 @@
  */
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createWorkOrderActivities, type WorkOrderDeps } from '../activities/work-order';
+import { createInspectionActivities } from '../activities/inspection';
+import { createBlobStore, type BlobStore } from '../lib/blob-store';
+import { parseConfig } from '../lib/config';
+import { createEnvelopeActivities } from '../activities/envelope';
+import { createProjectActivities, type ProjectDeps } from '../activities/project';
 
 export interface OperationsWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
-  deps: WorkOrderDeps;
+  /** `blobs`: where the inspection reports' photos are read from (default: the store the configuration names). */
+  deps: WorkOrderDeps & ProjectDeps & { blobs?: BlobStore };
   shutdownGraceSeconds?: number;
   maxCachedWorkflows?: number;
   workflowBundle?: WorkerOptions['workflowBundle'];
@@ -20,7 +26,13 @@ export function createOperationsWorker(o: OperationsWorkerOptions) {
     connection: o.connection,
     namespace: o.namespace,
     taskQueue: o.taskQueue,
-    activities: { ...createWorkOrderActivities(o.deps) },
+    // Projects start their change orders' envelopes as children on this queue: the envelope's activities run here too.
+    activities: {
+      ...createWorkOrderActivities(o.deps),
+      ...createProjectActivities(o.deps),
+      ...createEnvelopeActivities(o.deps),
+      ...createInspectionActivities({ ...o.deps, blobs: o.deps.blobs ?? configuredBlobStore() }),
+    },
     ...(o.workflowBundle ? { workflowBundle: o.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
     // Work orders mostly wait (on contractors, approvals, the 14-day reopen window): thousands may be open at once.
     // The cache is bounded so the worker's memory is too (10,000 waiting work orders must stay under 1 GiB RSS);
@@ -29,4 +41,11 @@ export function createOperationsWorker(o: OperationsWorkerOptions) {
     maxConcurrentActivityTaskExecutions: 32,
     shutdownGraceTime: `${o.shutdownGraceSeconds ?? 30} seconds`,
   });
+}
+
+/** The store the configuration names (BLOB_STORE), made when a report first reads a photo. */
+function configuredBlobStore(): BlobStore {
+  let store: BlobStore | undefined;
+  const get = () => (store ??= createBlobStore(parseConfig(process.env)));
+  return { put: (key, bytes, contentType) => get().put(key, bytes, contentType), get: (key) => get().get(key) };
 }

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import fontkit from '@pdf-lib/fontkit';
-import { PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
+import { PDFDocument, rgb, type PDFFont, type PDFImage, type PDFPage } from 'pdf-lib';
 
 const FONT_DIR = path.dirname(require.resolve('dejavu-fonts-ttf/package.json'));
 const REGULAR = fs.readFileSync(path.join(FONT_DIR, 'ttf/DejaVuSans.ttf'));
@@ -68,6 +68,13 @@ export interface TableOptions {
   padding?: number;
   /** Labels over groups of adjacent columns ("Seller" over its debit and credit columns); spans add up to the columns. */
   groups?: { label: string; span: number }[];
+}
+
+/** A picture to place in a document: JPEG or PNG bytes, and the caption printed under it. */
+export interface PlacedImage {
+  bytes: Uint8Array;
+  format: 'jpg' | 'png';
+  caption: string;
 }
 
 export class DocumentWriter {
@@ -330,6 +337,44 @@ export class DocumentWriter {
       this.y = top - height;
     });
     this.y -= size * 0.8;
+  }
+
+  /**
+   * Pictures in rows across the page (photo thumbnails), each scaled to fit a
+   * square of `side` points, a wrapped caption under each; a row never splits
+   * across pages. A picture that does not decode is drawn as an empty frame
+   * captioned as such, so one bad file never stops a document.
+   */
+  async images(images: PlacedImage[], side = 108, size = 7) {
+    const gap = 12;
+    const perRow = Math.max(1, Math.floor((this.contentWidth + gap) / (side + gap)));
+    const lineHeight = size * 1.3;
+    for (let i = 0; i < images.length; i += perRow) {
+      // One at a time, so the objects are numbered (and the bytes hashed) the same on every render.
+      const row: { embedded: PDFImage | undefined; lines: string[] }[] = [];
+      for (const img of images.slice(i, i + perRow)) {
+        const embedded = await (img.format === 'jpg' ? this.doc.embedJpg(img.bytes) : this.doc.embedPng(img.bytes)).catch(() => undefined);
+        row.push({ embedded, lines: this.wrap(embedded ? img.caption : `(not readable) ${img.caption}`, this.font, size, side) });
+      }
+      const captionHeight = Math.max(...row.map((r) => r.lines.length)) * lineHeight;
+      this.ensure(side + captionHeight + 10);
+      const top = this.y;
+      row.forEach(({ embedded, lines }, j) => {
+        const x = PAGE.margin + j * (side + gap);
+        if (embedded) {
+          const scale = Math.min(side / embedded.width, side / embedded.height);
+          const width = embedded.width * scale;
+          const height = embedded.height * scale;
+          this.page.drawImage(embedded, { x: x + (side - width) / 2, y: top - height, width, height });
+        } else {
+          this.page.drawRectangle({ x, y: top - side, width: side, height: side, borderColor: rgb(0.6, 0.6, 0.6), borderWidth: 0.5 });
+        }
+        lines.forEach((text, k) => {
+          if (text) this.page.drawText(text, { x, y: top - side - lineHeight * (k + 1), size, font: this.font });
+        });
+      });
+      this.y = top - side - captionHeight - 10;
+    }
   }
 
   private drawCell(text: string, font: PDFFont, size: number, x: number, column: TableColumn, pad: number, baseline: number) {

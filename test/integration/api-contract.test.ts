@@ -20,6 +20,9 @@ import { financedTerms, makeOffer, offerTerms, purchaseUnderContract, purchaseWh
 import { requestVia } from '../support/harness';
 import { escrowRig, startOperationsWorkers, type RunningWorkers } from '../support/workers';
 import type { WorkOrderState } from '../../contracts/work-order';
+import type { ProjectState } from '../../contracts/project';
+import type { InspectionKind } from '../../contracts/inspection';
+import { checklist, inMinutes, inspectionRecorded, inspectionStep, inspectionWhen, leaseAtMoveOut, reportBody, scheduleInspection, terminateInspections, withoutEntryNotice, type InspectionBody, type ScheduleBody } from '../support/inspections';
 
 type User = Awaited<ReturnType<Harness['user']>>;
 type Init = Parameters<Harness['request']>[1];
@@ -185,6 +188,8 @@ afterAll(async () => {
   if (h) await terminatePurchases(h).catch(() => undefined);
   await purchaseWorkers?.stop();
   if (h) await terminateWorkOrders().catch(() => undefined);
+  if (h) await terminateProjects().catch(() => undefined);
+  if (h) await terminateInspections(h, inspections).catch(() => undefined);
   await operationsWorkers?.stop();
   await closeScenario(h, { token: () => admin.token, importLocations, reindex, leaseWorker });
 });
@@ -1954,6 +1959,377 @@ const SCENARIOS: Record<string, Record<number, Scenario>> = {
     404: { run: async () => get(`/v1/uploads/${await contractUpload()}/content`, contractor.token), kind: 'not-found' },
     422: { run: async () => get(`/v1/uploads/${await contractUpload()}/content?variant=huge`, tenant.token), fields: ['variant'] },
   },
+  // ---------------------------------------------------------------- inspections (fixtures below the maintenance fixtures)
+  'POST /v1/inspections': {
+    202: {
+      run: async () => send('POST', '/v1/inspections', (await woManager()).token, await inspectionBody('periodic', { slotAt: inMinutes(30) })),
+      check: (b: { inspectionId: string; workflowId: string; status: string; noticeHours: number; location: string }, res) => {
+        inspections.push(b.inspectionId);
+        expect(b).toMatchObject({ workflowId: `inspection-${b.inspectionId}`, status: 'scheduled', noticeHours: 0, location: `/v1/inspections/${b.inspectionId}` });
+        expect(res.headers.get('location')).toBe(b.location);
+      },
+    },
+    400: { run: () => malformedJson('POST', '/v1/inspections', admin.token), kind: 'malformed-request' },
+    401: { run: async () => send('POST', '/v1/inspections', undefined, await inspectionBody('periodic')), kind: 'unauthorized' },
+    403: { run: async () => send('POST', '/v1/inspections', tenant.token, await inspectionBody('periodic')), kind: 'forbidden' },
+    // A manager of another property: it does not exist for them.
+    404: { run: async () => send('POST', '/v1/inspections', manager.token, await inspectionBody('periodic')), kind: 'not-found' },
+    409: { run: async () => keyInUse('POST', '/v1/inspections', (await woManager()).token, await inspectionBody('periodic')), kind: 'idempotency-key-in-use' },
+    415: { run: () => wrongType('POST', '/v1/inspections', admin.token), kind: 'unsupported-media-type' },
+    // `property` keeps the default 24 hours' notice of entry: a visit in an hour is too soon.
+    422: { run: () => send('POST', '/v1/inspections', admin.token, { propertyId: property.id, kind: 'periodic', inspectorId: inspector.id, slotAt: inMinutes(60) }), fields: ['slotAt'] },
+  },
+  'GET /v1/inspections': {
+    200: {
+      run: async () => {
+        await inspectionRecorded(h, await scheduledInspection());
+        return get(`/v1/inspections?propertyId=${(await inspectionSite()).propertyId}&kind=periodic&limit=100`, (await woManager()).token);
+      },
+      check: async (b: { items: { inspectionId: string; propertyId: string; kind: string }[] }) => {
+        expect(b.items.map((x) => x.inspectionId)).toContain(await scheduledInspection());
+        expect(b.items.every((x) => x.kind === 'periodic' && x.propertyId === b.items[0]!.propertyId)).toBe(true);
+      },
+    },
+    401: { run: () => get('/v1/inspections', expired), kind: 'unauthorized' },
+    403: { run: () => get('/v1/inspections', buyer.token), kind: 'forbidden' },
+    422: { run: () => get('/v1/inspections?kind=annual', inspector.token), fields: ['kind'] },
+  },
+  'GET /v1/inspections/{id}': {
+    200: {
+      run: async () => get(`/v1/inspections/${await reportedInspection()}`, inspector.token),
+      check: async (s: InspectionBody) => {
+        expect(s).toMatchObject({ inspectionId: await reportedInspection(), kind: 'periodic', inspector: { userId: inspector.id } });
+        expect(s.report).not.toBeNull();
+        expect(s.documents[0]!.href).toBe(`/v1/inspections/${s.inspectionId}/documents/${s.documents[0]!.documentId}`);
+      },
+    },
+    401: { run: async () => get(`/v1/inspections/${await reportedInspection()}`), kind: 'unauthorized' },
+    404: { run: async () => get(`/v1/inspections/${await reportedInspection()}`, otherOwner.token), kind: 'not-found' },
+    422: { run: () => get('/v1/inspections/latest', inspector.token), fields: ['id'] },
+  },
+  'GET /v1/inspections/{id}/documents/{documentId}': {
+    200: { run: async () => get(await reportPdf(), (await woManager()).token), contentType: 'application/pdf' },
+    401: { run: async () => get(await reportPdf()), kind: 'unauthorized' },
+    404: { run: async () => get(await reportPdf(), contractor.token), kind: 'not-found' },
+    422: { run: async () => get(`/v1/inspections/${await reportedInspection()}/documents/report.pdf`, inspector.token), fields: ['documentId'] },
+  },
+  'POST /v1/inspections/{id}/reschedule': {
+    ...inspectionBasics('reschedule', () => admin.token, () => ({ at: inMinutes(90) })),
+    200: {
+      run: async () => inspectionPost(await inspect('periodic'), 'reschedule', (await woManager()).token, { at: inMinutes(90), reason: 'the tenant asked' }),
+      check: (s: InspectionBody) => {
+        expect(s.status).toBe('scheduled');
+        expect(s.history.some((e) => /the tenant asked/.test(e.event))).toBe(true);
+      },
+    },
+    403: { run: async () => inspectionPost(await scheduledInspection(), 'reschedule', tenant.token, { at: inMinutes(90) }), kind: 'forbidden' },
+    404: { run: async () => inspectionPost(await scheduledInspection(), 'reschedule', manager.token, { at: inMinutes(90) }), kind: 'not-found' },
+    // Reported: the visit happened.
+    409: { run: async () => inspectionPost(await reportedInspection(), 'reschedule', inspector.token, { at: inMinutes(90) }), kind: 'invalid-state' },
+    422: { run: async () => inspectionPost(await scheduledInspection(), 'reschedule', inspector.token, { at: 'tomorrow' }), fields: ['at'] },
+  },
+  'POST /v1/inspections/{id}/missed': {
+    ...inspectionBasics('missed', () => inspector.token, () => ({ reason: 'nobody home' })),
+    200: {
+      run: async () => inspectionPost(await slotPassed(), 'missed', inspector.token, { reason: 'nobody home' }),
+      check: (s: InspectionBody) => {
+        expect(s.missed).toEqual([expect.objectContaining({ reason: 'nobody home' })]);
+        expect(s.status).toBe('scheduled');
+      },
+    },
+    // Admins are not on the visit: the inspector or the manager says it did not happen.
+    403: { run: async () => inspectionPost(await slotPassed(), 'missed', admin.token, { reason: 'x' }), kind: 'forbidden' },
+    404: { run: async () => inspectionPost(await scheduledInspection(), 'missed', (await inspectionSite()).otherInspector.token, { reason: 'x' }), kind: 'not-found' },
+    409: {
+      run: async () => inspectionPost(await scheduledInspection(), 'missed', inspector.token, { reason: 'nobody home' }),
+      kind: 'invalid-state',
+      check: (p: ProblemBody) => expect(p.detail).toMatch(/not due until/),
+    },
+    422: { run: async () => inspectionPost(await scheduledInspection(), 'missed', inspector.token, { reason: '' }), fields: ['reason'] },
+  },
+  'POST /v1/inspections/{id}/cancel': {
+    ...inspectionBasics('cancel', () => admin.token, () => ({ reason: 'x' })),
+    200: { run: async () => inspectionPost(await inspect('periodic'), 'cancel', (await woManager()).token, { reason: 'the unit is sold' }), check: (s: InspectionBody) => expect(s.status).toBe('cancelled') },
+    403: { run: async () => inspectionPost(await scheduledInspection(), 'cancel', inspector.token, { reason: 'x' }), kind: 'forbidden' },
+    404: { run: async () => inspectionPost(await scheduledInspection(), 'cancel', manager.token, { reason: 'x' }), kind: 'not-found' },
+    409: { run: async () => inspectionPost(await reportedInspection(), 'cancel', (await woManager()).token, { reason: 'x' }), kind: 'invalid-state' },
+    422: { run: async () => inspectionPost(await scheduledInspection(), 'cancel', (await woManager()).token, {}), fields: ['reason'] },
+  },
+  'POST /v1/inspections/{id}/report': {
+    ...inspectionBasics('report', () => inspector.token, () => reportBody('periodic')),
+    200: {
+      run: async () => inspectionPost(await inspect('periodic'), 'report', inspector.token, reportBody('periodic', { summary: 'all in order' })),
+      check: (s: InspectionBody) => expect(s.report).toMatchObject({ summary: 'all in order', by: inspector.id, findings: [] }),
+    },
+    403: { run: async () => inspectionPost(await scheduledInspection(), 'report', (await woManager()).token, reportBody('periodic')), kind: 'forbidden' },
+    404: { run: async () => inspectionPost(await scheduledInspection(), 'report', (await inspectionSite()).otherInspector.token, reportBody('periodic')), kind: 'not-found' },
+    // Not every checklist item has a condition.
+    409: {
+      run: async () => inspectionPost(await scheduledInspection(), 'report', inspector.token, reportBody('periodic', { items: checklist('periodic').slice(1) })),
+      kind: 'invalid-state',
+      check: (p: ProblemBody) => expect(p.detail).toMatch(/not complete/),
+    },
+    // A photo that was never uploaded.
+    422: {
+      run: async () => inspectionPost(await scheduledInspection(), 'report', inspector.token, reportBody('periodic', { items: checklist('periodic', [{ area: 'Entry', item: 'Door and lock', photoIds: [randomUUID()] }]) })),
+      fields: ['items.0.photoIds.0'],
+    },
+  },
+  'POST /v1/inspections/{id}/reinspection': {
+    ...inspectionBasics('reinspection', () => inspector.token, () => ({ results: [{ workOrderId: randomUUID(), passed: true }] })),
+    200: {
+      run: async () => {
+        const { id, workOrderId } = await atReinspection();
+        return inspectionPost(id, 'reinspection', inspector.token, { results: [{ workOrderId, passed: true }] });
+      },
+      check: async (s: InspectionBody) => expect(s.reinspections).toEqual([expect.objectContaining({ by: inspector.id, results: [{ workOrderId: (await atReinspection()).workOrderId, passed: true, notes: '' }] })]),
+    },
+    403: { run: async () => inspectionPost(await scheduledInspection(), 'reinspection', (await woManager()).token, { results: [{ workOrderId: randomUUID(), passed: true }] }), kind: 'forbidden' },
+    404: {
+      run: async () => inspectionPost(await scheduledInspection(), 'reinspection', (await inspectionSite()).otherInspector.token, { results: [{ workOrderId: randomUUID(), passed: true }] }),
+      kind: 'not-found',
+    },
+    // Nothing was repaired yet.
+    409: { run: async () => inspectionPost(await scheduledInspection(), 'reinspection', inspector.token, { results: [{ workOrderId: randomUUID(), passed: true }] }), kind: 'invalid-state' },
+    422: { run: async () => inspectionPost(await scheduledInspection(), 'reinspection', inspector.token, { results: [] }), fields: ['results'] },
+  },
+  'POST /v1/inspections/{id}/move-out-deductions': {
+    ...inspectionBasics('move-out-deductions', () => admin.token, () => ({})),
+    200: {
+      run: async () => inspectionPost((await movedOut()).moveOut, 'move-out-deductions', (await woManager()).token, {}),
+      check: async (b: { leaseId: string; deductions: { amountMinor: number }[]; lease: { history: { event: string }[] } }) => {
+        expect(b.leaseId).toBe((await movedOut()).leaseId);
+        expect(b.deductions.map((d) => d.amountMinor)).toEqual([45_000]);
+        expect(b.lease.history.some((e) => /move-out recorded/.test(e.event))).toBe(true);
+      },
+    },
+    403: { run: async () => inspectionPost(await reportedInspection(), 'move-out-deductions', inspector.token, {}), kind: 'forbidden' },
+    404: { run: async () => inspectionPost(await reportedInspection(), 'move-out-deductions', manager.token, {}), kind: 'not-found' },
+    // A periodic inspection proposes no deductions.
+    409: { run: async () => inspectionPost(await reportedInspection(), 'move-out-deductions', (await woManager()).token, {}), kind: 'invalid-state' },
+    422: {
+      run: async () => inspectionPost(await reportedInspection(), 'move-out-deductions', (await woManager()).token, { deductions: [{ description: '', amountMinor: 0 }] }),
+      fields: ['deductions.0.description', 'deductions.0.amountMinor'],
+    },
+  },
+  // ---------------------------------------------------------------- construction projects (fixtures below the inspection fixtures)
+  'POST /v1/projects': {
+    202: {
+      run: async () => send('POST', '/v1/projects', (await pjManager()).token, await projectBody()),
+      check: (b: { projectId: string; workflowId: string; status: string; location: string }, res) => {
+        expect(b).toMatchObject({ workflowId: `project-${b.projectId}`, status: 'active', location: `/v1/projects/${b.projectId}` });
+        expect(res.headers.get('location')).toBe(b.location);
+      },
+    },
+    400: { run: () => malformedJson('POST', '/v1/projects', owner.token), kind: 'malformed-request' },
+    401: { run: async () => send('POST', '/v1/projects', undefined, await projectBody()), kind: 'unauthorized' },
+    403: { run: async () => send('POST', '/v1/projects', tenant.token, await projectBody()), kind: 'forbidden' },
+    // A manager of another property: it does not exist for them.
+    404: {
+      run: async () => send('POST', '/v1/projects', manager.token, await projectBody()),
+      kind: 'not-found',
+      check: (p: ProblemBody) => expect(errorFields(p)).toEqual(['propertyId']),
+    },
+    409: { run: async () => keyInUse('POST', '/v1/projects', (await pjManager()).token, await projectBody()), kind: 'idempotency-key-in-use' },
+    415: { run: () => wrongType('POST', '/v1/projects', owner.token), kind: 'unsupported-media-type' },
+    422: { run: async () => send('POST', '/v1/projects', owner.token, await projectBody({ plannedCompletion: inDays(-1) })), fields: ['plannedCompletion'] },
+  },
+  'GET /v1/projects': {
+    200: {
+      run: async () => {
+        await letProject();
+        return get(`/v1/projects?propertyId=${(await projectSite()).propertyId}&status=active&limit=100`, (await pjManager()).token);
+      },
+      check: async (b: { items: { projectId: string; status: string; propertyId: string | null }[] }) => {
+        expect(b.items.map((x) => x.projectId)).toContain(await letProject());
+        expect(b.items.every((x) => x.status === 'active' && x.propertyId === b.items[0]!.propertyId)).toBe(true);
+      },
+    },
+    401: { run: () => get('/v1/projects', expired), kind: 'unauthorized' },
+    403: { run: () => get('/v1/projects', tenant.token), kind: 'forbidden' },
+    422: { run: () => get('/v1/projects?status=done', owner.token), fields: ['status'] },
+  },
+  'GET /v1/projects/{id}': {
+    200: {
+      run: async () => get(`/v1/projects/${await letProject()}`, (await pjContractor()).token),
+      check: async (s: ProjectBody) => {
+        expect(s).toMatchObject({ projectId: await letProject(), status: 'active', readFrom: 'workflow', commitments: [{ commitmentId: 'gc-1', contractor: { contractorId: (await pjContractor()).id } }] });
+        expect(s.summary.totals).toMatchObject({ budgetMinor: 6_000_000, committedMinor: 5_000_000 });
+        expect(s.criticalDates.map((d) => d.kind)).toEqual(['milestone', 'milestone', 'planned_completion']);
+      },
+    },
+    401: { run: async () => get(`/v1/projects/${await letProject()}`), kind: 'unauthorized' },
+    // A contractor with no contract on it.
+    404: { run: async () => get(`/v1/projects/${await letProject()}`, contractor.token), kind: 'not-found' },
+    422: { run: () => get('/v1/projects/latest', owner.token), fields: ['id'] },
+  },
+  'GET /v1/projects/{id}/documents/{documentId}': {
+    200: { run: async () => get(await changeOrderPdf(), owner.token), contentType: 'application/pdf' },
+    401: { run: async () => get(await changeOrderPdf()), kind: 'unauthorized' },
+    404: { run: async () => get(await changeOrderPdf(), otherOwner.token), kind: 'not-found' },
+    422: { run: async () => get(`/v1/projects/${await letProject()}/documents/change-order.pdf`, owner.token), fields: ['documentId'] },
+  },
+  'POST /v1/projects/{id}/commitments': {
+    ...projectBasics('commitments', () => admin.token, () => ({})),
+    200: {
+      run: async () => projectPost(await projectAt('set_up'), 'commitments', (await pjManager()).token, commitmentBody((await pjContractor()).id)),
+      check: async (s: ProjectBody) => {
+        expect(s.commitments[0]).toMatchObject({ commitmentId: 'gc-1', contractor: { contractorId: (await pjContractor()).id }, contract: { retainage: { kind: 'flat', basisPoints: 1_000 } } });
+        expect(s.milestones.map((m) => m.cumulativeBasisPoints)).toEqual([4_000, 10_000]);
+      },
+    },
+    // Letting contracts is the manager's (or an admin's), not the owner's.
+    403: { run: async () => projectPost(await letProject(), 'commitments', owner.token, commitmentBody((await pjContractor()).id)), kind: 'forbidden' },
+    404: { run: async () => projectPost(await letProject(), 'commitments', manager.token, commitmentBody((await pjContractor()).id)), kind: 'not-found' },
+    409: {
+      run: async () => projectPost(await letProject(), 'commitments', (await pjManager()).token, commitmentBody((await pjContractor()).id)),
+      kind: 'invalid-state',
+      check: (p: ProblemBody) => expect(p.detail).toMatch(/contract gc-1 is already on the project/),
+    },
+    // Only a user with the contractor role is named.
+    422: { run: async () => projectPost(await letProject(), 'commitments', (await pjManager()).token, commitmentBody(buyer.id)), fields: ['contractorId'] },
+  },
+  'POST /v1/projects/{id}/change-orders': {
+    ...projectBasics('change-orders', () => admin.token, () => changeOrderBody()),
+    200: {
+      // The contractor proposes one: it goes to the owner as an envelope.
+      run: async () => projectPost(await projectAt('let'), 'change-orders', (await pjContractor()).token, changeOrderBody()),
+      check: async (s: ProjectBody) => {
+        expect(s.changeOrders[0]).toMatchObject({ number: 1, status: 'pending_approval', proposedBy: (await pjContractor()).id, netChangeMinor: 250_000, envelopeId: expect.any(String) });
+        expect(s.pendingApprovals).toContainEqual(expect.objectContaining({ kind: 'change_order', waitingOn: 'owner' }));
+      },
+    },
+    403: { run: async () => projectPost(await letProject(), 'change-orders', tenant.token, changeOrderBody()), kind: 'forbidden' },
+    404: { run: async () => projectPost(await letProject(), 'change-orders', contractor.token, changeOrderBody()), kind: 'not-found' },
+    409: {
+      run: async () => projectPost(await letProject(), 'change-orders', (await pjManager()).token, { ...changeOrderBody(), commitmentId: 'nope' }),
+      kind: 'invalid-state',
+      check: (p: ProblemBody) => expect(p.detail).toMatch(/no contract nope on this project/),
+    },
+    422: { run: async () => projectPost(await letProject(), 'change-orders', (await pjManager()).token, { ...changeOrderBody(), lines: [] }), fields: ['lines'] },
+  },
+  'POST /v1/projects/{id}/pay-applications': {
+    ...projectBasics('pay-applications', () => admin.token, () => payApplicationBody()),
+    200: {
+      run: async () => projectPost(await projectAt('let'), 'pay-applications', (await pjContractor()).token, payApplicationBody()),
+      check: (s: ProjectBody) =>
+        expect(s.payApplications[0]).toMatchObject({ applicationNo: 1, status: 'draft', application: { summary: { completedAndStoredToDateMinor: 1_500_000, totalRetainageMinor: 150_000, currentPaymentDueMinor: 1_350_000 } } }),
+    },
+    // The contractor's step, not the manager's.
+    403: { run: async () => projectPost(await letProject(), 'pay-applications', (await pjManager()).token, payApplicationBody()), kind: 'forbidden' },
+    404: { run: async () => projectPost(await letProject(), 'pay-applications', contractor.token, payApplicationBody()), kind: 'not-found' },
+    409: {
+      run: async () => projectPost(await letProject(), 'pay-applications', (await pjContractor()).token, { ...payApplicationBody(), lines: [{ itemNo: '1', workThisPeriodMinor: 0 }] }),
+      kind: 'invalid-state',
+      check: (p: ProblemBody) => expect(p.detail).toMatch(/the application bills nothing/),
+    },
+    422: { run: async () => projectPost(await letProject(), 'pay-applications', (await pjContractor()).token, { ...payApplicationBody(), periodTo: 'yesterday' }), fields: ['periodTo'] },
+  },
+  'POST /v1/projects/{id}/pay-application-submissions': {
+    ...projectBasics('pay-application-submissions', () => admin.token, () => ({ commitmentId: 'gc-1', applicationNo: 1 })),
+    200: {
+      run: async () => projectPost(await projectAt('drafted'), 'pay-application-submissions', (await pjContractor()).token, { commitmentId: 'gc-1', applicationNo: 1 }),
+      check: (s: ProjectBody) => expect(s.payApplications[0]).toMatchObject({ applicationNo: 1, status: 'under_review', submittedAt: expect.any(String) }),
+    },
+    403: { run: async () => projectPost(await letProject(), 'pay-application-submissions', (await pjManager()).token, { commitmentId: 'gc-1', applicationNo: 1 }), kind: 'forbidden' },
+    404: { run: async () => projectPost(await letProject(), 'pay-application-submissions', contractor.token, { commitmentId: 'gc-1', applicationNo: 1 }), kind: 'not-found' },
+    409: {
+      run: async () => projectPost(await letProject(), 'pay-application-submissions', (await pjContractor()).token, { commitmentId: 'gc-1', applicationNo: 1 }),
+      kind: 'invalid-state',
+      check: (p: ProblemBody) => expect(p.detail).toMatch(/no application 1/),
+    },
+    422: { run: async () => projectPost(await letProject(), 'pay-application-submissions', (await pjContractor()).token, { commitmentId: 'gc-1', applicationNo: 0 }), fields: ['applicationNo'] },
+  },
+  'POST /v1/projects/{id}/pay-application-reviews': {
+    ...projectBasics('pay-application-reviews', () => admin.token, () => ({ commitmentId: 'gc-1', applicationNo: 1, decision: 'approve' })),
+    200: {
+      // The project's owner approves it; it waits for its inspection, waiver and permit.
+      run: async () => projectPost(await projectAt('submitted'), 'pay-application-reviews', owner.token, { commitmentId: 'gc-1', applicationNo: 1, decision: 'approve' }),
+      check: (s: ProjectBody) =>
+        expect(s.payApplications[0]).toMatchObject({
+          status: 'approved',
+          blockers: ['no milestone inspection of the work billed yet', 'the conditional lien waiver for application 1 is not signed', 'permit "Building permit" is not issued yet'],
+        }),
+    },
+    403: { run: async () => projectPost(await letProject(), 'pay-application-reviews', (await pjContractor()).token, { commitmentId: 'gc-1', applicationNo: 1, decision: 'approve' }), kind: 'forbidden' },
+    404: { run: async () => projectPost(await letProject(), 'pay-application-reviews', otherOwner.token, { commitmentId: 'gc-1', applicationNo: 1, decision: 'approve' }), kind: 'not-found' },
+    409: { run: async () => projectPost(await letProject(), 'pay-application-reviews', (await pjManager()).token, { commitmentId: 'gc-1', applicationNo: 1, decision: 'approve' }), kind: 'invalid-state' },
+    422: { run: async () => projectPost(await letProject(), 'pay-application-reviews', (await pjManager()).token, { commitmentId: 'gc-1', applicationNo: 1, decision: 'revise' }), fields: ['reason'] },
+  },
+  'POST /v1/projects/{id}/milestone-inspections': {
+    ...projectBasics('milestone-inspections', () => inspector.token, () => inspectionOf()),
+    200: {
+      run: async () => projectPost(await projectAt('let'), 'milestone-inspections', inspector.token, inspectionOf()),
+      check: (s: ProjectBody) => expect(s.inspections.at(-1)).toMatchObject({ commitmentId: 'gc-1', completionBasisPoints: 3_000, recordedBy: inspector.id }),
+    },
+    403: { run: async () => projectPost(await letProject(), 'milestone-inspections', tenant.token, inspectionOf()), kind: 'forbidden' },
+    404: { run: async () => projectPost(await letProject(), 'milestone-inspections', manager.token, inspectionOf()), kind: 'not-found' },
+    409: { run: async () => projectPost(await letProject(), 'milestone-inspections', inspector.token, { ...inspectionOf(), commitmentId: 'nope' }), kind: 'invalid-state' },
+    422: { run: async () => projectPost(await letProject(), 'milestone-inspections', inspector.token, { ...inspectionOf(), observedBasisPoints: { '1': 20_000 } }), fields: ['observedBasisPoints.1'] },
+  },
+  'POST /v1/projects/{id}/lien-waivers': {
+    ...projectBasics('lien-waivers', () => admin.token, () => ({ commitmentId: 'gc-1', kind: 'conditional', applicationNo: 1 })),
+    200: {
+      run: async () => projectPost(await projectAt('drafted'), 'lien-waivers', (await pjContractor()).token, { commitmentId: 'gc-1', kind: 'conditional', applicationNo: 1 }),
+      check: async (s: ProjectBody) => expect(s.lienWaivers).toEqual([expect.objectContaining({ commitmentId: 'gc-1', kind: 'conditional', applicationNo: 1, recordedBy: (await pjContractor()).id })]),
+    },
+    403: { run: async () => projectPost(await letProject(), 'lien-waivers', tenant.token, { commitmentId: 'gc-1', kind: 'conditional', applicationNo: 1 }), kind: 'forbidden' },
+    404: { run: async () => projectPost(await letProject(), 'lien-waivers', contractor.token, { commitmentId: 'gc-1', kind: 'conditional', applicationNo: 1 }), kind: 'not-found' },
+    409: {
+      run: async () => projectPost(await letProject(), 'lien-waivers', (await pjContractor()).token, { commitmentId: 'gc-1', kind: 'conditional', applicationNo: 5 }),
+      kind: 'invalid-state',
+      check: (p: ProblemBody) => expect(p.detail).toMatch(/no application 5/),
+    },
+    422: { run: async () => projectPost(await letProject(), 'lien-waivers', (await pjContractor()).token, { commitmentId: 'gc-1', kind: 'conditional' }), fields: ['applicationNo'] },
+  },
+  'POST /v1/projects/{id}/permits': {
+    ...projectBasics('permits', () => admin.token, () => permitBody()),
+    200: {
+      run: async () => projectPost(await projectAt('set_up'), 'permits', (await pjManager()).token, permitBody()),
+      check: (s: ProjectBody) => expect(s.permits).toEqual([expect.objectContaining({ name: 'Building permit', status: 'issued', number: 'BP-7781', expiresOn: inDays(180) })]),
+    },
+    403: { run: async () => projectPost(await letProject(), 'permits', (await pjContractor()).token, permitBody()), kind: 'forbidden' },
+    404: { run: async () => projectPost(await letProject(), 'permits', manager.token, permitBody()), kind: 'not-found' },
+    // Completed, it takes no more changes.
+    409: { run: async () => projectPost(await completedProject(), 'permits', (await pjManager()).token, permitBody()), kind: 'invalid-state' },
+    422: { run: async () => projectPost(await letProject(), 'permits', (await pjManager()).token, { name: 'Building permit', status: 'issued' }), fields: ['expiresOn'] },
+  },
+  'POST /v1/projects/{id}/substantial-completion': {
+    ...projectBasics('substantial-completion', () => admin.token, () => ({ on: todayUtc() })),
+    200: {
+      run: async () => projectPost(await projectAt('let'), 'substantial-completion', (await pjManager()).token, { on: todayUtc(), punchList: ['touch up the paint'] }),
+      check: (s: ProjectBody) => {
+        expect(s.status).toBe('substantially_complete');
+        expect(s.substantialCompletion).toMatchObject({ on: todayUtc(), punchList: ['touch up the paint'] });
+      },
+    },
+    403: { run: async () => projectPost(await letProject(), 'substantial-completion', (await pjContractor()).token, { on: todayUtc() }), kind: 'forbidden' },
+    404: { run: async () => projectPost(await letProject(), 'substantial-completion', manager.token, { on: todayUtc() }), kind: 'not-found' },
+    409: {
+      run: async () => projectPost(await letProject(), 'substantial-completion', (await pjManager()).token, { on: inDays(10) }),
+      kind: 'invalid-state',
+      check: (p: ProblemBody) => expect(p.detail).toMatch(/cannot be in the future/),
+    },
+    422: { run: async () => projectPost(await letProject(), 'substantial-completion', (await pjManager()).token, { on: 'soon' }), fields: ['on'] },
+  },
+  'POST /v1/projects/{id}/final-inspections': {
+    ...projectBasics('final-inspections', () => inspector.token, () => ({ inspectedOn: todayUtc(), passed: true })),
+    200: {
+      run: async () => projectPost(await projectAt('substantially_complete'), 'final-inspections', inspector.token, { inspectedOn: todayUtc(), passed: false, notes: 'GFCI missing in the bathroom' }),
+      check: (s: ProjectBody) => {
+        expect(s.finalInspections).toEqual([expect.objectContaining({ passed: false, notes: 'GFCI missing in the bathroom', recordedBy: inspector.id })]);
+        expect(s.status).toBe('substantially_complete');
+      },
+    },
+    403: { run: async () => projectPost(await letProject(), 'final-inspections', tenant.token, { inspectedOn: todayUtc(), passed: true }), kind: 'forbidden' },
+    404: { run: async () => projectPost(await letProject(), 'final-inspections', manager.token, { inspectedOn: todayUtc(), passed: true }), kind: 'not-found' },
+    409: {
+      run: async () => projectPost(await letProject(), 'final-inspections', inspector.token, { inspectedOn: todayUtc(), passed: true }),
+      kind: 'invalid-state',
+      check: (p: ProblemBody) => expect(p.detail).toMatch(/the project is active/),
+    },
+    422: { run: async () => projectPost(await letProject(), 'final-inspections', inspector.token, { inspectedOn: todayUtc(), passed: 'yes' }), fields: ['passed'] },
+  },
   'GET /healthz': {
     200: { run: () => get('/healthz'), check: (b: { ok: boolean }) => expect(b.ok).toBe(true) },
   },
@@ -2166,6 +2542,215 @@ async function terminateWorkOrders() {
   await Promise.allSettled([...ids].map((w) => h.client.workflow.getHandle(w).terminate('test finished')));
 }
 
+// ---------------------------------------------------------------- inspection fixtures
+
+/** Inspections started here (terminated after the file). */
+const inspections: string[] = [];
+const inSeconds = (n: number) => new Date(Date.now() + n * 1_000).toISOString();
+
+/**
+ * Where the inspections are: a property of owner's managed by woManager, in crew's service area (so a finding's work
+ * order goes to crew), its notice of entry lifted so a visit may be minutes ahead and reported at once; unit I1, whose
+ * lease (tenant's) has reached its move-out; `inspector` inspects, otherInspector is nobody's.
+ */
+let inspectionSiteMade: Promise<{ propertyId: string; unitId: string; leaseId: string; otherInspector: User }> | undefined;
+const inspectionSite = () =>
+  (inspectionSiteMade ??= (async () => {
+    const { woManager: mgr } = await maintenance();
+    const propertyId = (await createProperty(h, owner.token, { managerId: mgr.id })).id;
+    await withoutEntryNotice(h, propertyId);
+    const unitId = (await created<{ id: string }>(await h.request(`/v1/properties/${propertyId}/units`, { method: 'POST', token: owner.token, json: { label: 'I1' } }), 'unit')).id;
+    const leaseId = await leaseAtMoveOut(h, { propertyId, unitLabel: 'I1', tenantId: tenant.id, landlordId: owner.id });
+    return { propertyId, unitId, leaseId, otherInspector: await h.user(['inspector'], 'contract-other-inspector') };
+  })());
+
+/** A POST /v1/inspections body on the site, by `inspector`, two minutes ahead. */
+const inspectionBody = async (kind: InspectionKind, extra: Record<string, unknown> = {}) => ({ propertyId: (await inspectionSite()).propertyId, kind, inspectorId: inspector.id, slotAt: inMinutes(2), ...extra });
+/** Schedules one on the site (woManager), returning its id. */
+async function inspect(kind: InspectionKind, extra: Record<string, unknown> = {}): Promise<string> {
+  const id = await scheduleInspection(h, (await woManager()).token, (await inspectionBody(kind, extra)) as ScheduleBody);
+  inspections.push(id);
+  return id;
+}
+const inspectionPost = (id: string, action: string, token: string | undefined, json: unknown) => send('POST', `/v1/inspections/${id}/${action}`, token, json);
+/** The statuses every Update route answers before it looks at the inspection: on the scheduled one. */
+function inspectionBasics(action: string, token: () => string, body: () => unknown): Record<number, Scenario> {
+  return {
+    400: { run: async () => malformedJson('POST', `/v1/inspections/${await scheduledInspection()}/${action}`, token()), kind: 'malformed-request' },
+    401: { run: async () => inspectionPost(await scheduledInspection(), action, undefined, body()), kind: 'unauthorized' },
+    415: { run: async () => wrongType('POST', `/v1/inspections/${await scheduledInspection()}/${action}`, token()), kind: 'unsupported-media-type' },
+  };
+}
+
+/**
+ * Inspections the refusals are asked of, each left where it is: scheduled, its slot 55 minutes ahead (so it may be
+ * reported, from an hour before, but not yet recorded missed while the file runs); and reported (closed, with its PDF).
+ */
+const scheduledInspection = once(() => inspect('periodic', { slotAt: inMinutes(55) }));
+const reportedInspection = once(async () => {
+  const id = await inspect('periodic');
+  await inspectionStep(h, id, 'report', inspector.token, reportBody('periodic'));
+  await inspectionWhen(h, admin.token, id, (s) => s.status === 'closed', 'the reported inspection closed');
+  return id;
+});
+const reportPdf = once(async () => {
+  const s = await inspectionWhen(h, admin.token, await reportedInspection(), (x) => x.documents.length > 0, 'its PDF');
+  return s.documents[0]!.href;
+});
+/** One whose slot has just passed (the visit is due: it may be recorded missed). */
+const slotPassed = once(async () => {
+  const id = await inspect('periodic', { slotAt: inSeconds(3) });
+  await inspectionRecorded(h, id);
+  await new Promise((r) => setTimeout(r, 4_000));
+  return id;
+});
+/** A periodic inspection whose finding's work order crew has done: its re-check is due. */
+const atReinspection = once(async () => {
+  const id = await inspect('periodic');
+  await inspectionStep(h, id, 'report', inspector.token, reportBody('periodic', {
+    items: checklist('periodic', [{ area: 'Kitchen', item: 'Sink and faucet', condition: 'poor', notes: 'the tap drips' }]),
+    findings: [{ area: 'Kitchen', item: 'Sink and faucet', description: 'the tap drips', severity: 'routine', responsibility: 'owner', needsWork: true, category: 'plumbing', photoIds: [] }],
+  }));
+  const workOrderId = (await inspectionWhen(h, admin.token, id, (s) => s.repairs.length === 1, 'its work order')).repairs[0]!.workOrderId;
+  const c = await crew();
+  await eventually(
+    async () => ((await (await h.request(`/v1/work-orders/${workOrderId}`, { token: admin.token })).json()) as WorkOrderBody).status === 'awaiting_acceptance',
+    60_000,
+    `work order ${workOrderId} offered to the crew`,
+  );
+  await woStep(workOrderId, 'respond', c.token, { accept: true });
+  await woStep(workOrderId, 'quote', c.token, { amountMinor: QUOTE });
+  await woStep(workOrderId, 'schedule', c.token, { at: visitIn(2) });
+  await woStep(workOrderId, 'start', c.token, {});
+  await woStep(workOrderId, 'completion', c.token, completion());
+  await inspectionWhen(h, admin.token, id, (s) => s.status === 'reinspection', 'the re-check due');
+  return { id, workOrderId };
+});
+/** Unit I1's move-in, then its move-out with the counter burnt on the tenant: one deduction proposed. */
+const movedOut = once(async () => {
+  const { unitId, leaseId } = await inspectionSite();
+  const moveIn = await inspect('move_in', { unitId, leaseId });
+  await inspectionStep(h, moveIn, 'report', inspector.token, reportBody('move_in'));
+  await inspectionRecorded(h, moveIn, 'closed');
+  const moveOut = await inspect('move_out', { unitId, leaseId });
+  await inspectionStep(h, moveOut, 'report', inspector.token, reportBody('move_out', {
+    items: checklist('move_out', [{ area: 'Kitchen', item: 'Countertop', condition: 'damaged', notes: 'burn mark', responsibility: 'tenant', estimatedCostMinor: 45_000 }]),
+  }));
+  await inspectionWhen(h, admin.token, moveOut, (s) => s.status === 'closed' && s.comparison !== null, 'the move-out compared with the move-in');
+  return { moveOut, leaseId };
+});
+
+// ---------------------------------------------------------------- project fixtures
+
+type ProjectBody = ProjectState & { readFrom: 'workflow' | 'database' };
+
+/**
+ * Where the projects are: a property of owner's (the projects' owner, who approves) run by a manager of its own, and a
+ * contractor each project lets its contract to. Each 200 scenario takes a project of its own to the stage it needs.
+ */
+let projectSiteMade: Promise<{ manager: User; contractor: User; propertyId: string }> | undefined;
+const projectSite = () =>
+  (projectSiteMade ??= (async () => {
+    const [pm, pc] = await Promise.all([h.user(['manager'], 'contract-project-manager'), h.user(['contractor'], 'contract-project-contractor')]);
+    return { manager: pm, contractor: pc, propertyId: (await createProperty(h, owner.token, { managerId: pm.id })).id };
+  })());
+const pjManager = async () => (await projectSite()).manager;
+const pjContractor = async () => (await projectSite()).contractor;
+const projectBody = async (extra: Record<string, unknown> = {}) => ({
+  kind: 'renovation',
+  name: 'Contract-test kitchen',
+  propertyId: (await projectSite()).propertyId,
+  budget: [
+    { costCode: '06-100', description: 'Framing and carpentry', amountMinor: 3_500_000 },
+    { costCode: '22-000', description: 'Plumbing', amountMinor: 2_500_000 },
+  ],
+  contingencyMinor: 300_000,
+  plannedStart: todayUtc(),
+  plannedCompletion: inDays(120),
+  ...extra,
+});
+/** Framing and plumbing for 50,000.00, 10% retainage, two milestones, the building permit. */
+const commitmentBody = (contractorId: string) => ({
+  commitmentId: 'gc-1',
+  contractorId,
+  description: 'framing and plumbing',
+  originalContractSumMinor: 5_000_000,
+  scheduleOfValues: [
+    { itemNo: '1', description: 'Framing', scheduledValueMinor: 3_000_000, costCode: '06-100' },
+    { itemNo: '2', description: 'Plumbing', scheduledValueMinor: 2_000_000, costCode: '22-000' },
+  ],
+  milestones: [
+    { milestoneId: 'm-framing', name: 'Framing complete', plannedOn: inDays(30), shareBasisPoints: 4_000 },
+    { milestoneId: 'm-rest', name: 'Plumbing complete', plannedOn: inDays(90), shareBasisPoints: 6_000 },
+  ],
+  permitNames: ['Building permit'],
+});
+const changeOrderBody = () => ({ commitmentId: 'gc-1', scope: 'a second bathroom', lines: [{ itemNo: '3', description: 'Second bathroom', costCode: '22-000', changeMinor: 250_000 }], scheduleImpactDays: 7, approveBy: inDays(10) });
+const payApplicationBody = () => ({ commitmentId: 'gc-1', periodTo: todayUtc(), lines: [{ itemNo: '1', workThisPeriodMinor: 1_500_000 }] });
+const inspectionOf = () => ({ commitmentId: 'gc-1', inspectedOn: todayUtc(), observedBasisPoints: { '1': 5_000 } });
+const permitBody = () => ({ name: 'Building permit', status: 'issued', number: 'BP-7781', expiresOn: inDays(180) });
+
+const projectPost = (id: string, action: string, token: string | undefined, json: unknown) => send('POST', `/v1/projects/${id}/${action}`, token, json);
+async function projectStep(id: string, action: string, token: string, json: unknown): Promise<ProjectBody> {
+  const res = await h.request(`/v1/projects/${id}/${action}`, { method: 'POST', token, json });
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`${action} on project ${id}: ${res.status} ${text.slice(0, 400)}`);
+  return JSON.parse(text) as ProjectBody;
+}
+const projectState = async (id: string) => (await h.request(`/v1/projects/${id}`, { token: admin.token })).json() as Promise<ProjectBody>;
+/** The statuses every Update route answers before it looks at the project: on the one with its contract let. */
+function projectBasics(action: string, token: () => string, body: () => unknown): Record<number, Scenario> {
+  return {
+    400: { run: async () => malformedJson('POST', `/v1/projects/${await letProject()}/${action}`, token()), kind: 'malformed-request' },
+    401: { run: async () => projectPost(await letProject(), action, undefined, body()), kind: 'unauthorized' },
+    415: { run: async () => wrongType('POST', `/v1/projects/${await letProject()}/${action}`, token()), kind: 'unsupported-media-type' },
+  };
+}
+
+type ProjectStage = 'set_up' | 'let' | 'drafted' | 'submitted' | 'substantially_complete' | 'completed';
+
+/**
+ * A project of its own, taken to `stage` by whom each step is: set up (the manager), its contract let; then either
+ * its first pay application drafted and submitted (the contractor), or, with nothing billed, substantially complete
+ * (the manager) and completed (the final inspection passed: no retainage to release).
+ */
+async function projectAt(stage: ProjectStage): Promise<string> {
+  const { manager: pm, contractor: pc } = await projectSite();
+  const res = await h.request('/v1/projects', { method: 'POST', token: pm.token, json: await projectBody() });
+  if (res.status !== 202) throw new Error(`setting up a project: ${res.status} ${(await res.text()).slice(0, 400)}`);
+  const id = ((await res.json()) as { projectId: string }).projectId;
+  await eventually(async () => (await projectState(id)).readFrom === 'workflow', 60_000, `project ${id} set up`);
+  if (stage === 'set_up') return id;
+  await projectStep(id, 'commitments', pm.token, commitmentBody(pc.id));
+  if (stage === 'let') return id;
+  if (stage === 'drafted' || stage === 'submitted') {
+    await projectStep(id, 'pay-applications', pc.token, payApplicationBody());
+    if (stage === 'submitted') await projectStep(id, 'pay-application-submissions', pc.token, { commitmentId: 'gc-1', applicationNo: 1 });
+    return id;
+  }
+  await projectStep(id, 'substantial-completion', pm.token, { on: todayUtc() });
+  if (stage === 'substantially_complete') return id;
+  await projectStep(id, 'final-inspections', inspector.token, { inspectedOn: todayUtc(), passed: true });
+  await eventually(async () => (await projectState(id)).status === 'completed', 60_000, `project ${id} completed`);
+  return id;
+}
+
+/** Projects the refusals are asked of, each left where it is: its contract let (active); completed. */
+const letProject = once(() => projectAt('let'));
+const completedProject = once(() => projectAt('completed'));
+/** A change order's PDF (a project of its own, its change order out to the owner). */
+const changeOrderPdf = once(async () => {
+  const id = await projectAt('let');
+  const s = await projectStep(id, 'change-orders', (await pjManager()).token, changeOrderBody());
+  return `/v1/projects/${id}/documents/${s.changeOrders[0]!.document!.documentId}`;
+});
+
+/** Every project this file started, and its change orders' envelopes: they wait for months otherwise. */
+async function terminateProjects() {
+  const rows = await h.db.query<{ workflow_id: string }>(`select workflow_id from projects union all select workflow_id from envelopes where subject_type = 'project'`, { type: QueryTypes.SELECT });
+  await Promise.allSettled(rows.map((r) => h.client.workflow.getHandle(r.workflow_id).terminate('test finished')));
+}
+
 /** A cash purchase taken through escrow, its contingency, wire instructions, title and checklist to its closing (documents out for signature). */
 let closingMade: Promise<string> | undefined;
 const atClosing = () =>
@@ -2226,6 +2811,15 @@ const WORK_ORDER_UPDATES = [
   'payment', 'rating', 'reopen', 'cancel',
 ];
 
+/** The inspection routes that carry a decision to its workflow as an Update (api/routes/inspections/actions.ts). */
+const INSPECTION_UPDATES = ['reschedule', 'missed', 'cancel', 'report', 'reinspection'];
+
+/** The project routes that carry a decision to its workflow as an Update (api/routes/projects/actions.ts). */
+const PROJECT_UPDATES = [
+  'commitments', 'change-orders', 'pay-applications', 'pay-application-submissions', 'pay-application-reviews', 'milestone-inspections', 'lien-waivers',
+  'permits', 'substantial-completion', 'final-inspections',
+];
+
 /** Documented statuses no request can produce while the services are up. */
 const SKIPPED: [string, string][] = [
   ['POST /v1/uploads 503', 'needs the document store to be down'],
@@ -2253,6 +2847,11 @@ const SKIPPED: [string, string][] = [
   ...PURCHASE_UPDATES.map((a): [string, string] => [`POST /v1/purchases/{id}/${a} 503`, 'needs no purchase worker polling']),
   ['POST /v1/maintenance-requests 503', 'needs Temporal to be down'],
   ...WORK_ORDER_UPDATES.map((a): [string, string] => [`POST /v1/work-orders/{id}/${a} 503`, 'needs no operations worker polling']),
+  ['POST /v1/projects 503', 'needs Temporal to be down'],
+  ...PROJECT_UPDATES.map((a): [string, string] => [`POST /v1/projects/{id}/${a} 503`, 'needs no operations worker polling']),
+  ['POST /v1/inspections 503', 'needs Temporal to be down'],
+  ...INSPECTION_UPDATES.map((a): [string, string] => [`POST /v1/inspections/{id}/${a} 503`, 'needs no operations worker polling']),
+  ['POST /v1/inspections/{id}/move-out-deductions 503', 'needs no lease worker polling'],
 ];
 
 /**

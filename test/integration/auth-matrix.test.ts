@@ -13,6 +13,7 @@ import { makeOffer, offerTerms, purchaseUnderContract, startPurchaseWorker, term
 import { createApp, type App } from '../../api/app';
 import { createHarness, eventually, requestVia, type Harness } from '../support/harness';
 import { escrowRig, startOperationsWorkers, type RunningWorkers } from '../support/workers';
+import { inMinutes, inspectionRecorded, inspectionStep, inspectionWhen, reportBody, scheduleInspection, terminateInspections, withoutEntryNotice } from '../support/inspections';
 
 type User = Awaited<ReturnType<Harness['user']>>;
 
@@ -149,6 +150,8 @@ afterAll(async () => {
   if (h) await terminatePurchases(h).catch(() => undefined);
   await purchaseWorkers?.stop();
   if (h) await terminateWorkOrders().catch(() => undefined);
+  if (h) await terminateProjects().catch(() => undefined);
+  if (h) await terminateInspections(h, inspections).catch(() => undefined);
   await operationsWorkers?.stop();
   await closeScenario(h, { token: () => as.admin.token, importLocations, reindex, leaseWorker });
 });
@@ -254,6 +257,90 @@ async function terminateWorkOrders() {
 /** A work-order Update on the cancelled work order. */
 const onCancelled = (action: string, body: () => unknown) => (t: string | undefined) => req(`/v1/work-orders/${cancelledWorkOrder}/${action}`, t, { method: 'POST', json: body() });
 const inAWeek = () => new Date(Date.now() + 7 * 86_400_000).toISOString();
+
+/**
+ * Inspections of a property of propertyOwner's managed by propertyManager, whose notice of entry is lifted (a visit
+ * minutes ahead, reported at once), by inspectionInspector: one scheduled and cancelled (the Update rows ask that one:
+ * it takes no more changes), one reported (its PDF for the document row). Made when a row first needs them.
+ */
+const inspections: string[] = [];
+let inspectionInspector: User;
+let inspectionsMade: Promise<{ propertyId: string; cancelled: string; reported: string; documentId: string }> | undefined;
+const matrixInspections = () =>
+  (inspectionsMade ??= (async () => {
+    inspectionInspector = await h.user(['inspector'], 'inspection-inspector');
+    const propertyId = (await createProperty(h, propertyOwner.token, { managerId: propertyManager.id })).id;
+    await withoutEntryNotice(h, propertyId);
+    const schedule = async () => {
+      const id = await scheduleInspection(h, propertyManager.token, { propertyId, kind: 'periodic', inspectorId: inspectionInspector.id, slotAt: inMinutes(2) });
+      inspections.push(id);
+      return id;
+    };
+    const [cancelled, reported] = [await schedule(), await schedule()];
+    await inspectionStep(h, cancelled, 'cancel', propertyManager.token, { reason: 'scheduled twice' });
+    await inspectionRecorded(h, cancelled, 'cancelled');
+    await inspectionStep(h, reported, 'report', inspectionInspector.token, reportBody('periodic'));
+    const done = await inspectionWhen(h, inspectionInspector.token, reported, (s) => s.documents.length > 0, 'the report\'s PDF');
+    await inspectionRecorded(h, reported);
+    return { propertyId, cancelled, reported, documentId: done.documents[0]!.documentId };
+  })());
+/** An inspection Update on the cancelled inspection. */
+const onCancelledInspection = (action: string, body: () => unknown) => async (t: string | undefined) =>
+  req(`/v1/inspections/${(await matrixInspections()).cancelled}/${action}`, t, { method: 'POST', json: body() });
+
+/**
+ * A construction project on `property` (propertyOwner owns it, propertyManager runs it), with a contract let to
+ * projectContractor and a change order out to the owner for signature (its PDF for the document row). The Update rows
+ * ask it what the workflow refuses (409: a contract it does not have, a completion date in the future, a final
+ * inspection before substantial completion), so it stays as it is. Made when a row first needs it.
+ */
+let projectContractor: User;
+let projectMade: Promise<{ id: string; documentId: string }> | undefined;
+const matrixProject = () =>
+  (projectMade ??= (async () => {
+    projectContractor = await h.user(['contractor'], 'project-contractor');
+    const started = await req('/v1/projects', propertyManager.token, { method: 'POST', json: projectBody() });
+    if (started.status !== 202) throw new Error(`setting up a project: ${started.status} ${(await started.text()).slice(0, 400)}`);
+    const id = ((await started.json()) as { projectId: string }).projectId;
+    const step = async (action: string, json: unknown) => {
+      const res = await req(`/v1/projects/${id}/${action}`, propertyManager.token, { method: 'POST', json });
+      const text = await res.text();
+      if (res.status !== 200) throw new Error(`${action} on project ${id}: ${res.status} ${text.slice(0, 400)}`);
+      return JSON.parse(text) as { changeOrders: { document: { documentId: string } | null }[] };
+    };
+    await step('commitments', {
+      commitmentId: 'gc-1',
+      contractorId: projectContractor.id,
+      description: 'framing',
+      originalContractSumMinor: 1_000_000,
+      scheduleOfValues: [{ itemNo: '1', description: 'Framing', scheduledValueMinor: 1_000_000, costCode: '06-100' }],
+      milestones: [{ milestoneId: 'm-1', name: 'Framed', plannedOn: inDays(30), shareBasisPoints: 10_000 }],
+    });
+    const s = await step('change-orders', { commitmentId: 'gc-1', scope: 'a deck', lines: [{ itemNo: '2', description: 'Deck', costCode: '06-100', changeMinor: 100_000 }], approveBy: inDays(10) });
+    // Lists read the row the workflow writes: wait for it to name the contractor.
+    await eventually(async () => {
+      const [row] = await h.db.query<{ contractor_ids: string[] }>('select contractor_ids from projects where id = $1', { bind: [id], type: QueryTypes.SELECT });
+      return row?.contractor_ids.includes(projectContractor.id);
+    }, 60_000, 'the project recorded with its contractor');
+    return { id, documentId: s.changeOrders[0]!.document!.documentId };
+  })());
+const inDays = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
+const projectBody = (propertyId = property.id) => ({
+  kind: 'renovation',
+  name: `Matrix kitchen ${++seq}`,
+  propertyId,
+  budget: [{ costCode: '06-100', description: 'Carpentry', amountMinor: 2_000_000 }],
+  plannedStart: today(),
+  plannedCompletion: inDays(90),
+});
+/** A project Update on the matrix's project. */
+const onProject = (action: string, body: () => unknown) => async (t: string | undefined) => req(`/v1/projects/${(await matrixProject()).id}/${action}`, t, { method: 'POST', json: body() });
+
+/** Every project this file started (and the change orders' envelopes): they wait for months otherwise. */
+async function terminateProjects() {
+  const rows = await h.db.query<{ workflow_id: string }>(`select workflow_id from projects union all select workflow_id from envelopes where subject_type = 'project'`, { type: QueryTypes.SELECT });
+  await Promise.allSettled(rows.map((r) => h.client.workflow.getHandle(r.workflow_id).terminate('test finished')));
+}
 
 const ROWS: Row[] = [
   {
@@ -768,6 +855,102 @@ const ROWS: Row[] = [
     expect: [200, 200, 404, 404, 404, 200, 404, 404, 200, 401, 401, 401],
     contentType: /^application\/pdf/,
   },
+  // ---------------------------------------------------------------- inspections
+  {
+    // The property's manager or an admin schedules one; the matrix's manager manages another property.
+    route: 'POST /v1/inspections (someone else\'s property)',
+    call: async (t) => {
+      const { propertyId } = await matrixInspections();
+      const res = await req('/v1/inspections', t, { method: 'POST', json: { propertyId, kind: 'periodic', inspectorId: as.inspector.id, slotAt: inAWeek() } });
+      if (res.status === 202) inspections.push(((await res.clone().json()) as { inspectionId: string }).inspectionId);
+      return res;
+    },
+    expect: [202, 404, 403, 403, 403, 403, 403, 403, 403, 401, 401, 401],
+  },
+  {
+    route: 'GET /v1/inspections',
+    call: (t) => req('/v1/inspections?limit=5', t),
+    expect: [200, 200, 200, 200, 403, 403, 200, 403, 200, 401, 401, 401],
+  },
+  {
+    route: 'GET /v1/inspections/{id} (someone else\'s)',
+    call: async (t) => req(`/v1/inspections/${(await matrixInspections()).reported}`, t),
+    expect: [200, 404, 404, 404, 404, 404, 404, 404, 200, 401, 401, 401],
+  },
+  {
+    route: 'GET /v1/inspections/{id}/documents/{documentId} (someone else\'s report)',
+    call: async (t) => {
+      const { reported, documentId } = await matrixInspections();
+      return req(`/v1/inspections/${reported}/documents/${documentId}`, t);
+    },
+    expect: [200, 404, 404, 404, 404, 404, 404, 404, 200, 401, 401, 401],
+    contentType: /^application\/pdf/,
+  },
+  // The Updates, on someone else's cancelled inspection: an admin acts as staff where the route admits admins and the
+  // finished workflow refuses (409) — a move-out's deductions are refused first, the inspection being periodic; roles a
+  // route admits see nothing (404); the rest may never call it (403).
+  ...(
+    [
+      ['reschedule', () => ({ at: inAWeek() }), [409, 404, 403, 403, 403, 403, 404, 403, 403]],
+      ['missed', () => ({ reason: 'nobody home' }), [403, 404, 403, 403, 403, 403, 404, 403, 403]],
+      ['cancel', () => ({ reason: 'matrix' }), [409, 404, 403, 403, 403, 403, 403, 403, 403]],
+      ['report', () => reportBody('periodic'), [403, 403, 403, 403, 403, 403, 404, 403, 403]],
+      ['reinspection', () => ({ results: [{ workOrderId: randomUUID(), passed: true }] }), [403, 403, 403, 403, 403, 403, 404, 403, 403]],
+      ['move-out-deductions', () => ({}), [409, 404, 403, 403, 403, 403, 403, 403, 403]],
+    ] as const
+  ).map(([action, body, statuses]): Row => ({
+    route: `POST /v1/inspections/{id}/${action} (someone else's cancelled inspection)`,
+    call: onCancelledInspection(action, body),
+    expect: [...statuses, 401, 401, 401],
+  })),
+  // ---------------------------------------------------------------- construction projects
+  {
+    // The site's owner or manager (or an admin) sets one up; the matrix's owner and manager have nothing to do with it.
+    route: 'POST /v1/projects (on someone else\'s property)',
+    call: (t) => req('/v1/projects', t, { method: 'POST', json: projectBody() }),
+    expect: [202, 404, 404, 403, 403, 403, 403, 403, 403, 401, 401, 401],
+  },
+  {
+    route: 'GET /v1/projects',
+    call: (t) => req('/v1/projects?limit=5', t),
+    expect: [200, 200, 200, 403, 403, 403, 200, 200, 200, 401, 401, 401],
+  },
+  {
+    // Inspectors inspect any project's work: they see every project.
+    route: 'GET /v1/projects/{id} (someone else\'s)',
+    call: async (t) => req(`/v1/projects/${(await matrixProject()).id}`, t),
+    expect: [200, 404, 404, 404, 404, 404, 200, 404, 200, 401, 401, 401],
+  },
+  {
+    route: 'GET /v1/projects/{id}/documents/{documentId} (someone else\'s change order)',
+    call: async (t) => {
+      const { id, documentId } = await matrixProject();
+      return req(`/v1/projects/${id}/documents/${documentId}`, t);
+    },
+    expect: [200, 404, 404, 404, 404, 404, 200, 404, 200, 401, 401, 401],
+    contentType: /^application\/pdf/,
+  },
+  // The Updates, on someone else's project: an admin acts as staff, and what the body asks the workflow refuses (409)
+  // (a permit is simply recorded: 200); an inspector sees every project, so on the inspection routes the workflow
+  // answers them too; roles a route admits see nothing (404); the rest may never call it (403).
+  ...(
+    [
+      ['commitments', () => ({ contractorId: as.contractor.id, description: 'x', originalContractSumMinor: 100, scheduleOfValues: [{ itemNo: '1', description: 'x', scheduledValueMinor: 100, costCode: '06-100' }], milestones: [{ milestoneId: `m-${++seq}`, name: 'half', plannedOn: inDays(30), shareBasisPoints: 5_000 }] }), [409, 404, 403, 403, 403, 403, 403, 403, 403]],
+      ['change-orders', () => ({ commitmentId: 'nope', scope: 'x', lines: [{ itemNo: '1', changeMinor: 100 }], approveBy: inDays(5) }), [409, 404, 403, 403, 403, 403, 403, 404, 403]],
+      ['pay-applications', () => ({ commitmentId: 'nope', periodTo: today(), lines: [{ itemNo: '1', workThisPeriodMinor: 100 }] }), [409, 403, 403, 403, 403, 403, 403, 404, 403]],
+      ['pay-application-submissions', () => ({ commitmentId: 'nope', applicationNo: 1 }), [409, 403, 403, 403, 403, 403, 403, 404, 403]],
+      ['pay-application-reviews', () => ({ commitmentId: 'nope', applicationNo: 1, decision: 'approve' }), [409, 404, 404, 403, 403, 403, 403, 403, 403]],
+      ['milestone-inspections', () => ({ commitmentId: 'nope', inspectedOn: today(), observedBasisPoints: { '1': 5_000 } }), [409, 404, 403, 403, 403, 403, 409, 403, 403]],
+      ['lien-waivers', () => ({ commitmentId: 'nope', kind: 'conditional', applicationNo: 1 }), [409, 404, 403, 403, 403, 403, 403, 404, 403]],
+      ['permits', () => ({ name: 'Matrix permit', status: 'applied' }), [200, 404, 403, 403, 403, 403, 403, 403, 403]],
+      ['substantial-completion', () => ({ on: inDays(30) }), [409, 404, 403, 403, 403, 403, 403, 403, 403]],
+      ['final-inspections', () => ({ inspectedOn: today(), passed: true }), [409, 404, 403, 403, 403, 403, 409, 403, 403]],
+    ] as const
+  ).map(([action, body, statuses]): Row => ({
+    route: `POST /v1/projects/{id}/${action} (someone else's project)`,
+    call: onProject(action, body),
+    expect: [...statuses, 401, 401, 401],
+  })),
   {
     route: 'GET /healthz',
     call: (t) => req('/healthz', t),
@@ -893,7 +1076,9 @@ describe('resource ownership', () => {
     const ids = async (u: User) => (await json<{ items: { id: string }[] }>(await h.request('/v1/properties?limit=100', { token: u.token }), 200)).items.map((p) => p.id);
     expect(await ids(propertyOwner)).toContain(property.id);
     expect(await ids(propertyOwner)).not.toContain(otherProperty.id);
-    expect(await ids(propertyManager)).toEqual([property.id]);
+    // (The inspection rows give propertyOwner and propertyManager a second property: containment, not equality.)
+    expect(await ids(propertyManager)).toContain(property.id);
+    expect(await ids(propertyManager)).not.toContain(otherProperty.id);
     expect(await ids(otherOwner)).toContain(otherProperty.id);
     expect(await ids(otherOwner)).not.toContain(property.id);
     expect(await ids(otherManager)).toEqual([]);
@@ -1114,5 +1299,79 @@ describe('work order ownership', () => {
     expect(await ids(otherOwner, '/v1/work-orders?limit=100')).toEqual([]);
     expect(await ids(as.tenant, '/v1/maintenance-requests?limit=100')).toEqual([]);
     expect(await ids(directoryContractor, '/v1/contractors/me/work-orders?limit=100')).toEqual([]);
+  });
+});
+
+describe('inspection ownership', () => {
+  type Call = { path: string; method?: string; json?: unknown };
+  const on = async (action = '') => `/v1/inspections/${(await matrixInspections()).reported}${action}`;
+
+  test.each<[string, () => User, () => Promise<Call>, number]>([
+    ['its inspector reads it', () => inspectionInspector, async () => ({ path: await on() }), 200],
+    ['the property\'s manager reads it', () => propertyManager, async () => ({ path: await on() }), 200],
+    ['the property\'s owner reads it', () => propertyOwner, async () => ({ path: await on() }), 200],
+    ['the property\'s owner reads its report', () => propertyOwner, async () => ({ path: await on(`/documents/${(await matrixInspections()).documentId}`) }), 200],
+    ['another owner reads it', () => otherOwner, async () => ({ path: await on() }), 404],
+    ['another manager reads it', () => otherManager, async () => ({ path: await on() }), 404],
+    ['another manager reschedules it', () => otherManager, async () => ({ path: await on('/reschedule'), method: 'POST', json: { at: inAWeek() } }), 404],
+    ['another inspector reports on it', () => as.inspector, async () => ({ path: await on('/report'), method: 'POST', json: reportBody('periodic') }), 404],
+    ['the property\'s manager may not report (the inspector\'s step)', () => propertyManager, async () => ({ path: await on('/report'), method: 'POST', json: reportBody('periodic') }), 403],
+    ['its inspector may not cancel it', () => inspectionInspector, async () => ({ path: await on('/cancel'), method: 'POST', json: { reason: 'x' } }), 403],
+    ['the property\'s owner may not settle deductions (the manager\'s)', () => propertyOwner, async () => ({ path: await on('/move-out-deductions'), method: 'POST', json: {} }), 403],
+    ['a tenant with no lease there reads it', () => leaseTenant, async () => ({ path: await on() }), 404],
+  ])('%s → %i', async (_what, who, what, status) => {
+    const { path, method, json: body } = await what();
+    const res = await h.request(path, { method, json: body, token: who().token });
+    const text = await res.text();
+    if (res.status !== status) throw new Error(`expected ${status}, got ${res.status}: ${text.slice(0, 400)}`);
+  });
+
+  test('lists are scoped: the inspector and the property\'s people see its inspections, others do not', async () => {
+    const { propertyId, cancelled, reported } = await matrixInspections();
+    const ids = async (u: User, query = '') => ((await (await h.request(`/v1/inspections?limit=100${query}`, { token: u.token })).json()) as { items: { inspectionId: string }[] }).items.map((x) => x.inspectionId);
+    expect(await ids(inspectionInspector)).toEqual(expect.arrayContaining([cancelled, reported]));
+    expect(await ids(propertyManager, `&propertyId=${propertyId}`)).toEqual(expect.arrayContaining([cancelled, reported]));
+    expect(await ids(propertyOwner, '&status=cancelled')).toContain(cancelled);
+    expect(await ids(otherOwner)).toEqual([]);
+    expect(await ids(otherManager)).toEqual([]);
+    expect(await ids(leaseTenant)).toEqual([]);
+  });
+});
+
+describe('project ownership', () => {
+  type Call = { path: string; method?: string; json?: unknown };
+  const on = async (action = '') => `/v1/projects/${(await matrixProject()).id}${action}`;
+
+  test.each<[string, () => User, () => Promise<Call>, number]>([
+    ['the property\'s owner (the project\'s) reads it', () => propertyOwner, async () => ({ path: await on() }), 200],
+    ['the property\'s manager (the project\'s) reads it', () => propertyManager, async () => ({ path: await on() }), 200],
+    ['the contractor of its contract reads it', () => projectContractor, async () => ({ path: await on() }), 200],
+    ['the owner downloads the change order to sign', () => propertyOwner, async () => ({ path: await on(`/documents/${(await matrixProject()).documentId}`) }), 200],
+    ['the contractor downloads it too', () => projectContractor, async () => ({ path: await on(`/documents/${(await matrixProject()).documentId}`) }), 200],
+    ['another owner reads it', () => otherOwner, async () => ({ path: await on() }), 404],
+    ['another manager reads it', () => otherManager, async () => ({ path: await on() }), 404],
+    ['a contractor without a contract on it reads it', () => as.contractor, async () => ({ path: await on() }), 404],
+    ['another manager lets a contract on it', () => otherManager, async () => ({ path: await on('/commitments'), method: 'POST', json: { contractorId: as.contractor.id, description: 'x', originalContractSumMinor: 100, scheduleOfValues: [{ itemNo: '1', description: 'x', scheduledValueMinor: 100, costCode: '06-100' }], milestones: [{ milestoneId: 'm-x', name: 'x', plannedOn: inDays(30), shareBasisPoints: 10_000 }] } }), 404],
+    ['the project\'s owner may not let a contract (the manager\'s step)', () => propertyOwner, async () => ({ path: await on('/commitments'), method: 'POST', json: { contractorId: as.contractor.id, description: 'x', originalContractSumMinor: 100, scheduleOfValues: [{ itemNo: '1', description: 'x', scheduledValueMinor: 100, costCode: '06-100' }], milestones: [{ milestoneId: 'm-x', name: 'x', plannedOn: inDays(30), shareBasisPoints: 10_000 }] } }), 403],
+    ['the contractor may not record a permit (the manager\'s)', () => projectContractor, async () => ({ path: await on('/permits'), method: 'POST', json: { name: 'x', status: 'applied' } }), 403],
+    ['the project\'s owner reviews a pay application it does not have (the workflow refuses)', () => propertyOwner, async () => ({ path: await on('/pay-application-reviews'), method: 'POST', json: { commitmentId: 'gc-1', applicationNo: 9, decision: 'approve' } }), 409],
+    ['another owner sets one up on the property', () => otherOwner, async () => ({ path: '/v1/projects', method: 'POST', json: projectBody() }), 404],
+  ])('%s → %i', async (_what, who, what, status) => {
+    const { path, method, json: body } = await what();
+    const res = await h.request(path, { method, json: body, token: who().token });
+    const text = await res.text();
+    if (res.status !== status) throw new Error(`expected ${status}, got ${res.status}: ${text.slice(0, 400)}`);
+  });
+
+  test('lists are scoped: the project\'s owner, manager and contractor see it, others do not', async () => {
+    const { id } = await matrixProject();
+    const ids = async (u: User, query = '') => ((await (await h.request(`/v1/projects?limit=100${query}`, { token: u.token })).json()) as { items: { projectId: string }[] }).items.map((x) => x.projectId);
+    expect(await ids(propertyOwner)).toContain(id);
+    expect(await ids(propertyManager, `&propertyId=${property.id}`)).toContain(id);
+    expect(await ids(projectContractor)).toEqual([id]);
+    expect(await ids(as.inspector)).toContain(id);
+    expect(await ids(otherOwner)).toEqual([]);
+    expect(await ids(otherManager)).toEqual([]);
+    expect(await ids(as.contractor)).toEqual([]);
   });
 });

@@ -3,8 +3,8 @@
  *
  *   scheduled   the occupants get their notice; reschedule or cancel (Updates); a visit
  *               missed (recorded, or no report a day after the slot) moves to the next slot
- *   report      the inspector's checklist and findings (an Update) → its PDF; a move-out
- *               is compared with the unit's move-in and proposes deductions
+ *   report      the inspector's checklist and findings (an Update); a move-out is compared
+ *               with the unit's move-in and proposes deductions; then its PDF
  *   repairs     a work order per finding that needs work (children); waits for all
  *   reinspection the repairs re-checked; a failed one reopens its work order → repairs
  *   closed      with the final report
@@ -46,8 +46,9 @@ export async function inspectionWorkflow(input: InspectionInput): Promise<Inspec
   }
   if (run.state.status === 'cancelled') return finish(run);
 
-  await run.render(false);
+  // A move-out's report carries the deductions its comparison with the move-in proposes.
   if (input.kind === 'move_out') await run.compareWithMoveIn();
+  await run.render(false);
   await run.record();
 
   if (REPAIRING_KINDS.includes(input.kind)) {

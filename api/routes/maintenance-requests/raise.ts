@@ -7,11 +7,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { QueryTypes } from 'sequelize';
-import { WORK_ORDER_WORKFLOW_TYPE, workOrderWorkflowId, type WorkOrderInput, type WorkOrderPerson } from '../../../contracts/work-order';
+import { WORK_ORDER_WORKFLOW_TYPE, workOrderWorkflowId, type WorkOrderInput } from '../../../contracts/work-order';
 import { MaintenanceRequestSchema } from '../../../contracts/work-order.schema';
 import { PropertyIdKey, ProcessStatusKey, WorkOrderPriorityKey } from '../../../domain/search-attributes';
-import { maintenancePolicy, type MaintenancePolicyOverride } from '../../../domain/work-order/policy';
+import { maintenancePolicyOf, workOrderPerson, workOrderProperty } from '../../maintenance-context';
 import { User } from '../../../models';
 import type { AppEnv } from '../../deps';
 import { fieldError, forbidden } from '../../problem';
@@ -20,7 +19,7 @@ import { idLink, json, operationRef, problems, route, type Link } from '../../ro
 import { WorkOrderStartedSchema } from '../work-orders/schemas';
 import { occupancyFor } from './requester';
 
-const person = (u: User): WorkOrderPerson => ({ userId: u.id, name: u.name, email: u.email });
+const person = workOrderPerson;
 
 /** What a client does next with the new work order: every operation on `/v1/work-orders/{id}`. */
 const WORK_ORDER_LINKS: Record<string, Link> = Object.fromEntries(
@@ -76,11 +75,7 @@ export const raiseRequestRouter = new OpenAPIHono<AppEnv>().openapi(
     const owner = users.get(property.ownerId);
     if (!owner) throw fieldError('propertyId', 'the property\'s owner has no user record');
     const manager = property.managerId ? users.get(property.managerId) : undefined;
-    const [{ maintenance_policy: override } = { maintenance_policy: null }] = await deps.db.query<{ maintenance_policy: MaintenancePolicyOverride | null }>(
-      'select maintenance_policy from properties where id = $1',
-      { bind: [property.id], type: QueryTypes.SELECT },
-    );
-    const policy = maintenancePolicy(override);
+    const policy = await maintenancePolicyOf(deps.db, property.id);
     const address = formatAddress(property);
     const workOrderId = randomUUID();
     const input: WorkOrderInput = {
@@ -94,18 +89,7 @@ export const raiseRequestRouter = new OpenAPIHono<AppEnv>().openapi(
         preferredTimes: body.preferredTimes,
       },
       source: { kind: 'request' },
-      property: {
-        propertyId: property.id,
-        unitId,
-        address,
-        postalCode: property.postalCode ?? '',
-        leaseId: lease?.id ?? null,
-        currency: policy.currency,
-        approvalThresholdMinor: policy.approvalThresholdMinor,
-        sla: policy.sla,
-        legalRepairWindow: policy.legalRepairWindow,
-        compliance: policy.compliance,
-      },
+      property: workOrderProperty(property, policy, unitId, lease?.id ?? null),
       requestedBy: person(me),
       managers: manager ? [person(manager)] : [],
       owners: [person(owner)],
