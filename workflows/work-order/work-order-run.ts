@@ -206,7 +206,8 @@ export class WorkOrderRun {
 
   private async ask(c: ContractorCandidate) {
     const now = Date.now();
-    this.state.assignment = {
+    // Kept in a local: a manager may reassign while the e-mails below are written, and the state then holds another.
+    const offer = {
       contractorId: c.contractorId,
       name: c.name,
       email: c.email,
@@ -214,9 +215,10 @@ export class WorkOrderRun {
       acceptBy: new Date(now + acceptanceWindowMinutes(this.state.priority) * 60_000).toISOString(),
       acceptedAt: null,
     };
+    this.state.assignment = offer;
     upsertSearchAttributes([{ key: ContractorIdKey, value: c.contractorId }]);
     await this.setStatus('awaiting_acceptance', `offered to ${c.name}`);
-    await this.notify('work_order_offered', { acceptBy: this.state.assignment.acceptBy, description: this.state.description }, [c.email]);
+    await this.notify('work_order_offered', { acceptBy: offer.acceptBy, description: this.state.description }, [c.email]);
   }
 
   /** The loop's step while assigning: the directory's best who may take it, or unassigned with the reasons. */
@@ -299,12 +301,13 @@ export class WorkOrderRun {
 
   async decideQuote(r: DecisionRequest) {
     const q = this.state.quote!;
+    const contractor = this.state.assignment!;
     q.status = r.approve ? 'approved' : 'rejected';
     q.decidedBy = r.by;
     q.reason = r.reason ?? null;
     if (r.approve) await this.setStatus('scheduling', `the owner approved the quote`);
     else await this.setStatus('quoting', `the owner rejected the quote${r.reason ? `: ${r.reason}` : ''}; the contractor may quote again`);
-    await this.notify('work_order_update', { event: `the quote was ${q.status}`, next: '' }, [this.state.assignment!.email]);
+    await this.notify('work_order_update', { event: `the quote was ${q.status}`, next: '' }, [contractor.email]);
     return this.state;
   }
 
@@ -318,8 +321,8 @@ export class WorkOrderRun {
     else if (byTenant && this.state.appointment) this.state.pauses.push({ from: nowIso(), to: r.at, reason: 'rescheduled by the tenant' });
     if (open || byTenant) this.refreshSla();
     this.state.appointment = { at: r.at, setBy: r.by };
-    await this.setStatus('scheduled', `visit ${byTenant ? 'moved by the tenant' : 'scheduled'} for ${r.at}`);
     const to = [...this.input.occupants.map((o) => o.email), this.state.assignment!.email];
+    await this.setStatus('scheduled', `visit ${byTenant ? 'moved by the tenant' : 'scheduled'} for ${r.at}`);
     await this.notify('work_order_update', { event: `a visit is scheduled for ${r.at}`, next: '' }, to);
     return this.state;
   }
