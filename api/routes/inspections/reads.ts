@@ -4,10 +4,9 @@
  * answer) with links to its PDFs, and the PDFs themselves.
  */
 import { OpenAPIHono, z } from '@hono/zod-openapi';
-import { QueryTypes } from 'sequelize';
 import { inspectionStateQuery } from '../../../contracts/inspection';
 import type { AppEnv } from '../../deps';
-import { notFound } from '../../problem';
+import { PDF_RESPONSE, subjectDocument } from '../../subject-document';
 import { IdParams, json, problems, route } from '../../route';
 import { queryOrUndefined } from '../../workflow-query';
 import { inspectionHandle, visibleInspection } from './access';
@@ -63,19 +62,13 @@ export const inspectionReadsRouter = new OpenAPIHono<AppEnv>()
       roles: 'any',
       request: { params: z.object({ id: z.uuid(), documentId: z.uuid() }) },
       responses: {
-        200: { description: 'The PDF', content: { 'application/pdf': { schema: z.string().openapi({ type: 'string', format: 'binary' }) } } },
+        200: PDF_RESPONSE,
         ...problems(401, 404, 422),
       },
     }),
     async (c) => {
-      const { db } = c.get('deps');
       const { id, documentId } = c.req.valid('param');
       await visibleInspection(c, id);
-      const [doc] = await db.query<{ kind: string; content: Buffer }>(
-        `select kind, content from documents where id = $1 and subject_type = 'inspection' and subject_id = $2`,
-        { bind: [documentId, id], type: QueryTypes.SELECT },
-      );
-      if (!doc) throw notFound('document');
-      return c.body(new Uint8Array(doc.content), 200, { 'content-type': 'application/pdf', 'content-disposition': `attachment; filename="${doc.kind}-${documentId}.pdf"` });
+      return subjectDocument(c, { type: 'inspection', id }, documentId);
     },
   );

@@ -8,6 +8,7 @@ import { QueryTypes } from 'sequelize';
 import { PURCHASE_STAGES, purchaseStateQuery, type PurchaseState } from '../../../contracts/purchase';
 import { isStaff } from '../../access';
 import type { AppEnv } from '../../deps';
+import { PDF_RESPONSE, subjectDocument } from '../../subject-document';
 import { notFound } from '../../problem';
 import { IdParams, json, problems, route } from '../../route';
 import { queryOrUndefined } from '../../workflow-query';
@@ -83,7 +84,7 @@ export const purchaseReadsRouter = new OpenAPIHono<AppEnv>()
       roles: 'any',
       request: { params: z.object({ id: z.uuid(), documentId: z.uuid() }) },
       responses: {
-        200: { description: 'The PDF', content: { 'application/pdf': { schema: z.string().openapi({ type: 'string', format: 'binary' }) } } },
+        200: PDF_RESPONSE,
         ...problems(401, 404, 422),
       },
     }),
@@ -91,11 +92,6 @@ export const purchaseReadsRouter = new OpenAPIHono<AppEnv>()
       const { db } = c.get('deps');
       const { id, documentId } = c.req.valid('param');
       await visiblePurchase(db, c.get('principal'), id);
-      const [doc] = await db.query<{ kind: string; content: Buffer }>(
-        `select kind, content from documents where id = $1 and subject_type = 'purchase' and subject_id = $2`,
-        { bind: [documentId, id], type: QueryTypes.SELECT },
-      );
-      if (!doc) throw notFound('document');
-      return c.body(new Uint8Array(doc.content), 200, { 'content-type': 'application/pdf', 'content-disposition': `attachment; filename="${doc.kind}-${documentId}.pdf"` });
+      return subjectDocument(c, { type: 'purchase', id }, documentId);
     },
   );
