@@ -6,7 +6,7 @@
  * delivery for any row left without one. A notification never holds the
  * process that wrote it.
  */
-import type { Subject } from '../domain/subject';
+import type { NotificationSubject } from '../domain/subject';
 
 export const NOTIFICATION_DELIVERY_WORKFLOW_TYPE = 'notificationDeliveryWorkflow';
 export const NOTIFICATION_SWEEP_WORKFLOW_TYPE = 'notificationOutboxSweepWorkflow';
@@ -36,7 +36,7 @@ export interface NotificationRequest {
   /** The lease it is about (as the lease's activities have always said)… */
   leaseId?: string;
   /** …or the record of another process. */
-  subject?: Subject;
+  subject?: NotificationSubject;
   /** A template of domain/notifications.ts. */
   template: string;
   data: Record<string, string | number>;

@@ -91,6 +91,13 @@ const TEMPLATES: Record<string, (d: NotificationData) => { subject: string; text
     subject: `No contractor available: ${d.address}`,
     text: `No contractor may take the work order at ${d.address}: ${d.reasons}. Add or renew a contractor and assign it again.`,
   }),
+  contractor_document_expiring: (d) => ({
+    subject: `${d.company}: your ${d.document} expires ${Number(d.daysLeft) === 0 ? 'today' : `on ${d.expiresOn}`}`,
+    text:
+      `The ${d.document} of ${d.company} on file with us expires on ${d.expiresOn}` +
+      `${Number(d.daysLeft) === 0 ? ' (today)' : `, in ${d.daysLeft} day${Number(d.daysLeft) === 1 ? '' : 's'}`}. ` +
+      `Please upload the renewed one before then: without it, ${d.company} cannot be assigned new work from the day after.`,
+  }),
   inspection_scheduled: (d) => ({
     subject: `Notice of entry: ${d.kind} inspection at ${d.address}`,
     text: `${d.inspector} will inspect ${d.address} on ${d.slotAt} (${d.kind} inspection). This is your ${d.noticeHours} hours' notice of entry.`,

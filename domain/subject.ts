@@ -10,7 +10,10 @@ export interface Subject {
   id: string;
 }
 
+/** What a notification is filed under: a process's record, or a vendor directory entry (its document reminders). */
+export type NotificationSubject = Subject | { type: 'contractor'; id: string };
+
 /** A lease id alone still means the lease (how the lease's activities have always called). */
 export const asSubject = (s: Subject | string): Subject => (typeof s === 'string' ? { type: 'lease', id: s } : s);
 /** The lease column of a row about this subject (null when it is not a lease's). */
-export const leaseIdOf = (s: Subject): string | null => (s.type === 'lease' ? s.id : null);
+export const leaseIdOf = (s: NotificationSubject): string | null => (s.type === 'lease' ? s.id : null);

@@ -1,6 +1,7 @@
 /**
- * The worker for operations: work orders (and later inspections and
- * projects), their activities on Postgres and the e-mails they record.
+ * The worker for operations: work orders, inspections, projects and the
+ * vendor directory's daily document reminders, their activities on Postgres
+ * and the e-mails they record.
  */
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createWorkOrderActivities, type WorkOrderDeps } from '../activities/work-order';
@@ -9,6 +10,7 @@ import { createBlobStore, type BlobStore } from '../lib/blob-store';
 import { parseConfig } from '../lib/config';
 import { createEnvelopeActivities } from '../activities/envelope';
 import { createProjectActivities, type ProjectDeps } from '../activities/project';
+import { createContractorReminderActivities } from '../activities/contractor-reminders';
 
 export interface OperationsWorkerOptions {
   connection: NativeConnection;
@@ -31,6 +33,7 @@ export function createOperationsWorker(o: OperationsWorkerOptions) {
       ...createWorkOrderActivities(o.deps),
       ...createProjectActivities(o.deps),
       ...createEnvelopeActivities(o.deps),
+      ...createContractorReminderActivities(o.deps),
       ...createInspectionActivities({ ...o.deps, blobs: o.deps.blobs ?? configuredBlobStore() }),
     },
     ...(o.workflowBundle ? { workflowBundle: o.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),

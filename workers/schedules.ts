@@ -6,13 +6,19 @@ import {
   escrowReconciliationScheduleId,
   type EscrowReconciliationInput,
 } from '../contracts/escrow-reconciliation';
+import {
+  CONTRACTOR_REMINDERS_SCHEDULE,
+  CONTRACTOR_REMINDERS_WORKFLOW_TYPE,
+  contractorRemindersScheduleId,
+  type ContractorRemindersInput,
+} from '../contracts/contractor-reminders';
 import { NOTIFICATION_SWEEP_WORKFLOW_TYPE, notificationOutboxScheduleId } from '../contracts/notifications';
 import { RENT_RUN_WORKFLOW_TYPE, rentRunScheduleId, type RentRunInput } from '../contracts/rent-run';
 import { SEARCH_OUTBOX_SWEEP_WORKFLOW_TYPE, searchOutboxScheduleId } from '../contracts/search';
 
 export async function ensureSchedules(
   client: Client,
-  queues: { search: string; rent: string; leases: string; purchases: string },
+  queues: { search: string; rent: string; leases: string; purchases: string; operations: string },
   rentRun: { time: string; timeZone: string },
 ): Promise<string[]> {
   const created: string[] = [];
@@ -83,6 +89,25 @@ export async function ensureSchedules(
     if (!(err instanceof ScheduleAlreadyRunning)) throw err;
     // Keep the time and the action as this code declares them.
     await client.schedule.getHandle(escrowId).update((s) => ({ ...s, spec: escrowSpec, action: { ...s.action, args: escrowArgs } }));
+  }
+  const remindersId = contractorRemindersScheduleId(queues.operations);
+  const { hour: rHour, minute: rMinute, timeZone: rZone } = CONTRACTOR_REMINDERS_SCHEDULE;
+  const remindersSpec = { calendars: [{ hour: rHour, minute: rMinute }], timezone: rZone };
+  // The run takes its day from the schedule's nominal time.
+  const remindersArgs: [ContractorRemindersInput] = [{}];
+  try {
+    await client.schedule.create({
+      scheduleId: remindersId,
+      spec: remindersSpec,
+      action: { type: 'startWorkflow', workflowType: CONTRACTOR_REMINDERS_WORKFLOW_TYPE, taskQueue: queues.operations, workflowId: 'contractor-document-reminders', args: remindersArgs },
+      // A day missed (the server down) is run once caught up; the run itself catches up on reminders it finds unsent.
+      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day' },
+      memo: { summary: `Reminds contractors (and their managers) of documents expiring in 30 and 3 days, each day at ${String(rHour).padStart(2, '0')}:${String(rMinute).padStart(2, '0')} ${rZone}` },
+    });
+    created.push(remindersId);
+  } catch (err) {
+    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+    await client.schedule.getHandle(remindersId).update((s) => ({ ...s, spec: remindersSpec, action: { ...s.action, args: remindersArgs } }));
   }
   return created;
 }

@@ -11,3 +11,4 @@ export { escrowReconciliationWorkflow } from './escrow-reconciliation';
 export { workOrderWorkflow } from './work-order';
 export { inspectionWorkflow } from './inspection';
 export { projectWorkflow } from './project';
+export { contractorDocumentRemindersWorkflow } from './contractor-reminders';

@@ -8,7 +8,7 @@
  */
 import { activityInfo } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
-import { QueryTypes, type Sequelize } from 'sequelize';
+import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import { renderNotification } from '../../domain/notifications';
 import {
   NOTIFICATION_DELIVERY_WORKFLOW_TYPE,
@@ -56,20 +56,33 @@ async function startDelivery(deps: NotificationDeps, id: string, template: strin
 /** For processes' activities: record a notification and hand it to its delivery workflow. */
 export function createNotifications(deps: NotificationDeps) {
   const { db } = deps;
+  /**
+   * Records one outbox row, once per `dedupeKey` (a repeat returns the first
+   * row's id), inside `transaction` when given, so it commits or rolls back
+   * with the change it tells of. Delivery is started by `deliver`, after commit.
+   */
+  async function record({ leaseId, subject: about, template, data, to }: NotificationRequest, dedupeKey: string, transaction?: Transaction): Promise<string | undefined> {
+    const subject = about ?? asSubject(leaseId!);
+    const [row] = await db.query<{ id: string }>(
+      `with inserted as (
+         insert into notification_outbox (id, lease_id, subject_type, subject_id, template, data, recipients, dedupe_key, created_at)
+         values (gen_random_uuid(), $1, $6, $7, $2, $3::jsonb, $4::text[], $5, now()) on conflict (dedupe_key) do nothing returning id)
+       select id from inserted union all select id from notification_outbox where dedupe_key = $5`,
+      { bind: [leaseIdOf(subject), template, JSON.stringify(data), to, dedupeKey, subject.type, subject.id], type: QueryTypes.SELECT, transaction },
+    );
+    return row?.id;
+  }
   return {
-    async notify({ leaseId, subject: about, template, data, to }: NotificationRequest): Promise<void> {
-      const subject = about ?? asSubject(leaseId!);
+    record,
+    /** Starts the delivery of a recorded row (a delivery already running or done is left alone). */
+    async deliver(id: string, template: string): Promise<void> {
+      await startDelivery(deps, id, template);
+    },
+    async notify(request: NotificationRequest): Promise<void> {
       // One row per activity invocation, so a retried activity records it once.
       const info = activityInfo();
-      const dedupeKey = `${info.workflowExecution?.runId ?? 'standalone'}:${info.activityId}`;
-      const [row] = await db.query<{ id: string }>(
-        `with inserted as (
-           insert into notification_outbox (id, lease_id, subject_type, subject_id, template, data, recipients, dedupe_key, created_at)
-           values (gen_random_uuid(), $1, $6, $7, $2, $3::jsonb, $4::text[], $5, now()) on conflict (dedupe_key) do nothing returning id)
-         select id from inserted union all select id from notification_outbox where dedupe_key = $5`,
-        { bind: [leaseIdOf(subject), template, JSON.stringify(data), to, dedupeKey, subject.type, subject.id], type: QueryTypes.SELECT },
-      );
-      if (row && to.length) await startDelivery(deps, row.id, template);
+      const id = await record(request, `${info.workflowExecution?.runId ?? 'standalone'}:${info.activityId}`);
+      if (id && request.to.length) await startDelivery(deps, id, request.template);
     },
   };
 }

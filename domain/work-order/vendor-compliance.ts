@@ -4,7 +4,7 @@
  * day of assignment, and the reminders that go out before one expires. Pure
  * and workflow-safe: dates are ISO days (UTC).
  */
-import { addDays, compareDates, type IsoDate } from '../calendar';
+import { compareDates, daysBetween, type IsoDate } from '../calendar';
 import { formatMoney, type Currency } from '../money';
 
 export const VENDOR_DOCUMENT_KINDS = ['general_liability_insurance', 'workers_comp_insurance', 'trade_license', 'tax_form_w9'] as const;
@@ -62,9 +62,40 @@ export function complianceProblems(documents: readonly VendorDocument[], on: Iso
   return problems;
 }
 
-/** The days reminders go out for a document (none for one that never expires), with how many days are left on each. */
-export function expiryReminders(document: VendorDocument): { on: IsoDate; daysLeft: number }[] {
-  const expiresOn = document.expiresOn;
-  if (expiresOn === null) return [];
-  return EXPIRY_REMINDER_DAYS.map((daysLeft) => ({ on: addDays(expiresOn, -daysLeft), daysLeft }));
+/** A document the reminder run looks at: its id, when it expires, and the reminders already sent for it (days before). */
+export interface ExpiringDocument {
+  id: string;
+  expiresOn: IsoDate;
+  sent: readonly number[];
+}
+
+/** One e-mail to send about one document: how many days are left, and every reminder (days before) it stands for. */
+export interface DueReminder {
+  documentId: string;
+  expiresOn: IsoDate;
+  daysLeft: number;
+  covers: number[];
+}
+
+/**
+ * The reminders due on `asOf`: for each document not yet expired, the
+ * reminders whose day has come and that were not sent. A run that missed a
+ * day catches up, and a document that arrives already inside both windows
+ * (expiring in 2 days) gets one e-mail, not two: it covers both reminders,
+ * so neither goes out again. The e-mail says the days actually left.
+ */
+export function dueExpiryReminders(documents: readonly ExpiringDocument[], asOf: IsoDate): DueReminder[] {
+  const due: DueReminder[] = [];
+  for (const d of documents) {
+    const daysLeft = daysBetween(asOf, d.expiresOn);
+    if (daysLeft < 0) continue;
+    const covers = EXPIRY_REMINDER_DAYS.filter((before) => daysLeft <= before && !d.sent.includes(before));
+    if (covers.length) due.push({ documentId: d.id, expiresOn: d.expiresOn, daysLeft, covers: [...covers] });
+  }
+  return due;
+}
+
+/** How a document is named in a reminder. */
+export function vendorDocumentLabel(kind: VendorDocumentKind): string {
+  return LABELS[kind];
 }

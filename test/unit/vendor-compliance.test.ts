@@ -1,4 +1,4 @@
-import { complianceProblems, expiryReminders, type VendorDocument } from '../../domain/work-order/vendor-compliance';
+import { complianceProblems, dueExpiryReminders, type VendorDocument } from '../../domain/work-order/vendor-compliance';
 
 const insured = (expiresOn: string, coverageMinor = 200_000_000): VendorDocument => ({ kind: 'general_liability_insurance', expiresOn, coverageMinor });
 const licence: VendorDocument = { kind: 'trade_license', expiresOn: '2027-06-30' };
@@ -28,10 +28,23 @@ describe('vendor compliance blocks an assignment', () => {
   });
 });
 
-test('reminders go out 30 and 3 days before a document expires, none for one that never does', () => {
-  expect(expiryReminders(insured('2027-01-15'))).toEqual([
-    { on: '2026-12-16', daysLeft: 30 },
-    { on: '2027-01-12', daysLeft: 3 },
-  ]);
-  expect(expiryReminders(w9)).toEqual([]);
+describe('expiry reminders', () => {
+  const doc = (expiresOn: string, sent: number[] = []) => ({ id: `doc-${expiresOn}`, expiresOn, sent });
+
+  test('go out 30 and 3 days before a document expires, each once', () => {
+    expect(dueExpiryReminders([doc('2027-01-15')], '2026-12-15')).toEqual([]);
+    expect(dueExpiryReminders([doc('2027-01-15')], '2026-12-16')).toEqual([{ documentId: 'doc-2027-01-15', expiresOn: '2027-01-15', daysLeft: 30, covers: [30] }]);
+    expect(dueExpiryReminders([doc('2027-01-15', [30])], '2026-12-17')).toEqual([]);
+    expect(dueExpiryReminders([doc('2027-01-15', [30])], '2027-01-12')).toEqual([{ documentId: 'doc-2027-01-15', expiresOn: '2027-01-15', daysLeft: 3, covers: [3] }]);
+    expect(dueExpiryReminders([doc('2027-01-15', [30, 3])], '2027-01-14')).toEqual([]);
+  });
+
+  test('a missed day is caught up with the days actually left', () => {
+    expect(dueExpiryReminders([doc('2027-01-15')], '2026-12-20')).toEqual([{ documentId: 'doc-2027-01-15', expiresOn: '2027-01-15', daysLeft: 26, covers: [30] }]);
+  });
+
+  test('a document arriving inside both windows gets one e-mail that covers both; an expired one gets none', () => {
+    expect(dueExpiryReminders([doc('2027-01-15'), doc('2027-01-01')], '2027-01-13')).toEqual([{ documentId: 'doc-2027-01-15', expiresOn: '2027-01-15', daysLeft: 2, covers: [30, 3] }]);
+    expect(dueExpiryReminders([doc('2027-01-13')], '2027-01-13')).toEqual([{ documentId: 'doc-2027-01-13', expiresOn: '2027-01-13', daysLeft: 0, covers: [30, 3] }]);
+  });
 });

@@ -9,6 +9,7 @@
 import { proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { EscrowReconciliationActivities, EscrowReconciliationInput, EscrowReconciliationReport } from '../../contracts/escrow-reconciliation';
 import { ProcessStatusKey } from '../../domain/search-attributes';
+import { scheduledStart } from '../scheduled-start';
 
 const { reconcileEscrow } = proxyActivities<EscrowReconciliationActivities>({
   // Two grouped reads and one upsert: seconds, even over many purchases.
@@ -17,16 +18,8 @@ const { reconcileEscrow } = proxyActivities<EscrowReconciliationActivities>({
   retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '30 minutes', maximumAttempts: 50 },
 });
 
-/** The day a run is for: the schedule's nominal time (UTC), or when the run started. */
-function runDay(): string {
-  const info = workflowInfo();
-  const scheduled = info.searchAttributes?.TemporalScheduledStartTime?.[0];
-  const at = scheduled instanceof Date ? scheduled : typeof scheduled === 'string' ? new Date(scheduled) : info.startTime;
-  return at.toISOString().slice(0, 10);
-}
-
 export async function escrowReconciliationWorkflow(input: EscrowReconciliationInput = {}): Promise<EscrowReconciliationReport> {
-  const asOf = input.asOf ?? runDay();
+  const asOf = input.asOf ?? scheduledStart().toISOString().slice(0, 10);
   upsertSearchAttributes([{ key: ProcessStatusKey, value: 'reconciling' }]);
   const report = await reconcileEscrow({ asOf, workflowId: workflowInfo().workflowId });
   upsertSearchAttributes([{ key: ProcessStatusKey, value: report.status }]);

@@ -11,6 +11,7 @@
  */
 import { continueAsNew, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { rentRunProgressQuery, type RentRunActivities, type RentRunInput, type RentRunProgress, type RentRunWorkflow } from '../../contracts/rent-run';
+import { scheduledStart } from '../scheduled-start';
 import {
   ProcessStatusKey,
   RentRunChargedKey,
@@ -42,10 +43,7 @@ export async function rentRunWorkflow(input: RentRunInput = {}): Promise<RentRun
   };
   setHandler(rentRunProgressQuery, () => progress);
   if (!progress.runDate) {
-    const info = workflowInfo();
-    const scheduled = info.searchAttributes?.TemporalScheduledStartTime?.[0];
-    const at = scheduled instanceof Date ? scheduled : new Date(typeof scheduled === 'string' ? scheduled : info.startTime.getTime());
-    progress.runDate = await rentRunDate({ scheduledAt: at.toISOString(), timeZone: input.timeZone ?? 'UTC' });
+    progress.runDate = await rentRunDate({ scheduledAt: scheduledStart().toISOString(), timeZone: input.timeZone ?? 'UTC' });
   }
   const runDate = progress.runDate;
   // Claims are made in the workflow id's name, which a continued run keeps: it resumes its own claims.
