@@ -140,6 +140,12 @@ const envSchema = z.object({
   WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(500),
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).max(1000).default(16),
+  /**
+   * Workflows the operations queue keeps in memory. Work orders mostly wait for days, each cached one costs
+   * about half a megabyte, and one evicted is replayed from its short history when it next has work: a small
+   * cache keeps the worker's memory flat however many are open (README, work-order benchmark).
+   */
+  WORKER_OPERATIONS_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(250),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -252,6 +258,7 @@ function buildConfig(env: Env) {
       shutdownGraceSeconds: env.WORKER_SHUTDOWN_GRACE_SECONDS,
       maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,
       maxConcurrentActivities: env.WORKER_MAX_CONCURRENT_ACTIVITIES,
+      operationsMaxCachedWorkflows: env.WORKER_OPERATIONS_MAX_CACHED_WORKFLOWS,
     },
   };
 }

@@ -79,7 +79,9 @@ async function main() {
   // One Stripe client per process, so its request-rate limit covers every charge this process makes.
   const stripe = createStripe(config);
   const offSessionConfirm = !config.stripe.embedded;
-  const leaseDeps = { db, stripe, offSessionConfirm, temporal: client, notificationTaskQueue: config.temporal.taskQueues.notifications };
+  // Processes try each e-mail once as they record it; a delivery workflow takes over only when that fails.
+  const quickMailer = createMailer(config, { quick: true });
+  const leaseDeps = { db, stripe, offSessionConfirm, temporal: client, notificationTaskQueue: config.temporal.taskQueues.notifications, mailer: quickMailer };
   const leaseWorker = await createLeaseWorker({
     connection,
     namespace: config.temporal.namespace,
@@ -116,7 +118,8 @@ async function main() {
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueues.operations,
-    deps: { db, temporal: client, notificationTaskQueue: config.temporal.taskQueues.notifications, searchTaskQueue: config.temporal.taskQueues.search, blobs: createBlobStore(config) },
+    maxCachedWorkflows: config.worker.operationsMaxCachedWorkflows,
+    deps: { db, temporal: client, notificationTaskQueue: config.temporal.taskQueues.notifications, mailer: quickMailer, searchTaskQueue: config.temporal.taskQueues.search, blobs: createBlobStore(config) },
     shutdownGraceSeconds: config.worker.shutdownGraceSeconds,
     workflowBundle,
   });
@@ -129,6 +132,7 @@ async function main() {
   } finally {
     await connection.close();
     await clientConnection.close();
+    quickMailer.close();
     await db.close();
     await es.close();
     logger.info('worker stopped');

@@ -39,8 +39,8 @@ export function createOperationsWorker(o: OperationsWorkerOptions) {
     ...(o.workflowBundle ? { workflowBundle: o.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
     // Work orders mostly wait (on contractors, approvals, the 14-day reopen window): thousands may be open at once.
     // The cache is bounded so the worker's memory is too (10,000 waiting work orders must stay under 1 GiB RSS);
-    // a work order evicted from it is replayed from its history on its next task.
-    maxCachedWorkflows: o.maxCachedWorkflows ?? 1000,
+    // a work order evicted from it is replayed from its history on its next task. WORKER_OPERATIONS_MAX_CACHED_WORKFLOWS.
+    maxCachedWorkflows: o.maxCachedWorkflows ?? 250,
     maxConcurrentActivityTaskExecutions: 32,
     shutdownGraceTime: `${o.shutdownGraceSeconds ?? 30} seconds`,
   });

@@ -26,6 +26,12 @@ export interface NotificationDeps {
   temporal: Client;
   /** The queue delivery workflows run on. */
   notificationTaskQueue: string;
+  /**
+   * When given (a quick mailer: lib/mail.ts), an e-mail is tried once as it is
+   * recorded, and its delivery workflow is started only if that fails: most
+   * e-mails then cost Temporal nothing. Without it, every e-mail gets its workflow.
+   */
+  mailer?: Mailer;
 }
 
 interface OutboxRow {
@@ -74,34 +80,52 @@ export function createNotifications(deps: NotificationDeps) {
   }
   return {
     record,
-    /** Starts the delivery of a recorded row (a delivery already running or done is left alone). */
+    /** Sends a recorded row now if it can (see `mailer`), else starts its delivery (one already running or done is left alone). */
     async deliver(id: string, template: string): Promise<void> {
+      if (deps.mailer && (await sendNow(db, deps.mailer, id))) return;
       await startDelivery(deps, id, template);
     },
     async notify(request: NotificationRequest): Promise<void> {
       // One row per activity invocation, so a retried activity records it once.
       const info = activityInfo();
       const id = await record(request, `${info.workflowExecution?.runId ?? 'standalone'}:${info.activityId}`);
-      if (id && request.to.length) await startDelivery(deps, id, request.template);
+      if (!id || !request.to.length) return;
+      if (deps.mailer && (await sendNow(db, deps.mailer, id))) return;
+      await startDelivery(deps, id, request.template);
     },
   };
 }
 
 export type Notifications = ReturnType<typeof createNotifications>;
 
+/** Sends one outbox row unless it was sent before (or has nobody to go to); true when it went now. A failed send throws. */
+async function send(db: Sequelize, mailer: Mailer, notificationId: string): Promise<boolean> {
+  const [row] = await db.query<OutboxRow>('select id, template, data, recipients, sent_at from notification_outbox where id = $1', {
+    bind: [notificationId],
+    type: QueryTypes.SELECT,
+  });
+  if (!row || row.sent_at || !row.recipients.length) return false;
+  const { subject, text } = renderNotification(row.template, row.data);
+  await mailer.send({ to: row.recipients, subject, text, messageId: row.id });
+  await db.query('update notification_outbox set sent_at = now() where id = $1', { bind: [row.id] });
+  return true;
+}
+
+/** The first try, from the activity that recorded it: true when it is sent; false (never a throw) leaves it to a delivery workflow. */
+async function sendNow(db: Sequelize, mailer: Mailer, notificationId: string): Promise<boolean> {
+  try {
+    await send(db, mailer, notificationId);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Delivery, on the notifications task queue. */
 export function createNotificationDelivery({ db, mailer }: { db: Sequelize; mailer: Mailer }): Pick<NotificationActivities, 'deliverNotification'> {
   return {
     async deliverNotification({ notificationId }) {
-      const [row] = await db.query<OutboxRow>('select id, template, data, recipients, sent_at from notification_outbox where id = $1', {
-        bind: [notificationId],
-        type: QueryTypes.SELECT,
-      });
-      if (!row || row.sent_at || !row.recipients.length) return { sent: false };
-      const { subject, text } = renderNotification(row.template, row.data);
-      await mailer.send({ to: row.recipients, subject, text, messageId: row.id });
-      await db.query('update notification_outbox set sent_at = now() where id = $1', { bind: [row.id] });
-      return { sent: true };
+      return { sent: await send(db, mailer, notificationId) };
     },
   };
 }

@@ -10,6 +10,9 @@ import { QueryTypes } from 'sequelize';
 import { leaseWorkflowId } from '../../contracts/lease';
 import { NOTIFICATION_SWEEP_WORKFLOW_TYPE, notificationWorkflowId } from '../../contracts/notifications';
 import { createStripe } from '../../lib/stripe';
+import { createMailer } from '../../lib/mail';
+import { createNotifications } from '../../activities/notifications';
+import { MockActivityEnvironment } from '@temporalio/testing';
 import type { notificationOutboxSweepWorkflow } from '../../workflows/notifications/sweep';
 import { createHarness, eventually, type Harness } from '../support/harness';
 import { leaseInput, leaseStateWhen, signThroughEnvelope, startLeaseWorkflow, type Party } from '../support/leases';
@@ -63,6 +66,19 @@ test('a notification left unsent is handed to its delivery by the sweep once it 
   await expect(h.client.workflow.getHandle(notificationWorkflowId(fresh)).describe()).rejects.toThrow(/not found/i);
   expect(await sweep(`${stale}-again`)).toEqual({ sent: 0 });
   expect(mailsFor(h, stale)).toHaveLength(1);
+});
+
+test("with the mail server up, a process's e-mail goes out as it is recorded: no delivery workflow is started for it", async () => {
+  const notifications = createNotifications({ db: h.db, temporal: h.client, notificationTaskQueue: h.notificationTaskQueue, mailer: createMailer(h.config, { quick: true }) });
+  const leaseId = randomUUID();
+  const activity = new MockActivityEnvironment({ activityId: randomUUID() });
+  await activity.run(notifications.notify, { leaseId, template: 'rent_due_reminder', data: { amountMinor: 98_700, currency: 'USD', dueOn: '2031-08-01' }, to: ['yan@example.com'] });
+  const [row] = await h.db.query<{ id: string; sent_at: Date | null }>('select id, sent_at from notification_outbox where lease_id = $1', { bind: [leaseId], type: QueryTypes.SELECT });
+  expect(row!.sent_at).toBeInstanceOf(Date);
+  const mail = await eventually(async () => mailsFor(h, row!.id).length > 0 && mailsFor(h, row!.id), 30_000, 'the e-mail in the SMTP sink');
+  expect(mail).toHaveLength(1);
+  expect(mail[0]).toMatch(/987\.00/);
+  await expect(h.client.workflow.getHandle(notificationWorkflowId(row!.id)).describe()).rejects.toThrow(/not found/i);
 });
 
 test('with the mail server down, a lease goes from offer to active with its first rent paid; its e-mails arrive once the server is back', async () => {

@@ -43,13 +43,15 @@ export interface LeaseWorkerOptions {
 }
 
 /** The lease's activities' deps on the harness's services. */
-export function leaseDeps(h: Harness, o: Pick<LeaseWorkerOptions, 'notificationTaskQueue' | 'stripe'> = {}): LeaseDeps {
+export function leaseDeps(h: Harness, o: Pick<LeaseWorkerOptions, 'notificationTaskQueue' | 'stripe' | 'smtpUrl'> = {}): LeaseDeps {
   return {
     db: h.db,
     stripe: o.stripe ?? createStripe(h.config),
     offSessionConfirm: !h.config.stripe.embedded,
     temporal: h.client,
     notificationTaskQueue: o.notificationTaskQueue ?? h.notificationTaskQueue,
+    // As workers/main.ts runs them: each e-mail tried once as it is recorded (to the same server as deliveries).
+    mailer: createMailer({ smtp: { ...h.config.smtp, url: o.smtpUrl ?? h.config.smtp.url } }, { quick: true }),
   };
 }
 
@@ -88,7 +90,7 @@ export async function startPurchaseWorkers(h: Harness, o: { stripe?: Stripe } = 
 /** The operations worker (work orders) and the notifications worker its e-mails go through, on the harness's queues. */
 export async function startOperationsWorkers(h: Harness): Promise<RunningWorkers> {
   const common = { connection: h.nativeConnection, namespace: h.config.temporal.namespace, workflowBundle: await workflowBundle(), shutdownGraceSeconds: 5 };
-  const deps = { db: h.db, temporal: h.client, notificationTaskQueue: h.notificationTaskQueue };
+  const deps = { db: h.db, temporal: h.client, notificationTaskQueue: h.notificationTaskQueue, mailer: leaseDeps(h).mailer };
   const operations = await createOperationsWorker({ ...common, taskQueue: h.operationsTaskQueue, deps });
   const notifications = await createNotificationWorker({ ...common, taskQueue: h.notificationTaskQueue, deps: { ...leaseDeps(h), mailer: createMailer({ smtp: h.config.smtp }) } });
   return running(operations, notifications);
