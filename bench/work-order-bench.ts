@@ -28,7 +28,7 @@
  *    answered 202, their latency, then the time until every one is recorded `unassigned`
  *    (its workflow waiting); the worker's RSS against the number waiting as they pile up.
  * 2. Waiting: for --idle-s (60 s) with all of them waiting, the worker's and the API's
- *    RSS and CPU (the operations worker caches at most 1,000 workflows, so its memory
+ *    RSS and CPU (the operations worker caches at most 250 workflows by default, so its memory
  *    must not grow with the number waiting).
  * 3. Same-minute deadlines: --deadlines (1,000) more, each on a property of its own whose
  *    policy (properties.maintenance_policy: routine resolution within a fractional number
@@ -62,7 +62,7 @@ import { parseArgs } from 'node:util';
 import type { Client } from '@temporalio/client';
 import { QueryTypes, type Sequelize } from 'sequelize';
 import { signToken } from '../lib/auth-token';
-import type { Config } from '../lib/config';
+import { parseConfig, type Config } from '../lib/config';
 import { migrateUp } from '../models/migrator';
 import { WORK_ORDER_CATEGORIES, workOrderStateQuery, workOrderWorkflowId, type SlaState } from '../contracts/work-order';
 import type { MaintenancePolicyOverride } from '../domain/work-order/policy';
@@ -777,7 +777,7 @@ async function main() {
   out('==================== TriLight work-order benchmark ====================');
   if (aborting) out(`!! INCOMPLETE: ${aborting}; below is what was measured`);
   out(`run ${prefix}, ${new Date().toISOString()}, ${machine}`);
-  out(`HTTP API: api/main.ts as its own process (LOG_LEVEL=info); worker: workers/main.ts (operations worker: at most 1,000 cached workflows); database ${database}`);
+  out(`HTTP API: api/main.ts as its own process (LOG_LEVEL=info); worker: workers/main.ts (operations worker: at most ${parseConfig(process.env).worker.operationsMaxCachedWorkflows} cached workflows, WORKER_OPERATIONS_MAX_CACHED_WORKFLOWS); database ${database}`);
   out('Each work order: a routine maintenance request raised by the property\'s manager (already triaged); no contractor in the directory, so it goes unassigned and waits, its SLA timers running.');
   if (baselineFigures) printCreation(baselineFigures);
   if (mainFigures) printCreation(mainFigures);
