@@ -20,6 +20,7 @@ const Responsibility = z.enum(['owner', 'tenant']).describe('Who answers for it:
 const Reason = z.string().trim().min(1).max(1000);
 const Label = z.string().trim().min(1).max(200);
 const PhotoIds = z.array(z.uuid()).max(20).describe('Photos already uploaded (POST /v1/uploads), by `uploadId`');
+const ObservedBasisPoints = z.record(z.string().trim().min(1).max(20), z.number().int().min(0).max(10_000));
 const Instant = (what: string) => z.iso.datetime({ offset: true }).describe(`${what} (ISO instant with zone)`);
 
 // ---------------------------------------------------------------- requests
@@ -34,6 +35,14 @@ export const InspectionRequestSchema = z
       'When the inspector visits (ISO instant with zone): at least the property\'s notice of entry (its maintenance policy\'s `entryNoticeHours`, 24 by default) from now',
     ),
     leaseId: z.uuid().optional().describe('For a move-in or move-out: the lease of the unit (its tenants are the occupants told of the visit); by default the unit\'s active lease'),
+    project: z
+      .object({ projectId: z.uuid(), commitmentId: z.string().trim().min(1).max(100).describe('The contract whose work is checked') })
+      .optional()
+      .describe('For a milestone inspection (and only for one): the project and contract it checks; its report goes to the project, whose draws wait for it'),
+  })
+  .superRefine((r, ctx) => {
+    if (r.kind === 'milestone' && !r.project) ctx.addIssue({ code: 'custom', path: ['project'], message: 'a milestone inspection names the project and contract it checks' });
+    if (r.kind !== 'milestone' && r.project) ctx.addIssue({ code: 'custom', path: ['project'], message: 'only a milestone inspection checks a project' });
   })
   .openapi('InspectionRequest');
 
@@ -73,6 +82,9 @@ export const InspectionReportSchema = z
     summary: z.string().trim().min(1).max(4000),
     items: z.array(ReportItemSchema).max(300).describe('Every item of the kind\'s checklist with its condition'),
     findings: z.array(ReportFindingSchema).max(100).default([]),
+    observedBasisPoints: ObservedBasisPoints.optional().describe(
+      'A milestone inspection\'s finding (needed for one): how complete each line of the contract\'s schedule of values is, in basis points (10000 = done), by item number',
+    ),
   })
   .openapi('InspectionReport');
 
@@ -139,7 +151,14 @@ export const InspectionStateSchema = z
     slotAt: z.string(),
     missed: z.array(z.object({ slotAt: z.string(), recordedAt: z.string(), reason: z.string() })),
     report: z
-      .object({ items: z.array(ItemState), findings: z.array(FindingState), summary: z.string(), submittedAt: z.string(), by: z.string() })
+      .object({
+        items: z.array(ItemState),
+        findings: z.array(FindingState),
+        summary: z.string(),
+        submittedAt: z.string(),
+        by: z.string(),
+        observedBasisPoints: z.record(z.string(), z.number().int()).optional().describe('A milestone inspection\'s: percent complete per line, in basis points'),
+      })
       .nullable(),
     documents: z.array(InspectionDocumentSchema).describe('The report\'s PDF, and the final report once closed'),
     comparison: z
@@ -163,6 +182,17 @@ export const InspectionStateSchema = z
     ),
     reinspections: z.array(z.object({ at: z.string(), by: z.string(), results: z.array(z.object({ workOrderId: z.string(), passed: z.boolean(), notes: z.string() })) })),
     cancelled: z.object({ at: z.string(), by: z.string(), reason: z.string() }).nullable(),
+    project: z
+      .object({
+        projectId: z.string(),
+        commitmentId: z.string(),
+        outcome: z
+          .object({ recorded: z.boolean(), reason: z.string().nullable(), at: z.string() })
+          .nullable()
+          .describe('Once the report is in: whether the project recorded it (its draws are checked against it), or why it refused'),
+      })
+      .optional()
+      .describe('A milestone inspection\'s project and contract'),
     history: z.array(z.object({ at: z.string(), event: z.string() })),
   })
   .openapi('InspectionState');

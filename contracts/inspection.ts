@@ -16,6 +16,7 @@ import type { InspectedItem, ItemChange, ProposedDeduction } from '../domain/ins
 import type { Finding, InspectionKind } from '../domain/inspection/report';
 import type { WorkOrderPriority } from '../domain/work-order/sla';
 import type { WorkOrderCategory, WorkOrderInput, WorkOrderPerson, WorkOrderStatus } from './work-order';
+import type { MilestoneInspectionRequest } from './project';
 
 export type { InspectionKind } from '../domain/inspection/report';
 
@@ -48,6 +49,8 @@ export interface SubmittedReport {
   items: ReportItem[];
   findings: ReportFinding[];
   summary: string;
+  /** A milestone inspection's: how complete the inspector found each line of the contract's schedule of values (basis points, by item number). */
+  observedBasisPoints?: Record<string, number>;
   submittedAt: string;
   by: string;
 }
@@ -71,6 +74,15 @@ export interface InspectionInput {
   workOrders: Pick<WorkOrderInput, 'property' | 'managers' | 'owners' | 'occupants' | 'requestedBy' | 'holidays'>;
   requestedBy: string;
   scheduledAt: string;
+  /** A milestone inspection's project: the contract whose work it checks; the report goes to the project (its draws wait for it). */
+  project?: { projectId: string; commitmentId: string };
+}
+
+/** A milestone inspection's project, and what the project made of the report once it was sent. */
+export interface InspectionProjectLink {
+  projectId: string;
+  commitmentId: string;
+  outcome: { recorded: boolean; reason: string | null; at: string } | null;
 }
 
 export interface RepairState {
@@ -109,6 +121,8 @@ export interface InspectionState {
   repairs: RepairState[];
   reinspections: { at: string; by: string; results: ReinspectionResult[] }[];
   cancelled: { at: string; by: string; reason: string } | null;
+  /** A milestone inspection's project (absent for other kinds, and in runs from before projects were linked). */
+  project?: InspectionProjectLink;
   history: { at: string; event: string }[];
 }
 
@@ -131,6 +145,8 @@ export interface ReportRequest {
   summary: string;
   items: ReportItem[];
   findings: ReportFinding[];
+  /** Needed for a milestone inspection of a project: percent complete per line (basis points, by item number). */
+  observedBasisPoints?: Record<string, number>;
 }
 export interface ReinspectionRequest {
   by: string;
@@ -152,6 +168,12 @@ export interface InspectionActivities {
   /** The unit's latest move-in report before this inspection, if there is one. */
   moveInReport(a: { propertyId: string; unitId: string | null; before: string }): Promise<{ inspectionId: string; items: InspectedItem[] } | null>;
   notifyInspection(a: { inspectionId: string; template: string; data: Record<string, string | number>; to: string[] }): Promise<void>;
+  /**
+   * Sends a milestone inspection's result to its project (the project's own
+   * recordMilestoneInspection Update): recorded, or refused with the
+   * project's reason (a refusal is an answer, not a failure to retry).
+   */
+  recordOnProject(a: { projectId: string; request: MilestoneInspectionRequest }): Promise<{ recorded: boolean; reason: string | null }>;
 }
 
 /** The earliest an entry may be set for, `noticeHours` from `nowMs`. */

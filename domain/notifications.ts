@@ -102,6 +102,10 @@ const TEMPLATES: Record<string, (d: NotificationData) => { subject: string; text
     subject: `Notice of entry: ${d.kind} inspection at ${d.address}`,
     text: `${d.inspector} will inspect ${d.address} on ${d.slotAt} (${d.kind} inspection). This is your ${d.noticeHours} hours' notice of entry.`,
   }),
+  inspection_project_refused: (d) => ({
+    subject: `Milestone inspection not recorded: ${d.address}`,
+    text: `The project did not record the milestone inspection's result: ${d.reason}. Record it on the project by hand if it should count toward a draw.`,
+  }),
   inspection_missed: (d) => ({ subject: `Inspection missed: ${d.address}`, text: `The inspection visit did not happen (${d.reason}). It is rescheduled for ${d.slotAt}.` }),
   inspection_cancelled: (d) => ({ subject: `Inspection cancelled: ${d.address}`, text: `The ${d.kind} inspection of ${d.address} was cancelled: ${d.reason}.` }),
   inspection_deductions_proposed: (d) => ({

@@ -7,11 +7,13 @@
  * PDF by the inspection and its kind (a retry finds the one stored), e-mails
  * by the activity invocation.
  */
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { QueryTypes } from 'sequelize';
 import sharp from 'sharp';
 import type { Subject } from '../../domain/subject';
 import { maintenancePolicy, type MaintenancePolicyOverride } from '../../domain/work-order/policy';
 import type { InspectionActivities, InspectionState } from '../../contracts/inspection';
+import { projectWorkflowId, recordMilestoneInspectionUpdate } from '../../contracts/project';
 import type { BlobStore } from '../../lib/blob-store';
 import { renderInspectionReport, photosOf, type ReportPhoto } from '../../lib/documents/inspection-report';
 import { createDocumentStore } from '../documents/store';
@@ -115,5 +117,18 @@ export function createInspectionActivities(deps: InspectionDeps): InspectionActi
     },
 
     notifyInspection: ({ inspectionId, template, data, to }) => notifications.notify({ subject: subjectOf(inspectionId), template, data, to }),
+
+    async recordOnProject({ projectId, request }) {
+      const handle = deps.temporal.workflow.getHandle(projectWorkflowId(projectId));
+      try {
+        // The update id makes a retried attempt get the first one's answer instead of "already recorded".
+        await handle.executeUpdate(recordMilestoneInspectionUpdate, { args: [request], updateId: `milestone-inspection-${request.inspectionId}` });
+        return { recorded: true, reason: null };
+      } catch (err) {
+        if (err instanceof WorkflowUpdateFailedError) return { recorded: false, reason: err.cause instanceof Error ? err.cause.message : err.message };
+        if (err instanceof WorkflowNotFoundError) return { recorded: false, reason: 'the project is no longer running' };
+        throw err;
+      }
+    },
   };
 }

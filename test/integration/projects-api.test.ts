@@ -17,7 +17,8 @@ import { addDays, todayUtc } from '../../domain/calendar';
 import { ProcessStatusKey, PropertyIdKey } from '../../domain/search-attributes';
 import type { ProjectState } from '../../contracts/project';
 import { ledgerBalances, ledgerInvariantViolations } from '../../lib/ledger';
-import { createProperty, expectProblem } from '../support/api-scenarios';
+import { createProperty, errorFields, expectProblem } from '../support/api-scenarios';
+import { inMinutes, inspectionRecorded, inspectionStep, inspectionWhen, reportBody, scheduleInspection, withoutEntryNotice } from '../support/inspections';
 import { createHarness, eventually, type Harness } from '../support/harness';
 import { readPdf } from '../support/pdf-text';
 import { startOperationsWorkers, type RunningWorkers } from '../support/workers';
@@ -218,9 +219,20 @@ test('a pay application through to a paid draw: reviewed, then held until the mi
   expect(app(s, 1)).toMatchObject({ status: 'approved', blockers: ['no milestone inspection of the work billed yet', 'the conditional lien waiver for application 1 is not signed', 'permit "Building permit" is not issued yet'] });
   expect(s.pendingApprovals).toContainEqual(expect.objectContaining({ kind: 'draw', ref: 'gc-1#1', waitingOn: 'conditions' }));
 
-  // The inspector finds framing at 48% (billed at 50%: within tolerance).
-  s = await step('milestone-inspections', inspector.token, { inspectionId: 'insp-1', commitmentId: 'gc-1', inspectedOn: today, observedBasisPoints: { '1': 4_800, '3': 0 } });
+  // The milestone inspection: scheduled on the contract (a visit minutes ahead: the notice of entry lifted), then reported.
+  await withoutEntryNotice(h, property.id);
+  const visit = { propertyId: property.id, kind: 'milestone', inspectorId: inspector.id, slotAt: inMinutes(2) };
+  expect(errorFields(await expectProblem(await post('/v1/inspections', manager.token, visit), 422, 'validation-error'))).toEqual(['project']);
+  expect(errorFields(await expectProblem(await post('/v1/inspections', manager.token, { ...visit, project: { projectId, commitmentId: 'gc-9' } }), 422, 'validation-error'))).toEqual(['project.commitmentId']);
+  const inspectionId = await scheduleInspection(h, manager.token, { ...visit, kind: 'milestone', project: { projectId, commitmentId: 'gc-1' } });
+  await inspectionRecorded(h, inspectionId);
+  // The inspector finds framing at 48% (billed at 50%: within tolerance); the result goes to the project by itself.
+  await inspectionStep(h, inspectionId, 'report', inspector.token, { ...reportBody('milestone', { summary: 'Framing nearly half done' }), observedBasisPoints: { '1': 4_800, '3': 0 } });
+  s = await until((x) => x.inspections.some((i) => i.inspectionId === inspectionId), 'the milestone inspection recorded on the project');
+  expect(s.inspections.find((i) => i.inspectionId === inspectionId)).toMatchObject({ commitmentId: 'gc-1', observedBasisPoints: { '1': 4_800, '3': 0 }, recordedBy: inspector.id });
   expect(app(s, 1).blockers).toEqual(['the conditional lien waiver for application 1 is not signed', 'permit "Building permit" is not issued yet']);
+  const inspected = await inspectionWhen(h, manager.token, inspectionId, (x) => x.status === 'closed', 'the milestone inspection closed');
+  expect(inspected.project).toEqual({ projectId, commitmentId: 'gc-1', outcome: { recorded: true, reason: null, at: expect.any(String) } });
   s = await step('lien-waivers', gia.token, { commitmentId: 'gc-1', kind: 'conditional', applicationNo: 1 });
   expect(app(s, 1).blockers).toEqual(['permit "Building permit" is not issued yet']);
   expect(await h.db.query('select 1 from ledger_transactions where book_type = $1 and book_id = $2', { bind: ['project', projectId], type: QueryTypes.SELECT })).toEqual([]);

@@ -52,6 +52,7 @@ export interface ScheduleBody {
   inspectorId: string;
   slotAt: string;
   leaseId?: string;
+  project?: { projectId: string; commitmentId: string };
 }
 
 /** POST /v1/inspections (202), returning the new inspection's id. */

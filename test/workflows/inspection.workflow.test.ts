@@ -30,7 +30,9 @@ import {
   type InspectionState,
   type ReportFinding,
   type ReportItem,
+  cancelInspectionUpdate,
 } from '../../contracts/inspection';
+import type { MilestoneInspectionRequest } from '../../contracts/project';
 import {
   assignUpdate,
   completeWorkUpdate,
@@ -55,7 +57,9 @@ useTimeSkippingServer((e) => (env = e), { searchAttributes: true });
 const HOUR = 3_600_000;
 const inspector = person('Ivy Inspector');
 
-function fakeInspections(moveIn: { inspectionId: string; items: InspectedItem[] } | null = null) {
+/** `project`: how the project answers a milestone inspection's result (null: recorded; else the reason it refused). */
+function fakeInspections(moveIn: { inspectionId: string; items: InspectedItem[] } | null = null, project: (r: MilestoneInspectionRequest) => string | null = () => null) {
+  const sentToProject: { projectId: string; request: MilestoneInspectionRequest }[] = [];
   const rows = new Map<string, InspectionState>();
   const rendered: { inspectionId: string; final: boolean; findings: number }[] = [];
   const mails: { template: string; to: string[]; data: Record<string, string | number> }[] = [];
@@ -73,8 +77,13 @@ function fakeInspections(moveIn: { inspectionId: string; items: InspectedItem[] 
     async notifyInspection({ template, to, data }) {
       mails.push({ template, to, data });
     },
+    async recordOnProject(a) {
+      sentToProject.push(a);
+      const refused = project(a.request);
+      return { recorded: refused === null, reason: refused };
+    },
   };
-  return { activities, rows, rendered, mails };
+  return { activities, rows, rendered, mails, sentToProject };
 }
 
 async function withWorker<T>(orders: WorkOrderWorld, inspections: ReturnType<typeof fakeInspections>, fn: (taskQueue: string) => Promise<T>): Promise<T> {
@@ -303,6 +312,64 @@ test('a visit needs the occupants\' notice; a missed visit is recorded and moved
     s = await untilInspection(h, (x) => x.missed.length === 2, 'missed again, by the timer');
     expect(s.missed[1]!.reason).toBe('no report within 24 hours of the slot');
     expect(inspections.mails.filter((m) => m.template === 'inspection_scheduled')).toHaveLength(3);
+  });
+});
+
+test("a milestone inspection's result goes to its project by itself; one the project refuses is kept with the reason and the manager told", async () => {
+  const projectId = randomUUID();
+  // The project knows contract gc-1's lines 1 and 2 only.
+  const unknownLine = (r: MilestoneInspectionRequest) => Object.keys(r.observedBasisPoints).find((k) => !['1', '2'].includes(k));
+  const inspections = fakeInspections(null, (r) => (unknownLine(r) ? `item ${unknownLine(r)} is not in the schedule of values` : null));
+  await withWorker(fakeWorkOrderWorld([]), inspections, async (taskQueue) => {
+    const visit = async (observedBasisPoints: Record<string, number>) => {
+      const i: InspectionInput = { ...(await input('milestone')), occupants: [], leaseId: null, project: { projectId, commitmentId: 'gc-1' } };
+      const h = await start(taskQueue, i);
+      await untilInspection(h, (x) => x.project?.commitmentId === 'gc-1', 'scheduled with its project');
+      await env.sleep(25 * HOUR);
+      // A milestone report without its percentages is refused.
+      await expect(h.executeUpdate(submitReportUpdate, { args: [{ by: inspector.userId, summary: 'framing', items: [], findings: [] }] })).rejects.toMatchObject({
+        cause: { message: expect.stringMatching(/observedBasisPoints/) },
+      });
+      await h.executeUpdate(submitReportUpdate, { args: [{ by: inspector.userId, summary: 'framing half done', items: [], findings: [], observedBasisPoints }] });
+      return { i, h, s: await untilInspection(h, (x) => x.status === 'closed', 'closed') };
+    };
+
+    const accepted = await visit({ '1': 5_000, '2': 0 });
+    expect(inspections.sentToProject[0]).toEqual({
+      projectId,
+      request: {
+        by: inspector.userId,
+        as: 'inspector',
+        inspectionId: accepted.i.inspectionId,
+        kind: 'milestone',
+        commitmentId: 'gc-1',
+        inspectedOn: accepted.s.report!.submittedAt.slice(0, 10),
+        observedBasisPoints: { '1': 5_000, '2': 0 },
+        notes: 'framing half done',
+      },
+    });
+    expect(accepted.s.project).toEqual({ projectId, commitmentId: 'gc-1', outcome: { recorded: true, reason: null, at: expect.any(String) } });
+    expect(accepted.s.documents.map((d) => d.kind)).toEqual(['report', 'final_report']);
+    expect(accepted.s.repairs).toEqual([]);
+    await recordHistory(accepted.h, 'inspection-milestone-to-project');
+
+    const refused = await visit({ '1': 6_000, '7': 100 });
+    expect(refused.s.project?.outcome).toEqual({ recorded: false, reason: 'item 7 is not in the schedule of values', at: expect.any(String) });
+    expect(refused.s.history.map((e) => e.event)).toContainEqual(`project ${projectId} did not record the result: item 7 is not in the schedule of values`);
+    expect(inspections.mails).toContainEqual(
+      expect.objectContaining({ template: 'inspection_project_refused', to: [manager.email], data: expect.objectContaining({ reason: 'item 7 is not in the schedule of values' }) }),
+    );
+  });
+
+  // Another kind reports no percentages.
+  await withWorker(fakeWorkOrderWorld([]), fakeInspections(), async (taskQueue) => {
+    const h = await start(taskQueue, await input('periodic'));
+    await env.sleep(25 * HOUR);
+    await expect(
+      h.executeUpdate(submitReportUpdate, { args: [{ by: inspector.userId, summary: 'fine', items: checklist('periodic'), findings: [], observedBasisPoints: { '1': 100 } }] }),
+    ).rejects.toMatchObject({ cause: { message: expect.stringMatching(/only a milestone inspection/) } });
+    await h.executeUpdate(cancelInspectionUpdate, { args: [{ by: manager.userId, reason: 'the test is done' }] });
+    await untilInspection(h, (x) => x.status === 'cancelled', 'cancelled');
   });
 });
 

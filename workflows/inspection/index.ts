@@ -4,7 +4,8 @@
  *   scheduled   the occupants get their notice; reschedule or cancel (Updates); a visit
  *               missed (recorded, or no report a day after the slot) moves to the next slot
  *   report      the inspector's checklist and findings (an Update); a move-out is compared
- *               with the unit's move-in and proposes deductions; then its PDF
+ *               with the unit's move-in and proposes deductions; then its PDF; a milestone
+ *               inspection's result goes to its project
  *   repairs     a work order per finding that needs work (children); waits for all
  *   reinspection the repairs re-checked; a failed one reopens its work order → repairs
  *   closed      with the final report
@@ -50,6 +51,11 @@ export async function inspectionWorkflow(input: InspectionInput): Promise<Inspec
   if (input.kind === 'move_out') await run.compareWithMoveIn();
   await run.render(false);
   await run.record();
+  // Only runs started with a project (none before this step existed) take it: replay is unchanged.
+  if (input.project) {
+    await run.reportToProject();
+    await run.record();
+  }
 
   if (REPAIRING_KINDS.includes(input.kind)) {
     await run.startRepairs();

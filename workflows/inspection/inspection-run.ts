@@ -43,6 +43,7 @@ export class InspectionRun {
       repairs: [],
       reinspections: [],
       cancelled: null,
+      ...(input.project && { project: { ...input.project, outcome: null } }),
       history: [{ at: input.scheduledAt, event: `${input.kind.replace('_', '-')} inspection scheduled for ${input.slotAt} with ${input.inspector.name}` }],
     };
   }
@@ -120,9 +121,39 @@ export class InspectionRun {
   // ------------------------------------------------------------ the report
 
   async submitReport(r: ReportRequest) {
-    this.state.report = { items: r.items, findings: r.findings, summary: r.summary, submittedAt: nowIso(), by: r.by };
+    this.state.report = { items: r.items, findings: r.findings, summary: r.summary, submittedAt: nowIso(), by: r.by, ...(r.observedBasisPoints && { observedBasisPoints: r.observedBasisPoints }) };
     this.log(`report submitted by ${r.by}: ${r.items.length} items, ${r.findings.length} findings`);
     return this.state;
+  }
+
+  /**
+   * A milestone inspection's result to its project (whose draws wait for it).
+   * A refusal (the project finished, a line it does not have) is recorded and
+   * the managers told, so they can record it on the project by hand.
+   */
+  async reportToProject() {
+    const link = this.state.project!;
+    const report = this.state.report!;
+    const outcome = await act.recordOnProject({
+      projectId: link.projectId,
+      request: {
+        by: report.by,
+        as: 'inspector',
+        inspectionId: this.id,
+        kind: 'milestone',
+        commitmentId: link.commitmentId,
+        inspectedOn: report.submittedAt.slice(0, 10),
+        observedBasisPoints: report.observedBasisPoints ?? {},
+        notes: report.summary,
+      },
+    });
+    link.outcome = { ...outcome, at: nowIso() };
+    if (outcome.recorded) {
+      this.log(`the result is recorded on project ${link.projectId}: its draws are checked against it`);
+    } else {
+      this.log(`project ${link.projectId} did not record the result: ${outcome.reason}`);
+      await this.notify('inspection_project_refused', { reason: outcome.reason ?? '' }, this.input.managers.map((m) => m.email));
+    }
   }
 
   /** The PDF of the report (or the final one), stored with its hash. */

@@ -49,6 +49,10 @@ export function validateReport(s: InspectionState, r: ReportRequest) {
   if (Date.now() < Date.parse(s.slotAt) - 3_600_000) throw new Error(`the visit is at ${s.slotAt}: report after it`);
   const problems = reportProblems(CHECKLIST_TEMPLATES[s.kind], r);
   if (problems.length) throw new Error(`the report is not complete: ${problems.join('; ')}`);
+  const observed = Object.entries(r.observedBasisPoints ?? {});
+  if (s.project && observed.length === 0) throw new Error("a milestone inspection reports how complete each line of the contract is (observedBasisPoints)");
+  if (!s.project && observed.length > 0) throw new Error('only a milestone inspection of a project reports percent complete');
+  for (const [itemNo, bp] of observed) if (!Number.isInteger(bp) || bp < 0 || bp > 10_000) throw new Error(`item ${itemNo}: percent complete is 0 to 10000 basis points`);
 }
 
 export function validateReinspection(s: InspectionState, r: ReinspectionRequest) {

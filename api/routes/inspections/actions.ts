@@ -161,7 +161,8 @@ const routes = [
     description: [
       'The inspection\'s inspector, from an hour before the slot, once. The report must be complete for the kind\'s checklist (every item of it with a condition; a poor or damaged item says what is wrong in its notes), otherwise 409 naming what is missing.',
       'Each `photoIds` entry must be an upload (POST /v1/uploads): 422 naming the field otherwise (`items.3.photoIds.0`).',
-      'Then its PDF is stored; a move-out is compared with the unit\'s move-in and proposes deductions; each finding that `needsWork` starts a work order.',
+      'A milestone inspection also says how complete each line of the contract is (`observedBasisPoints`, needed for one, refused for any other kind: 409).',
+      'Then its PDF is stored; a move-out is compared with the unit\'s move-in and proposes deductions; a milestone inspection\'s result goes to its project (see the inspection\'s `project.outcome`); each finding that `needsWork` starts a work order.',
     ].join(' '),
     roles: ['inspector'],
     body: InspectionReportSchema,
@@ -182,6 +183,7 @@ const routes = [
         photoIds: f.photoIds,
         ...opt('estimatedCostMinor', f.estimatedCostMinor),
       })),
+      ...opt('observedBasisPoints', b.observedBasisPoints),
     }),
   }),
   updateRoute({

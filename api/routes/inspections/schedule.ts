@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { QueryTypes } from 'sequelize';
+import { QueryTypes, type Sequelize } from 'sequelize';
 import { earliestEntry, INSPECTION_WORKFLOW_TYPE, inspectionWorkflowId, type InspectionInput } from '../../../contracts/inspection';
 import { InspectionRequestSchema } from '../../../contracts/inspection.schema';
 import { PropertyIdKey, ProcessStatusKey } from '../../../domain/search-attributes';
@@ -46,6 +46,18 @@ const INSPECTION_LINKS: Record<string, Link> = Object.fromEntries(
 
 const MOVES = ['move_in', 'move_out'];
 
+/** A milestone inspection's project: on this property (or its parcel), not completed, and holding the contract named. */
+async function requireProjectContract(db: Sequelize, propertyId: string, project: { projectId: string; commitmentId: string }) {
+  const [row] = await db.query<{ status: string; commitment_ids: string[] | null }>(
+    `select status, array(select c->>'commitmentId' from jsonb_array_elements(coalesce(state->'commitments', '[]'::jsonb)) c) as commitment_ids
+       from projects where id = $1 and coalesce(property_id, parcel_id) = $2`,
+    { bind: [project.projectId, propertyId], type: QueryTypes.SELECT },
+  );
+  if (!row) throw fieldError('project.projectId', 'no project of this property has this id');
+  if (row.status === 'completed') throw fieldError('project.projectId', 'the project is completed');
+  if (!(row.commitment_ids ?? []).includes(project.commitmentId)) throw fieldError('project.commitmentId', 'the project has no contract with this id');
+}
+
 const notVisible = () =>
   new ApiProblem(404, 'not-found', 'propertyId: no such property, or none you manage', [{ field: 'propertyId', message: 'no such property, or none you manage' }]);
 
@@ -60,6 +72,7 @@ export const scheduleInspectionRouter = new OpenAPIHono<AppEnv>().openapi(
       'The property\'s manager or an admin; a property the caller does not manage is 404. `unitId` must be a unit of that property and `inspectorId` a user holding the inspector role (422 otherwise).',
       '`slotAt` must give the occupants the notice of entry the property\'s maintenance policy sets (`entryNoticeHours`, 24 unless the property says otherwise): an earlier slot is 422 naming `slotAt`.',
       '`leaseId`, for a move-in or move-out, is the lease of the unit (a lease of another property or unit is 422); left out, the unit\'s active lease is used. Its tenants are told of the visit.',
+      'A milestone inspection names `project`: a project on this property (or its parcel) that is not completed, and one of its contracts (422 naming `project.projectId` or `project.commitmentId` otherwise).',
       'The work orders the findings start carry the property\'s maintenance policy as it is now. Follow `Location` for the inspection.',
     ].join(' '),
     roles: ['manager', 'admin'],
@@ -116,6 +129,8 @@ export const scheduleInspectionRouter = new OpenAPIHono<AppEnv>().openapi(
     const occupants = (lease?.tenant_ids ?? []).flatMap((id) => (users.has(id) ? [person(users.get(id)!)] : []));
     const managers = manager ? [person(manager)] : [];
 
+    if (body.project) await requireProjectContract(deps.db, property.id, body.project);
+
     const address = formatAddress(property);
     const inspectionId = randomUUID();
     const slotAt = new Date(slotMs).toISOString();
@@ -142,6 +157,7 @@ export const scheduleInspectionRouter = new OpenAPIHono<AppEnv>().openapi(
       },
       requestedBy: p.userId,
       scheduledAt: new Date().toISOString(),
+      ...(body.project && { project: body.project }),
     };
     const workflowId = inspectionWorkflowId(inspectionId);
     await deps.temporal.workflow.start(INSPECTION_WORKFLOW_TYPE, {
