@@ -70,44 +70,56 @@ export async function ensureSchedules(
   } catch (err) {
     if (!(err instanceof ScheduleAlreadyRunning)) throw err;
   }
-  const escrowId = escrowReconciliationScheduleId(queues.purchases);
-  const { hour: escrowHour, minute: escrowMinute, timeZone: escrowZone } = ESCROW_RECONCILIATION_SCHEDULE;
-  const escrowSpec = { calendars: [{ hour: escrowHour, minute: escrowMinute }], timezone: escrowZone };
-  // The run takes its day from the schedule's nominal time.
+  // Both runs take their day from the schedule's nominal time, so their argument is empty.
   const escrowArgs: [EscrowReconciliationInput] = [{}];
-  try {
-    await client.schedule.create({
-      scheduleId: escrowId,
-      spec: escrowSpec,
-      action: { type: 'startWorkflow', workflowType: ESCROW_RECONCILIATION_WORKFLOW_TYPE, taskQueue: queues.purchases, workflowId: 'escrow-reconciliation', args: escrowArgs },
-      // A run still going at the next day's time is not doubled; a day missed (the server down) is run once caught up.
-      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day' },
-      memo: { summary: `Reconciles escrow held by open purchases with the ledger each day at ${String(escrowHour).padStart(2, '0')}:${String(escrowMinute).padStart(2, '0')} ${escrowZone}` },
-    });
-    created.push(escrowId);
-  } catch (err) {
-    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-    // Keep the time and the action as this code declares them.
-    await client.schedule.getHandle(escrowId).update((s) => ({ ...s, spec: escrowSpec, action: { ...s.action, args: escrowArgs } }));
-  }
-  const remindersId = contractorRemindersScheduleId(queues.operations);
-  const { hour: rHour, minute: rMinute, timeZone: rZone } = CONTRACTOR_REMINDERS_SCHEDULE;
-  const remindersSpec = { calendars: [{ hour: rHour, minute: rMinute }], timezone: rZone };
-  // The run takes its day from the schedule's nominal time.
+  const escrow = await ensureDailySchedule(client, {
+    scheduleId: escrowReconciliationScheduleId(queues.purchases),
+    at: ESCROW_RECONCILIATION_SCHEDULE,
+    workflowType: ESCROW_RECONCILIATION_WORKFLOW_TYPE,
+    taskQueue: queues.purchases,
+    workflowId: 'escrow-reconciliation',
+    args: escrowArgs,
+    summary: 'Reconciles escrow held by open purchases with the ledger',
+  });
+  // The run itself also catches up on reminders it finds unsent.
   const remindersArgs: [ContractorRemindersInput] = [{}];
+  const reminders = await ensureDailySchedule(client, {
+    scheduleId: contractorRemindersScheduleId(queues.operations),
+    at: CONTRACTOR_REMINDERS_SCHEDULE,
+    workflowType: CONTRACTOR_REMINDERS_WORKFLOW_TYPE,
+    taskQueue: queues.operations,
+    workflowId: 'contractor-document-reminders',
+    args: remindersArgs,
+    summary: 'Reminds contractors (and their managers) of documents expiring in 30 and 3 days',
+  });
+  created.push(...escrow, ...reminders);
+  return created;
+}
+
+/**
+ * A workflow run once a day at a fixed time: a run still going at the next
+ * day's time is not doubled, and a day missed (the server down) is run once
+ * caught up. An existing schedule is brought back to the time and arguments
+ * declared here. Returns its id when it was created now.
+ */
+async function ensureDailySchedule(
+  client: Client,
+  o: { scheduleId: string; at: { hour: number; minute: number; timeZone: string }; workflowType: string; taskQueue: string; workflowId: string; args: unknown[]; summary: string },
+): Promise<string[]> {
+  const spec = { calendars: [{ hour: o.at.hour, minute: o.at.minute }], timezone: o.at.timeZone };
+  const time = `${String(o.at.hour).padStart(2, '0')}:${String(o.at.minute).padStart(2, '0')} ${o.at.timeZone}`;
   try {
     await client.schedule.create({
-      scheduleId: remindersId,
-      spec: remindersSpec,
-      action: { type: 'startWorkflow', workflowType: CONTRACTOR_REMINDERS_WORKFLOW_TYPE, taskQueue: queues.operations, workflowId: 'contractor-document-reminders', args: remindersArgs },
-      // A day missed (the server down) is run once caught up; the run itself catches up on reminders it finds unsent.
+      scheduleId: o.scheduleId,
+      spec,
+      action: { type: 'startWorkflow', workflowType: o.workflowType, taskQueue: o.taskQueue, workflowId: o.workflowId, args: o.args },
       policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day' },
-      memo: { summary: `Reminds contractors (and their managers) of documents expiring in 30 and 3 days, each day at ${String(rHour).padStart(2, '0')}:${String(rMinute).padStart(2, '0')} ${rZone}` },
+      memo: { summary: `${o.summary}, each day at ${time}` },
     });
-    created.push(remindersId);
+    return [o.scheduleId];
   } catch (err) {
     if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-    await client.schedule.getHandle(remindersId).update((s) => ({ ...s, spec: remindersSpec, action: { ...s.action, args: remindersArgs } }));
+    await client.schedule.getHandle(o.scheduleId).update((s) => ({ ...s, spec, action: { ...s.action, args: o.args } }));
+    return [];
   }
-  return created;
 }
