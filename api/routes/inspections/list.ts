@@ -10,7 +10,7 @@ import { Property } from '../../../models';
 import { hasRole, isStaff } from '../../access';
 import type { ApiDeps, Principal } from '../../deps';
 import { formatAddress } from '../../property-address';
-import { TENANT_SEES } from './access';
+import { TENANT_SEES, type InspectionRow } from './access';
 
 export interface InspectionListFilter {
   limit: number;
@@ -20,14 +20,8 @@ export interface InspectionListFilter {
   propertyId?: string | undefined;
 }
 
-interface SummaryRow {
-  id: string;
-  property_id: string;
-  unit_id: string | null;
-  lease_id: string | null;
-  kind: InspectionKind;
-  status: InspectionStatus;
-  inspector_id: string;
+/** The inspection's row without its state, and what the list reads out of that state. */
+interface SummaryRow extends Omit<InspectionRow, 'state' | 'workflow_id'> {
   inspector_name: string | null;
   slot_at: Date;
   reported: boolean;
