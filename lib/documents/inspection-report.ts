@@ -89,8 +89,18 @@ export async function renderInspectionReport(d: InspectionReportData): Promise<R
   w.heading('Summary', 12);
   w.paragraph(report.summary);
 
-  // Rooms and areas, in the order the report gives them, each a shaded heading over its items.
-  w.heading('Rooms and areas', 12);
+  // A milestone inspection's finding: how complete the contract's work is, line by line, as the project receives it.
+  if (report.observedBasisPoints) {
+    w.heading('Work in place', 12);
+    if (s.project) w.paragraph(`Project ${s.project.projectId}, contract ${s.project.commitmentId}.`);
+    w.table(
+      cols(['Schedule of values item', 300], ['Complete', 0, 'right']),
+      Object.entries(report.observedBasisPoints).map(([itemNo, bp]) => ({ cells: [itemNo, `${(bp / 100).toFixed(2)}%`] })),
+    );
+  }
+
+  // Rooms and areas, in the order the report gives them, each a shaded heading over its items (a milestone inspection has none).
+  if (report.items.length) w.heading('Rooms and areas', 12);
   const areas = [...new Set(report.items.map((i) => i.area))];
   const itemRows: TableRow[] = areas.flatMap((area) => [
     { cells: [area, '', '', '', '', ''], bold: true, shaded: true, keepWithNext: true },
@@ -98,7 +108,7 @@ export async function renderInspectionReport(d: InspectionReportData): Promise<R
       .filter((i) => i.area === area)
       .map((i) => ({ cells: [i.item, i.condition, i.responsibility ?? '', money(i.estimatedCostMinor), i.notes, i.photoIds.length ? String(i.photoIds.length) : ''] })),
   ]);
-  w.table(cols(['Item', 110], ['Condition', 52], ['Paid by', 62], ['Estimate', 66, 'right'], ['Notes', 150], ['Photos', 0]), itemRows);
+  if (report.items.length) w.table(cols(['Item', 110], ['Condition', 52], ['Paid by', 62], ['Estimate', 66, 'right'], ['Notes', 150], ['Photos', 0]), itemRows);
 
   w.heading('Findings', 12);
   if (report.findings.length) {

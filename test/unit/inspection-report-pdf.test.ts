@@ -150,6 +150,19 @@ test('the final report adds the repairs and every post-repair re-check', async (
   }
 });
 
+test("a milestone inspection's report shows the work in place per line of the contract", async () => {
+  const milestone: InspectionState = {
+    ...state,
+    kind: 'milestone',
+    comparison: null,
+    project: { projectId: 'p-1', commitmentId: 'gc-1', outcome: null },
+    report: { ...state.report!, items: [], findings: [], observedBasisPoints: { '1': 4_850, '3': 10_000 } },
+  };
+  const all = squash((await readPdf((await renderInspectionReport({ ...data(false), state: milestone })).bytes)).text.join(' '));
+  for (const s of ['Work in place', 'Project p-1, contract gc-1.', '48.50%', '100.00%']) expect(all).toContain(squash(s));
+  expect(all).not.toContain(squash('Rooms and areas'));
+});
+
 test('an inspection not reported yet prints what it is and its slot', async () => {
   const doc = await renderInspectionReport({ ...data(false), state: { ...state, status: 'cancelled', report: null, comparison: null, cancelled: { at: '2026-12-05T00:00:00.000Z', by: 'm-1', reason: 'unit sold' } } });
   const all = squash((await readPdf(doc.bytes)).text.join(' '));
