@@ -53,6 +53,13 @@ export const LEDGER_ACCOUNTS = {
   retainage_payable: { type: 'liability', books: ['project'], about: 'contractors\' pay withheld until the work is accepted' },
   management_fees: { type: 'expense', books: ['property'], about: 'the property manager\'s fees' },
   owner_distributions: { type: 'equity', books: ['property'], contra: true, about: 'money paid out to the owners' },
+  // A property's bills, by what they pay for (repairs above; management fees too when billed)
+  utilities_expense: { type: 'expense', books: ['property'], about: 'water, power, gas, trash' },
+  insurance_expense: { type: 'expense', books: ['property'], about: 'property insurance premiums' },
+  property_tax_expense: { type: 'expense', books: ['property'], about: 'property taxes paid' },
+  hoa_expense: { type: 'expense', books: ['property'], about: 'homeowners\' association dues' },
+  other_expense: { type: 'expense', books: ['property'], about: 'other operating expenses (landscaping, cleaning, legal…)' },
+  owner_contributions: { type: 'equity', books: ['property'], about: 'money the owners paid in' },
 } as const satisfies Record<string, AccountDefinition>;
 export type LedgerAccount = keyof typeof LEDGER_ACCOUNTS;
 
@@ -108,6 +115,13 @@ export const POSTING_BOOKS = {
   retainage_withheld: 'project',
   /** …and paid out when it is released (or stepped down). */
   retainage_released: 'project',
+  /** A vendor's bill paid from the property's operating book, to the bill's expense account. */
+  bill_paid: 'property',
+  /** The manager's fee for a month (a share of rent collected, and leasing fees), taken from the property's cash. */
+  management_fee_charged: 'property',
+  /** An owner's money paid in, and the property's cash above its reserve paid out to the owners. */
+  owner_contribution: 'property',
+  owner_distribution: 'property',
 } as const satisfies Record<string, BookType>;
 export type PostingKind = keyof typeof POSTING_BOOKS;
 export const POSTING_KINDS = Object.keys(POSTING_BOOKS) as PostingKind[];
@@ -122,8 +136,12 @@ function amount(minor: number): number {
 const dr = (account: LedgerAccount, minor: number): LedgerLine => ({ account, debitMinor: minor, creditMinor: 0 });
 const cr = (account: LedgerAccount, minor: number): LedgerLine => ({ account, debitMinor: 0, creditMinor: minor });
 
-/** The balanced lines of one kind of movement. */
-export function postingLines(kind: PostingKind, minor: number): LedgerLine[] {
+/** The accounts a bill can be charged to (a property book's expenses). */
+export const BILL_ACCOUNTS = ['repairs_expense', 'utilities_expense', 'insurance_expense', 'property_tax_expense', 'hoa_expense', 'management_fees', 'other_expense'] as const satisfies readonly LedgerAccount[];
+export type BillAccount = (typeof BILL_ACCOUNTS)[number];
+
+/** The balanced lines of one kind of movement; a bill's lines also need its expense account. */
+export function postingLines(kind: PostingKind, minor: number, expenseAccount?: BillAccount): LedgerLine[] {
   const a = amount(minor);
   switch (kind) {
     case 'rent_charged':
@@ -174,6 +192,15 @@ export function postingLines(kind: PostingKind, minor: number): LedgerLine[] {
       return [dr('repairs_expense', a), cr('retainage_payable', a)];
     case 'retainage_released':
       return [dr('retainage_payable', a), cr('cash', a)];
+    case 'bill_paid':
+      if (!expenseAccount) throw new RangeError('a bill is paid to an expense account');
+      return [dr(expenseAccount, a), cr('cash', a)];
+    case 'management_fee_charged':
+      return [dr('management_fees', a), cr('cash', a)];
+    case 'owner_contribution':
+      return [dr('cash', a), cr('owner_contributions', a)];
+    case 'owner_distribution':
+      return [dr('owner_distributions', a), cr('cash', a)];
   }
 }
 

@@ -5,7 +5,7 @@
  * database refuses a transaction whose lines do not balance.
  */
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
-import { accountsOf, isDebitNormal, leaseBook, POSTING_BOOKS, postingLines, type Book, type LedgerAccount, type PostingKind } from '../domain/ledger';
+import { accountsOf, isDebitNormal, leaseBook, POSTING_BOOKS, postingLines, type BillAccount, type Book, type LedgerAccount, type PostingKind } from '../domain/ledger';
 import type { Currency } from '../domain/money';
 
 export interface Posting {
@@ -21,6 +21,10 @@ export interface Posting {
   memo?: string;
   /** Unique per intended posting, e.g. `rent:<lease>:<period>` or `payment:<key>`. */
   idempotencyKey: string;
+  /** A bill's expense account (bill_paid only). */
+  expenseAccount?: BillAccount;
+  /** Who was paid or paid in: the vendor of a bill or draw, the owner of a distribution or contribution. */
+  partyId?: string | null;
 }
 
 /** A lease's property, looked up in the same statement as the insert (no extra round trip on the hot path). */
@@ -28,12 +32,12 @@ const PROPERTY_OF_BOOK = `coalesce($9::uuid, case $2 when 'lease' then (select p
 
 export async function postToLedger(db: Sequelize, posting: Posting, transaction?: Transaction): Promise<{ transactionId: string; created: boolean }> {
   const { book } = posting;
-  const lines = postingLines(posting.kind, posting.amountMinor);
+  const lines = postingLines(posting.kind, posting.amountMinor, posting.expenseAccount);
   if (POSTING_BOOKS[posting.kind] !== book.type) throw new Error(`a ${posting.kind} posting belongs in a ${POSTING_BOOKS[posting.kind]} book, not a ${book.type} book`);
   const run = async (t: Transaction) => {
     const [inserted] = await db.query<{ id: string }>(
-      `insert into ledger_transactions (id, book_type, book_id, property_id, kind, amount_minor, currency, occurred_on, reference, memo, idempotency_key, created_at)
-       values (gen_random_uuid(), $2, $3, ${PROPERTY_OF_BOOK}, $4, $5, $6, $7, $8, $10, $1, now())
+      `insert into ledger_transactions (id, book_type, book_id, property_id, kind, amount_minor, currency, occurred_on, reference, memo, idempotency_key, party_id, created_at)
+       values (gen_random_uuid(), $2, $3, ${PROPERTY_OF_BOOK}, $4, $5, $6, $7, $8, $10, $1, $11, now())
        on conflict (idempotency_key) do nothing returning id`,
       {
         bind: [
@@ -47,6 +51,7 @@ export async function postToLedger(db: Sequelize, posting: Posting, transaction?
           posting.reference ?? null,
           posting.propertyId ?? null,
           posting.memo ?? null,
+          posting.partyId ?? null,
         ],
         type: QueryTypes.SELECT,
         transaction: t,

@@ -16,6 +16,7 @@ import type { ProjectActivities } from '../../contracts/project';
 import { renderChangeOrder } from '../../lib/documents/change-order';
 import { sha256 } from '../../lib/documents/pdf';
 import { renderProjectFinalReport } from '../../lib/documents/project-final-report';
+import { recordPaidBill } from '../../lib/books/bills';
 import { postToLedger, type Posting } from '../../lib/ledger';
 import { recordIndexRequest, signalListingIndexing } from '../../clients/search';
 import { createDocumentStore } from '../documents/store';
@@ -45,8 +46,34 @@ export function createProjectActivities(deps: ProjectDeps): ProjectActivities {
     return row?.site ?? null;
   }
 
-  const post = (projectId: string, propertyId: string | null, p: LedgerPostingOf, currency: Posting['currency'], occurredOn: string, t: Transaction) =>
-    postToLedger(db, { book: projectBook(projectId), propertyId, kind: p.kind, amountMinor: p.amountMinor, currency, occurredOn, reference: p.reference, memo: p.memo, idempotencyKey: p.idempotencyKey }, t);
+  /** A posting of the project's book; money paid to the contractor is also their bill (the AP record reports read). */
+  async function post(projectId: string, propertyId: string | null, p: LedgerPostingOf, currency: Posting['currency'], occurredOn: string, t: Transaction, contractorId: string) {
+    const posted = await postToLedger(
+      db,
+      { book: projectBook(projectId), propertyId, kind: p.kind, amountMinor: p.amountMinor, currency, occurredOn, reference: p.reference, memo: p.memo, idempotencyKey: p.idempotencyKey, partyId: contractorId },
+      t,
+    );
+    if (!propertyId || (p.kind !== 'draw_paid' && p.kind !== 'retainage_released')) return;
+    const [vendor] = await db.query<{ company: string }>('select company from contractors where user_id = $1', { bind: [contractorId], type: QueryTypes.SELECT, transaction: t });
+    await recordPaidBill(
+      db,
+      {
+        sourceKey: p.idempotencyKey,
+        source: 'draw',
+        propertyId,
+        vendorId: contractorId,
+        vendorName: vendor?.company ?? 'contractor',
+        amountMinor: p.amountMinor,
+        currency,
+        description: p.memo,
+        paidOn: occurredOn,
+        reference: p.reference,
+        ledgerTransactionId: posted.transactionId,
+        projectId,
+      },
+      t,
+    );
+  }
 
   return {
     async recordProject({ state }) {
@@ -79,14 +106,14 @@ export function createProjectActivities(deps: ProjectDeps): ProjectActivities {
       if (lines.length === 0) return;
       await db.transaction(async (t) => {
         const propertyId = await siteOf(projectId, t);
-        for (const p of lines) await post(projectId, propertyId, p, currency, paidOn, t);
+        for (const p of lines) await post(projectId, propertyId, p, currency, paidOn, t, contractorId);
       });
     },
 
     async releaseRetainage({ projectId, commitmentId, contractorId, currency, releasedOn, amountMinor }) {
       const release = retainageReleaseOf({ projectId, commitmentId, contractorId, amountMinor });
       if (!release) return;
-      await db.transaction(async (t) => post(projectId, await siteOf(projectId, t), release, currency, releasedOn, t));
+      await db.transaction(async (t) => post(projectId, await siteOf(projectId, t), release, currency, releasedOn, t, contractorId));
     },
 
     notifyProject: ({ projectId, template, data, to }) => notifications.notify({ subject: subjectOf(projectId), template, data, to }),

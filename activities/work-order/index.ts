@@ -10,6 +10,7 @@ import { leaseBook } from '../../domain/ledger';
 import type { Subject } from '../../domain/subject';
 import { candidates } from '../../domain/work-order/contractor-choice';
 import type { WorkOrderActivities } from '../../contracts/work-order';
+import { recordPaidBill } from '../../lib/books/bills';
 import { postToLedger } from '../../lib/ledger';
 import { createNotifications, type NotificationDeps } from '../notifications';
 import { addCharge } from '../lease/rent-collection';
@@ -92,9 +93,44 @@ export function createWorkOrderActivities(deps: WorkOrderDeps): WorkOrderActivit
       if (amountMinor <= 0) return;
       const memo = `work order ${workOrderId}`;
       await db.transaction(async (transaction) => {
-        await postToLedger(
+        const [vendor] = await db.query<{ contractor_id: string | null; unit_id: string | null; company: string | null }>(
+          'select w.contractor_id, w.unit_id, c.company from work_orders w left join contractors c on c.user_id = w.contractor_id where w.id = $1',
+          { bind: [workOrderId], type: QueryTypes.SELECT, transaction },
+        );
+        const paid = await postToLedger(
           db,
-          { book: { type: 'property', id: propertyId }, propertyId, kind: 'repair_paid', amountMinor, currency, occurredOn: paidOn, reference, memo, idempotencyKey: `workorder:${workOrderId}:paid` },
+          {
+            book: { type: 'property', id: propertyId },
+            propertyId,
+            kind: 'repair_paid',
+            amountMinor,
+            currency,
+            occurredOn: paidOn,
+            reference,
+            memo,
+            idempotencyKey: `workorder:${workOrderId}:paid`,
+            partyId: vendor?.contractor_id ?? null,
+          },
+          transaction,
+        );
+        // The contractor's invoice is a bill of the property, paid (the AP record statements and tax summaries read).
+        await recordPaidBill(
+          db,
+          {
+            sourceKey: `workorder:${workOrderId}`,
+            source: 'work_order',
+            propertyId,
+            unitId: vendor?.unit_id ?? null,
+            vendorId: vendor?.contractor_id ?? null,
+            vendorName: vendor?.company ?? 'contractor',
+            amountMinor,
+            currency,
+            description: memo,
+            paidOn,
+            reference: reference ?? null,
+            ledgerTransactionId: paid.transactionId,
+            workOrderId,
+          },
           transaction,
         );
         if (!leaseId) return;

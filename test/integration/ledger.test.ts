@@ -141,8 +141,9 @@ test('the invariants hold when the ledger and the lease records agree, and name 
 // ------------------------------------------------------------------------------------------------
 // One ledger for every book.
 
+/** A posting; a bill is paid to repairs (its expense account is the bill's). */
 const postTo = (book: Book, kind: PostingKind, amountMinor: number, propertyId?: string) =>
-  postToLedger(db, { book, kind, amountMinor, currency: 'USD', occurredOn: '2026-02-01', idempotencyKey: randomUUID(), ...(propertyId ? { propertyId } : {}) });
+  postToLedger(db, { book, kind, amountMinor, currency: 'USD', occurredOn: '2026-02-01', idempotencyKey: randomUUID(), expenseAccount: 'repairs_expense', ...(propertyId ? { propertyId } : {}) });
 
 test("a purchase's book holds its escrow, shows only a purchase's accounts, and stays sound", async () => {
   const purchase: Book = { type: 'purchase', id: randomUUID() };
