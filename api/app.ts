@@ -27,6 +27,8 @@ import { webhooksRouter } from './routes/stripe-events';
 import { workOrdersRouter } from './routes/work-orders';
 import { inspectionsRouter } from './routes/inspections';
 import { projectsRouter } from './routes/projects';
+import { booksRouter } from './routes/books';
+import { reportsRouter } from './routes/reports';
 
 export function createApp(deps: ApiDeps) {
   const app = new OpenAPIHono<AppEnv>({
@@ -62,6 +64,8 @@ export function createApp(deps: ApiDeps) {
   v1.route('/', workOrdersRouter);
   v1.route('/', inspectionsRouter);
   v1.route('/', projectsRouter);
+  v1.route('/', booksRouter);
+  v1.route('/', reportsRouter);
   v1.route('/', contractorsRouter);
   v1.route('/', uploadsRouter);
   v1.route('/', adminRouter);

@@ -22,6 +22,8 @@ export interface ApiDeps {
   purchaseTaskQueue?: string;
   /** Task queue the API starts inspections, work orders and projects on (default: the configured operations queue). */
   operationsTaskQueue?: string;
+  /** Task queue the API starts report runs on (default: the configured reports queue). */
+  reportsTaskQueue?: string;
   /** The document store uploads go to (default: the one the configuration names, lib/blob-store.ts). */
   blobs?: BlobStore;
 }

@@ -91,6 +91,17 @@ const TEMPLATES: Record<string, (d: NotificationData) => { subject: string; text
     subject: `No contractor available: ${d.address}`,
     text: `No contractor may take the work order at ${d.address}: ${d.reasons}. Add or renew a contractor and assign it again.`,
   }),
+  owner_statement_ready: (d) => ({
+    subject: `Your owner statement for ${d.monthName}`,
+    text:
+      `Your statement for ${d.monthName} is ready: ${d.properties} propert${Number(d.properties) === 1 ? 'y' : 'ies'}, ` +
+      `closing balance ${money(d, 'closingMinor')}, distributions to you ${money(d, 'distributedMinor')}. ` +
+      `Download it (PDF) at ${d.path}.`,
+  }),
+  report_withheld: (d) => ({
+    subject: `Report withheld: ${d.kind} as of ${d.period}`,
+    text: `The ${d.kind} report for ${d.period} was not released because it does not reconcile with the ledger: ${d.reason}. Please investigate the books and run it again.`,
+  }),
   contractor_document_expiring: (d) => ({
     subject: `${d.company}: your ${d.document} expires ${Number(d.daysLeft) === 0 ? 'today' : `on ${d.expiresOn}`}`,
     text:

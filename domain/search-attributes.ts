@@ -28,6 +28,9 @@ export const RentRunFailedKey = defineSearchAttributeKey('RentRunFailed', Search
 // The dev server's SQLite visibility store allows three Int attributes per namespace: the fourth count is a Double.
 export const RentRunRetryingKey = defineSearchAttributeKey('RentRunRetrying', SearchAttributeType.DOUBLE);
 
+/** A report run's kind and period (`ReportRun = 'month-end' AND ReportRun = '2026-11'`); its status is ProcessStatus. */
+export const ReportRunKey = defineSearchAttributeKey('ReportRun', SearchAttributeType.KEYWORD_LIST);
+
 export const CUSTOM_SEARCH_ATTRIBUTES = [
   PropertyIdKey,
   ListingIdKey,
@@ -45,6 +48,7 @@ export const CUSTOM_SEARCH_ATTRIBUTES = [
   RentRunChargedKey,
   RentRunFailedKey,
   RentRunRetryingKey,
+  ReportRunKey,
 ];
 
 /** The `Name=Type` spelling that `temporal server start-dev --search-attribute` takes. */

@@ -10,8 +10,12 @@ export interface Subject {
   id: string;
 }
 
-/** What a notification is filed under: a process's record, or a vendor directory entry (its document reminders). */
-export type NotificationSubject = Subject | { type: 'contractor'; id: string };
+/**
+ * What a notification or stored document is filed under: a process's record,
+ * a vendor directory entry (its document reminders), an owner (their
+ * statements), or a stored report (report_documents).
+ */
+export type NotificationSubject = Subject | { type: 'contractor' | 'owner' | 'report'; id: string };
 
 /** A lease id alone still means the lease (how the lease's activities have always called). */
 export const asSubject = (s: Subject | string): Subject => (typeof s === 'string' ? { type: 'lease', id: s } : s);

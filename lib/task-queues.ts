@@ -15,6 +15,8 @@ export function taskQueues(prefix: string) {
     operations: `${prefix}-operations`,
     /** The daily rent run: batched Stripe charges under the request-rate limit. */
     rent: `${prefix}-rent`,
+    /** Report runs: month-end postings, owner statements and portfolio reports (PDF rendering, CPU-bound). */
+    reports: `${prefix}-reports`,
     /** E-mail delivery: a slow or absent mail server never takes another queue's activity slots. */
     notifications: `${prefix}-notifications`,
   } as const;

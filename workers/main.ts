@@ -17,6 +17,7 @@ import { createSearchWorker } from './search-worker';
 import { createRentWorker } from './rent-worker';
 import { createPurchaseWorker } from './purchase-worker';
 import { createOperationsWorker } from './operations-worker';
+import { createReportsWorker } from './reports-worker';
 import { createStripe } from '../lib/stripe';
 import { createMailer } from '../lib/mail';
 import { createBlobStore } from '../lib/blob-store';
@@ -123,7 +124,15 @@ async function main() {
     shutdownGraceSeconds: config.worker.shutdownGraceSeconds,
     workflowBundle,
   });
-  workers.push(searchWorker, leaseWorker, rentWorker, notificationWorker, purchaseWorker, operationsWorker);
+  const reportsWorker = await createReportsWorker({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueues.reports,
+    deps: { db, temporal: client, notificationTaskQueue: config.temporal.taskQueues.notifications, mailer: quickMailer, blobs: createBlobStore(config) },
+    shutdownGraceSeconds: config.worker.shutdownGraceSeconds,
+    workflowBundle,
+  });
+  workers.push(searchWorker, leaseWorker, rentWorker, notificationWorker, purchaseWorker, operationsWorker, reportsWorker);
   logger.info({ taskQueues: workers.map((w) => w.options.taskQueue) }, 'worker started');
   try {
     // run() resolves once shutdown() has drained the worker; a signal that

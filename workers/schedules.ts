@@ -1,5 +1,7 @@
 /** Temporal Schedules the platform needs, created idempotently when a worker starts. */
-import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
+import type { Duration } from '@temporalio/common';
+import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type DayOfWeek } from '@temporalio/client';
+import { REPORT_RUN_WORKFLOW_TYPE, reportRunScheduleId, type ReportRunInput, type ReportRunKind } from '../contracts/report-run';
 import {
   ESCROW_RECONCILIATION_SCHEDULE,
   ESCROW_RECONCILIATION_WORKFLOW_TYPE,
@@ -18,7 +20,7 @@ import { SEARCH_OUTBOX_SWEEP_WORKFLOW_TYPE, searchOutboxScheduleId } from '../co
 
 export async function ensureSchedules(
   client: Client,
-  queues: { search: string; rent: string; leases: string; purchases: string; operations: string },
+  queues: { search: string; rent: string; leases: string; purchases: string; operations: string; reports: string },
   rentRun: { time: string; timeZone: string },
 ): Promise<string[]> {
   const created: string[] = [];
@@ -93,28 +95,64 @@ export async function ensureSchedules(
     summary: 'Reminds contractors (and their managers) of documents expiring in 30 and 3 days',
   });
   created.push(...escrow, ...reminders);
+  // The organization's reports, in its time zone (the rent run's): each run names its own period from the schedule's time.
+  for (const r of REPORT_SCHEDULES) {
+    const args: [ReportRunInput] = [{ kind: r.kind, timeZone: rentRun.timeZone }];
+    created.push(
+      ...(await ensureDailySchedule(client, {
+        scheduleId: reportRunScheduleId(queues.reports, r.kind),
+        at: { ...r.at, timeZone: rentRun.timeZone },
+        workflowType: REPORT_RUN_WORKFLOW_TYPE,
+        taskQueue: queues.reports,
+        workflowId: reportRunScheduleId(queues.reports, r.kind),
+        args,
+        summary: r.summary,
+        catchupWindow: r.catchupWindow,
+      })),
+    );
+  }
   return created;
 }
 
+/** When each report run is due, in the organization's time zone. */
+const REPORT_SCHEDULES: { kind: ReportRunKind; at: { hour: number; minute: number; dayOfMonth?: number; dayOfWeek?: DayOfWeek }; summary: string; catchupWindow: Duration }[] = [
+  // After the last day's payments have posted, before anyone reads their statement; a day late is still worth running.
+  { kind: 'month-end', at: { dayOfMonth: 1, hour: 3, minute: 0 }, summary: 'Posts the month\'s management fees and owner distributions, then sends every owner their statement for the month before', catchupWindow: '3 days' },
+  { kind: 'delinquency', at: { dayOfWeek: 'MONDAY', hour: 7, minute: 0 }, summary: 'Builds the delinquency aging report', catchupWindow: '1 day' },
+  { kind: 'rent-roll', at: { hour: 7, minute: 30 }, summary: 'Builds the rent roll', catchupWindow: '1 day' },
+];
+
 /**
- * A workflow run once a day at a fixed time: a run still going at the next
- * day's time is not doubled, and a day missed (the server down) is run once
- * caught up. An existing schedule is brought back to the time and arguments
- * declared here. Returns its id when it was created now.
+ * A workflow run at a fixed time each day (or each month's day, or each
+ * week's): a run still going at the next time is not doubled, and a time
+ * missed (the server down) is run once caught up. An existing schedule is
+ * brought back to the time and arguments declared here. Returns its id when
+ * it was created now.
  */
 async function ensureDailySchedule(
   client: Client,
-  o: { scheduleId: string; at: { hour: number; minute: number; timeZone: string }; workflowType: string; taskQueue: string; workflowId: string; args: unknown[]; summary: string },
+  o: {
+    scheduleId: string;
+    at: { hour: number; minute: number; timeZone: string; dayOfMonth?: number; dayOfWeek?: DayOfWeek };
+    workflowType: string;
+    taskQueue: string;
+    workflowId: string;
+    args: unknown[];
+    summary: string;
+    catchupWindow?: Duration;
+  },
 ): Promise<string[]> {
-  const spec = { calendars: [{ hour: o.at.hour, minute: o.at.minute }], timezone: o.at.timeZone };
-  const time = `${String(o.at.hour).padStart(2, '0')}:${String(o.at.minute).padStart(2, '0')} ${o.at.timeZone}`;
+  const { timeZone, ...calendar } = o.at;
+  const spec = { calendars: [calendar], timezone: timeZone };
+  const time = `${String(o.at.hour).padStart(2, '0')}:${String(o.at.minute).padStart(2, '0')} ${timeZone}`;
+  const when = o.at.dayOfMonth ? `on day ${o.at.dayOfMonth} of each month` : o.at.dayOfWeek ? `each ${o.at.dayOfWeek.toLowerCase()}` : 'each day';
   try {
     await client.schedule.create({
       scheduleId: o.scheduleId,
       spec,
       action: { type: 'startWorkflow', workflowType: o.workflowType, taskQueue: o.taskQueue, workflowId: o.workflowId, args: o.args },
-      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day' },
-      memo: { summary: `${o.summary}, each day at ${time}` },
+      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: o.catchupWindow ?? '1 day' },
+      memo: { summary: `${o.summary}, ${when} at ${time}` },
     });
     return [o.scheduleId];
   } catch (err) {

@@ -12,3 +12,4 @@ export { workOrderWorkflow } from './work-order';
 export { inspectionWorkflow } from './inspection';
 export { projectWorkflow } from './project';
 export { contractorDocumentRemindersWorkflow } from './contractor-reminders';
+export { reportRunWorkflow } from './report-run';

@@ -3,8 +3,8 @@
  * receipts, statements), kept in Postgres with their SHA-256, and read back
  * by id. A platform piece: every process stores its documents here.
  */
-import { QueryTypes, type Sequelize } from 'sequelize';
-import { asSubject, leaseIdOf, type Subject } from '../../domain/subject';
+import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
+import { asSubject, leaseIdOf, type NotificationSubject, type Subject } from '../../domain/subject';
 
 export interface StoredPdf {
   bytes: Uint8Array;
@@ -18,14 +18,22 @@ export function createDocumentStore(db: Sequelize) {
      * Stores a PDF about a subject (a lease id alone means that lease): the receipt of one payment, or an envelope's
      * signed copy of another document; returns its id.
      */
-    async store(about: Subject | string, kind: string, pdf: StoredPdf, paymentId: string | null = null, signedCopy?: { envelopeId: string; of: string }): Promise<string> {
-      const subject = asSubject(about);
+    async store(
+      about: NotificationSubject | string,
+      kind: string,
+      pdf: StoredPdf,
+      paymentId: string | null = null,
+      signedCopy?: { envelopeId: string; of: string },
+      transaction?: Transaction,
+    ): Promise<string> {
+      const subject = typeof about === 'string' ? asSubject(about) : about;
       const [row] = await db.query<{ id: string }>(
         `insert into documents (id, lease_id, subject_type, subject_id, kind, content_type, sha256, pages, content, payment_id, envelope_id, signed_from, created_at)
          values (gen_random_uuid(), $1, $9, $10, $2, 'application/pdf', $3, $4, $5, $6, $7, $8, now()) returning id`,
         {
           bind: [leaseIdOf(subject), kind, pdf.sha256, pdf.pages, Buffer.from(pdf.bytes), paymentId, signedCopy?.envelopeId ?? null, signedCopy?.of ?? null, subject.type, subject.id],
           type: QueryTypes.SELECT,
+          transaction,
         },
       );
       return row!.id;

@@ -377,6 +377,24 @@ export class DocumentWriter {
     }
   }
 
+  /**
+   * One picture across the page at its own proportions (a chart, a scanned
+   * bill), centred: `width` points wide unless told (the page's), smaller when
+   * that would be taller than `maxHeight` or a page; on the next page when it
+   * does not fit on this one, unless `fitHere` scales it into what is left.
+   */
+  async figure(image: { bytes: Uint8Array; format: 'jpg' | 'png' }, options: { width?: number; maxHeight?: number; fitHere?: boolean } = {}) {
+    const embedded = await (image.format === 'jpg' ? this.doc.embedJpg(image.bytes) : this.doc.embedPng(image.bytes));
+    const gap = 8;
+    const room = options.fitHere ? this.y - PAGE.margin - gap : PAGE.height - 2 * PAGE.margin - gap;
+    const scale = Math.min((options.width ?? this.contentWidth) / embedded.width, Math.min(options.maxHeight ?? room, room) / embedded.height);
+    const width = embedded.width * scale;
+    const height = embedded.height * scale;
+    this.ensure(height + gap);
+    this.page.drawImage(embedded, { x: PAGE.margin + (this.contentWidth - width) / 2, y: this.y - height, width, height });
+    this.y -= height + gap;
+  }
+
   private drawCell(text: string, font: PDFFont, size: number, x: number, column: TableColumn, pad: number, baseline: number) {
     if (!text) return;
     const left = column.align === 'right' ? x + column.width - pad - this.widthOf(text, font, size) : x + pad;

@@ -152,9 +152,17 @@ afterAll(async () => {
   if (h) await terminateWorkOrders().catch(() => undefined);
   if (h) await terminateProjects().catch(() => undefined);
   if (h) await terminateInspections(h, inspections).catch(() => undefined);
+  if (h) await terminateReportRuns().catch(() => undefined);
   await operationsWorkers?.stop();
   await closeScenario(h, { token: () => as.admin.token, importLocations, reindex, leaseWorker });
 });
+
+/** The report runs the matrix started (no worker runs them). */
+async function terminateReportRuns() {
+  for await (const wf of h.client.workflow.list({ query: `TaskQueue = '${h.reportsTaskQueue}' AND ExecutionStatus = 'Running'` })) {
+    await h.client.workflow.getHandle(wf.workflowId).terminate('auth matrix done').catch(() => undefined);
+  }
+}
 
 // ------------------------------------------------------------------------------------------------
 // The matrix. "Someone else's" resources belong to propertyOwner and are managed by
@@ -201,6 +209,17 @@ const matrixUpload = () =>
     return ((await res.json()) as { id: string }).id;
   })());
 const matrixParcel = () => (parcelMade ??= createParcel(h, propertyOwner.token));
+/** A bill of `property`, entered by its manager (waiting for an owner's approval: the property has no agreement); `approved`: one its owner approved. */
+const matrixBillBody = () => ({ propertyId: property.id, vendorName: 'Matrix Plumbing', account: 'repairs_expense', amount: { amountMinor: 5_000, currency: 'USD' }, description: 'matrix', billDate: today(), dueOn: today() });
+async function newMatrixBill(approved = false): Promise<string> {
+  const res = await req('/v1/bills', propertyManager.token, { method: 'POST', json: matrixBillBody(), headers: { 'idempotency-key': `matrix-bill-${++seq}` } });
+  if (res.status !== 201) throw new Error(`entering a bill: ${res.status} ${await res.text()}`);
+  const { id } = (await res.json()) as { id: string };
+  if (approved && (await req(`/v1/bills/${id}/approval`, propertyOwner.token, { method: 'POST' })).status !== 200) throw new Error('approving the bill');
+  return id;
+}
+let billMade: Promise<string> | undefined;
+const matrixBill = (approved = false) => (approved ? newMatrixBill(true) : (billMade ??= newMatrixBill()));
 
 /**
  * The escrow reconciliation routes on an app whose purchases queue is this file's own; an admin's
@@ -854,6 +873,100 @@ const ROWS: Row[] = [
     call: async (t) => req(`/v1/uploads/${await matrixUpload()}/content`, t),
     expect: [200, 200, 404, 404, 404, 200, 404, 404, 200, 401, 401, 401],
     contentType: /^application\/pdf/,
+  },
+  // ---------------------------------------------------------------- books and reports
+  {
+    // The property's manager or an admin enters a bill; the matrix's manager manages another property.
+    route: 'POST /v1/bills',
+    call: (t) => req('/v1/bills', t, { method: 'POST', json: matrixBillBody(), headers: { 'idempotency-key': `bill-${++seq}` } }),
+    expect: [201, 404, 403, 403, 403, 403, 403, 403, 403, 401, 401, 401],
+  },
+  {
+    route: 'GET /v1/bills',
+    call: (t) => req('/v1/bills?limit=5', t),
+    expect: [200, 200, 200, 403, 403, 403, 403, 403, 200, 401, 401, 401],
+  },
+  {
+    route: "GET /v1/bills/{id} (someone else's property's bill)",
+    call: async (t) => req(`/v1/bills/${await matrixBill()}`, t),
+    expect: [200, 404, 404, 403, 403, 403, 403, 403, 200, 401, 401, 401],
+  },
+  {
+    // An owner of the property (or an admin) approves; the matrix's owner owns another.
+    route: "POST /v1/bills/{id}/approval (someone else's property's bill)",
+    call: async (t) => req(`/v1/bills/${await matrixBill()}/approval`, t, { method: 'POST' }),
+    expect: [200, 403, 404, 403, 403, 403, 403, 403, 403, 401, 401, 401],
+  },
+  {
+    route: "POST /v1/bills/{id}/payment (someone else's property's approved bill)",
+    call: async (t) => req(`/v1/bills/${await matrixBill(true)}/payment`, t, { method: 'POST', json: { paidOn: today(), method: 'transfer' } }),
+    expect: [200, 404, 403, 403, 403, 403, 403, 403, 403, 401, 401, 401],
+  },
+  {
+    route: "POST /v1/bills/{id}/void (someone else's property's bill)",
+    call: async (t) => req(`/v1/bills/${await newMatrixBill()}/void`, t, { method: 'POST', json: { reason: 'matrix' } }),
+    expect: [200, 404, 403, 403, 403, 403, 403, 403, 403, 401, 401, 401],
+  },
+  {
+    route: "POST /v1/management-agreements (someone else's property)",
+    call: (t) =>
+      req('/v1/management-agreements', t, {
+        method: 'POST',
+        json: { propertyId: property.id, feeBps: 800, reserve: { amountMinor: 0, currency: 'USD' }, approvalThreshold: { amountMinor: 0, currency: 'USD' }, startsOn: `20${String(10 + (++seq % 80)).padStart(2, '0')}-01-01` },
+      }),
+    expect: [201, 404, 403, 403, 403, 403, 403, 403, 403, 401, 401, 401],
+  },
+  {
+    route: "GET /v1/management-agreements (someone else's property)",
+    call: (t) => req(`/v1/management-agreements?propertyId=${property.id}`, t),
+    expect: [200, 404, 404, 403, 403, 403, 403, 403, 200, 401, 401, 401],
+  },
+  {
+    route: "PUT /v1/properties/{id}/owners (someone else's property)",
+    call: (t) => req(`/v1/properties/${property.id}/owners`, t, { method: 'PUT', json: { owners: [{ ownerId: propertyOwner.id, shareBps: 10_000 }] } }),
+    expect: [200, 404, 403, 403, 403, 403, 403, 403, 403, 401, 401, 401],
+  },
+  {
+    route: "POST /v1/owners/{id}/contributions (someone else's property)",
+    call: (t) =>
+      req(`/v1/owners/${propertyOwner.id}/contributions`, t, {
+        method: 'POST',
+        json: { propertyId: property.id, amount: { amountMinor: 1_000, currency: 'USD' }, receivedOn: today() },
+        headers: { 'idempotency-key': `contribution-${++seq}` },
+      }),
+    expect: [201, 404, 403, 403, 403, 403, 403, 403, 403, 401, 401, 401],
+  },
+  {
+    // Scoped to what each may see: a manager or owner of nothing gets an empty roll; a tenant only their lease's ledger.
+    route: 'GET /v1/reports/{kind}',
+    call: (t) => req('/v1/reports/rent-roll', t),
+    expect: [200, 200, 200, 403, 403, 403, 403, 403, 200, 401, 401, 401],
+  },
+  {
+    route: "GET /v1/owners/{id}/statements (someone else's)",
+    call: (t) => req(`/v1/owners/${propertyOwner.id}/statements`, t),
+    expect: [200, 404, 404, 403, 403, 403, 403, 403, 200, 401, 401, 401],
+  },
+  {
+    route: "GET /v1/owners/{id}/statements/{month} (someone else's)",
+    call: (t) => req(`/v1/owners/${propertyOwner.id}/statements/2026-01`, t),
+    expect: [200, 404, 404, 403, 403, 403, 403, 403, 200, 401, 401, 401],
+  },
+  {
+    // No reports worker runs here: the run is started (or, asked again, answered) and terminated at the end.
+    route: 'POST /v1/report-runs',
+    call: (t) => req('/v1/report-runs', t, { method: 'POST', json: { kind: 'rent-roll', period: '2026-01-01' } }),
+    expect: [202, 403, 403, 403, 403, 403, 403, 403, 202, 401, 401, 401],
+  },
+  {
+    route: 'GET /v1/report-runs/{workflowId} (no such run)',
+    call: (t) => req(`/v1/report-runs/no-such-run-${randomUUID()}`, t),
+    expect: [404, 403, 403, 403, 403, 403, 403, 403, 404, 401, 401, 401],
+  },
+  {
+    route: 'GET /v1/report-runs',
+    call: (t) => req('/v1/report-runs', t),
+    expect: [200, 403, 403, 403, 403, 403, 403, 403, 200, 401, 401, 401],
   },
   // ---------------------------------------------------------------- inspections
   {

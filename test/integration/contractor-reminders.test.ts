@@ -139,7 +139,7 @@ test('the insurance gets its 3-day reminder when that day comes, not before', as
 
 test('the worker declares the daily schedule on the operations queue at 14:00 UTC, skipping overlaps and catching up a day', async () => {
   const suffix = randomUUID().slice(0, 8);
-  const queues = { search: `s-${suffix}`, rent: `r-${suffix}`, leases: `l-${suffix}`, purchases: `p-${suffix}`, operations: `o-${suffix}` };
+  const queues = { search: `s-${suffix}`, rent: `r-${suffix}`, leases: `l-${suffix}`, purchases: `p-${suffix}`, operations: `o-${suffix}`, reports: `rp-${suffix}` };
   const ids = await ensureSchedules(h.client, queues, { time: '06:00', timeZone: 'UTC' });
   try {
     const id = contractorRemindersScheduleId(queues.operations);

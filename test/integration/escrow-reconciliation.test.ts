@@ -259,7 +259,7 @@ describe('the daily schedule', () => {
   }
 
   test('runs on the purchases queue at 05:00 UTC, skipping an overlap and catching up one day; a worker starting again keeps it as declared', async () => {
-    const queues = { search: 'q-search', rent: 'q-rent', leases: 'q-leases', purchases: 'q-purchases', operations: 'q-operations' };
+    const queues = { search: 'q-search', rent: 'q-rent', leases: 'q-leases', purchases: 'q-purchases', operations: 'q-operations', reports: 'q-reports' };
     const { client, created, updated } = recordingClient();
     const ids = await ensureSchedules(client, queues, { time: '06:00', timeZone: 'UTC' });
     const id = escrowReconciliationScheduleId('q-purchases');

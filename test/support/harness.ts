@@ -62,6 +62,8 @@ export interface Harness {
   purchaseTaskQueue: string;
   /** Work orders (the operations worker). */
   operationsTaskQueue: string;
+  /** Report runs (the reports worker). */
+  reportsTaskQueue: string;
   notificationTaskQueue: string;
   rentTaskQueue: string;
   indexPrefix: string;
@@ -121,6 +123,7 @@ export async function createHarness(name: string): Promise<Harness> {
     leaseTaskQueue: `${taskQueue}-leases`,
     purchaseTaskQueue: `${taskQueue}-purchases`,
     operationsTaskQueue: `${taskQueue}-operations`,
+    reportsTaskQueue: `${taskQueue}-reports`,
     blobs: createBlobStore(config),
   };
   const app = createApp(deps);
@@ -139,6 +142,7 @@ export async function createHarness(name: string): Promise<Harness> {
     leaseTaskQueue: `${taskQueue}-leases`,
     purchaseTaskQueue: `${taskQueue}-purchases`,
     operationsTaskQueue: `${taskQueue}-operations`,
+    reportsTaskQueue: `${taskQueue}-reports`,
     notificationTaskQueue: `${taskQueue}-notifications`,
     rentTaskQueue: `${taskQueue}-rent`,
     indexPrefix,

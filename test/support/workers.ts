@@ -13,6 +13,7 @@ import { createLeaseWorker, createNotificationWorker } from '../../workers/lease
 import { createRentWorker } from '../../workers/rent-worker';
 import { createPurchaseWorker } from '../../workers/purchase-worker';
 import { createOperationsWorker } from '../../workers/operations-worker';
+import { createReportsWorker } from '../../workers/reports-worker';
 import { createApp, type App } from '../../api/app';
 import { workflowBundle, type Harness } from './harness';
 
@@ -94,6 +95,15 @@ export async function startOperationsWorkers(h: Harness): Promise<RunningWorkers
   const operations = await createOperationsWorker({ ...common, taskQueue: h.operationsTaskQueue, deps });
   const notifications = await createNotificationWorker({ ...common, taskQueue: h.notificationTaskQueue, deps: { ...leaseDeps(h), mailer: createMailer({ smtp: h.config.smtp }) } });
   return running(operations, notifications);
+}
+
+/** The reports worker (month-end runs, owner statements) and the notifications worker its e-mails go through. */
+export async function startReportsWorkers(h: Harness): Promise<RunningWorkers> {
+  const common = { connection: h.nativeConnection, namespace: h.config.temporal.namespace, workflowBundle: await workflowBundle(), shutdownGraceSeconds: 5 };
+  const deps = { db: h.db, temporal: h.client, notificationTaskQueue: h.notificationTaskQueue, mailer: leaseDeps(h).mailer, blobs: h.deps.blobs! };
+  const reports = await createReportsWorker({ ...common, taskQueue: h.reportsTaskQueue, deps });
+  const notifications = await createNotificationWorker({ ...common, taskQueue: h.notificationTaskQueue, deps: { ...leaseDeps(h), mailer: createMailer({ smtp: h.config.smtp }) } });
+  return running(reports, notifications);
 }
 
 /**
