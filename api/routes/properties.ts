@@ -188,6 +188,7 @@ export const propertiesRouter = new OpenAPIHono<AppEnv>()
             }),
             ListListings: link('listListings', 'The property\'s listings', { propertyId: '$response.body#/id' }),
             GetTitleRecords: idLink(operationRef('get', '/v1/properties/{id}/title-records'), 'The property\'s recorded title documents and chain'),
+            SetPropertyOwners: idLink(operationRef('put', '/v1/properties/{id}/owners'), 'Set who owns the property, in shares'),
             RecordTitle: idLink(operationRef('post', '/v1/properties/{id}/title-records'), 'Enter a record the county recorded against it'),
             GetTitleRecord: link(operationRef('get', '/v1/properties/{id}/title-records/{recordId}'), 'One of its title records: `recordId` comes from RecordTitle or GetTitleRecords', { id: '$response.body#/id' }),
           },

@@ -23,12 +23,13 @@ const SIGNED = ['awaiting_move_in', 'active', 'ended', 'closed'];
 
 export async function signedLeases(db: Sequelize, propertyIds: readonly string[], transaction?: Transaction): Promise<ReportLease[]> {
   if (propertyIds.length === 0) return [];
-  const rows = await db.query<{ id: string; property_id: string; terms: { unitLabel?: string; startDate: string; termMonths: number; monthlyRent: { amountMinor: number; currency: Currency }; parties: { name: string; role: string }[] }; last_day: string | null; first_term_end: string }>(
+  const rows = await db.query<{ id: string; property_id: string; terms: { unitLabel?: string; startDate: string; termMonths: number; monthlyRent: { amountMinor: number; currency: Currency }; parties?: { name: string; role: string }[] }; last_day: string | null; first_term_end: string }>(
     `select l.id, l.property_id, l.terms,
             (select max(period_to)::text from rent_periods r where r.lease_id = l.id) as last_day,
             ((l.terms->>'startDate')::date + make_interval(months => (l.terms->>'termMonths')::int) - interval '1 day')::date::text as first_term_end
        from leases l
-      where l.property_id = any($1::uuid[]) and l.terms is not null and l.status = any($2::text[])
+      where l.property_id = any($1::uuid[]) and l.status = any($2::text[])
+        and l.terms ? 'startDate' and l.terms ? 'termMonths' and l.terms ? 'monthlyRent'
       order by l.property_id, l.terms->>'startDate', l.id`,
     { bind: [[...propertyIds], SIGNED], type: QueryTypes.SELECT, transaction },
   );
@@ -36,7 +37,7 @@ export async function signedLeases(db: Sequelize, propertyIds: readonly string[]
     leaseId: r.id,
     propertyId: r.property_id,
     unitLabel: r.terms.unitLabel ?? null,
-    tenants: r.terms.parties.filter((p) => p.role === 'tenant').map((p) => p.name),
+    tenants: (r.terms.parties ?? []).filter((p) => p.role === 'tenant').map((p) => p.name),
     startDate: r.terms.startDate,
     endDate: r.last_day ?? r.first_term_end,
     rentMinor: r.terms.monthlyRent.amountMinor,

@@ -17,8 +17,8 @@ const WORDS: Record<string, string> = {
 };
 
 export async function buildTenantLedger(db: Sequelize, o: { leaseId: string; from?: string; asOf: string }): Promise<TenantLedger | undefined> {
-  const [lease] = await db.query<{ property_id: string; terms: { startDate: string; unitLabel?: string; monthlyRent: { currency: Currency }; parties: { name: string; role: string }[] } }>(
-    'select property_id, terms from leases where id = $1 and terms is not null',
+  const [lease] = await db.query<{ property_id: string; terms: { startDate: string; unitLabel?: string; monthlyRent: { currency: Currency }; parties?: { name: string; role: string }[] } }>(
+    `select property_id, terms from leases where id = $1 and terms ? 'startDate' and terms ? 'monthlyRent'`,
     { bind: [o.leaseId], type: QueryTypes.SELECT },
   );
   if (!lease) return undefined;
@@ -52,7 +52,7 @@ export async function buildTenantLedger(db: Sequelize, o: { leaseId: string; fro
     leaseId: o.leaseId,
     propertyAddress: (await propertyAddress(db, lease.property_id)) ?? '',
     unitLabel: lease.terms.unitLabel ?? null,
-    tenants: lease.terms.parties.filter((p) => p.role === 'tenant').map((p) => p.name),
+    tenants: (lease.terms.parties ?? []).filter((p) => p.role === 'tenant').map((p) => p.name),
     from,
     openingMinor,
     lines,

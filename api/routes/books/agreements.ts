@@ -10,7 +10,7 @@ import { AgreementCreateSchema, AgreementSchema, OwnershipSchema } from '../../.
 import { sharesProblem } from '../../../domain/books/distribution';
 import type { AppEnv } from '../../deps';
 import { ApiProblem, fieldError } from '../../problem';
-import { IdParams, json, problems, route } from '../../route';
+import { IdParams, json, link, problems, route } from '../../route';
 import { keepsBooks, propertyNotKept, propertyPeople, sees, visibleProperties } from './access';
 
 const tags = ['Books'];
@@ -29,7 +29,10 @@ export const agreementsRouter = new OpenAPIHono<AppEnv>()
       description: 'The property\'s manager or an admin. One agreement per start day (a second for the same day is 409); the latest started applies.',
       roles: ['manager', 'admin'],
       request: { body: { content: { 'application/json': { schema: AgreementCreateSchema } }, required: true } },
-      responses: { 201: json(AgreementSchema, 'The agreement'), ...problems(404, 409) },
+      responses: {
+        201: { ...json(AgreementSchema, 'The agreement'), links: { ListManagementAgreements: link('listManagementAgreements', 'The property\'s agreements', { propertyId: '$response.body#/propertyId' }) } },
+        ...problems(404, 409),
+      },
     }),
     async (c) => {
       const { db } = c.get('deps');

@@ -10,7 +10,7 @@ import { agreementOn } from '../../../lib/reports/books';
 import { approveBill, BillStateError, createBill, findBill, payBill, voidBill, type Bill } from '../../../lib/books/bills';
 import type { AppEnv } from '../../deps';
 import { ApiProblem, fieldError, notFound } from '../../problem';
-import { IdParams, json, problems, route } from '../../route';
+import { IdParams, idLink, json, problems, route } from '../../route';
 import { PageQuerySchema } from '../users';
 import { approvesForOwners, keepsBooks, propertyNotKept, propertyPeople, sees, visibleProperties } from './access';
 
@@ -49,7 +49,18 @@ export const billsRouter = new OpenAPIHono<AppEnv>()
       roles: ['manager', 'admin'],
       idempotent: true,
       request: { body: { content: { 'application/json': { schema: BillCreateSchema } }, required: true } },
-      responses: { 201: json(BillSchema, 'The bill'), ...problems(404) },
+      responses: {
+        201: {
+          ...json(BillSchema, 'The bill'),
+          links: {
+            GetBill: idLink('getBill', 'Read the bill'),
+            ApproveBill: idLink('approveBill', 'Approve it (an owner of the property), when it waits for approval'),
+            PayBill: idLink('payBill', 'Record its payment'),
+            VoidBill: idLink('voidBill', 'Void it'),
+          },
+        },
+        ...problems(404),
+      },
     }),
     async (c) => {
       const { db } = c.get('deps');

@@ -5,7 +5,7 @@ import { ContributionCreateSchema, ContributionSchema } from '../../../contracts
 import { postToLedger } from '../../../lib/ledger';
 import type { AppEnv } from '../../deps';
 import { fieldError } from '../../problem';
-import { IdParams, json, problems, route } from '../../route';
+import { IdParams, idLink, json, operationRef, problems, route } from '../../route';
 import { keepsBooks, propertyNotKept, propertyPeople } from './access';
 
 export const contributionsRouter = new OpenAPIHono<AppEnv>().openapi(
@@ -19,7 +19,13 @@ export const contributionsRouter = new OpenAPIHono<AppEnv>().openapi(
     roles: ['manager', 'admin'],
     idempotent: true,
     request: { params: IdParams, body: { content: { 'application/json': { schema: ContributionCreateSchema } }, required: true } },
-    responses: { 201: json(ContributionSchema, 'The contribution, posted'), ...problems(404) },
+    responses: {
+      201: {
+        ...json(ContributionSchema, 'The contribution, posted'),
+        links: { ListOwnerStatements: idLink(operationRef('get', '/v1/owners/{id}/statements'), 'The owner\'s statements (the contribution is in its month\'s)', '$response.body#/ownerId') },
+      },
+      ...problems(404),
+    },
   }),
   async (c) => {
     const { db } = c.get('deps');
