@@ -7,7 +7,8 @@
  *    then every owner's statement is built, stored and e-mailed to them;
  *  - `delinquency` (weekly) and `rent-roll` (daily): the portfolio's report
  *    as of the day, stored for staff (a delinquency report that does not
- *    match the ledger is withheld and ops alerted).
+ *    match the ledger is withheld and ops alerted); the daily run also checks
+ *    that each property's cash covers the tenants' deposits it holds.
  * Started by the organization's Temporal Schedules (workers/schedules.ts, in
  * its time zone) or by `POST /v1/report-runs` for a backfill.
  *
@@ -57,6 +58,8 @@ export interface ReportTaskResult {
   withheld: string[];
   /** What failed for good (after its retries), with why. */
   failed: string[];
+  /** Differences a check found in the books (a property's cash below the deposits it holds). */
+  differences?: string[];
   /** Management fees and distributions posted now (month-end postings). */
   postedMinor?: number;
 }
@@ -71,6 +74,8 @@ export interface ReportRunProgress {
   existing: number;
   withheld: string[];
   failed: string[];
+  /** Differences the run's checks found in the books (absent in runs from before the checks). */
+  differences?: string[];
 }
 
 export const reportRunProgressQuery = defineQuery<ReportRunProgress>('progress');

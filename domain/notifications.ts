@@ -102,6 +102,10 @@ const TEMPLATES: Record<string, (d: NotificationData) => { subject: string; text
     subject: `Report withheld: ${d.kind} as of ${d.period}`,
     text: `The ${d.kind} report for ${d.period} was not released because it does not reconcile with the ledger: ${d.reason}. Please investigate the books and run it again.`,
   }),
+  deposits_trust_shortfall: (d) => ({
+    subject: `Deposits not covered on ${d.period}`,
+    text: `The daily trust check found a property whose cash does not cover the tenants' deposits it holds. ${d.reason}. Please move funds to cover it.`,
+  }),
   contractor_document_expiring: (d) => ({
     subject: `${d.company}: your ${d.document} expires ${Number(d.daysLeft) === 0 ? 'today' : `on ${d.expiresOn}`}`,
     text:

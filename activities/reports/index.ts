@@ -10,6 +10,7 @@ import type { ReportRunActivities, ReportTask, ReportTaskResult } from '../../co
 import type { Report } from '../../contracts/reports.schema';
 import type { Currency } from '../../domain/money';
 import { closePropertyMonth } from '../../lib/books/month-end';
+import { describeShortfall, trustShortfalls } from '../../lib/books/trust-check';
 import type { BlobStore } from '../../lib/blob-store';
 import { renderReportPdf } from '../../lib/documents/report-pdf';
 import { monthBounds } from '../../lib/reports/books';
@@ -121,16 +122,22 @@ export function createReportRunActivities(deps: ReportDeps): ReportRunActivities
         await alertOps(kind, `${asOf} (${currency})`, stored.reason);
       } else result[stored.outcome === 'built' ? 'built' : 'existing'] += 1;
     }
+    if (kind === 'rent-roll') {
+      // The daily trust check: every property's cash covers the tenants' deposits it holds.
+      result.differences = (await trustShortfalls(db, asOf)).map(describeShortfall);
+      for (const d of result.differences) await alertOps('deposits trust check', asOf, d, 'deposits_trust_shortfall');
+    }
     return result;
   }
 
-  async function alertOps(kind: string, period: string, reason: string) {
+  /** Ops (and admins) are told, once per finding: the outbox's dedupe key is the finding. */
+  async function alertOps(kind: string, period: string, reason: string, template: 'report_withheld' | 'deposits_trust_shortfall' = 'report_withheld') {
     const staff = await db.query<{ email: string }>(`select email from users where 'ops' = any(roles) or 'admin' = any(roles) order by email`, { type: QueryTypes.SELECT });
     const id = await notifications.record(
-      { subject: { type: 'report', id: '00000000-0000-0000-0000-000000000000' }, template: 'report_withheld', data: { kind, period, reason }, to: staff.map((s) => s.email) },
-      `report-withheld:${kind}:${period}:${reason}`,
+      { subject: { type: 'report', id: '00000000-0000-0000-0000-000000000000' }, template, data: { kind, period, reason }, to: staff.map((s) => s.email) },
+      `${template}:${kind}:${period}:${reason}`,
     );
-    if (id && staff.length) await notifications.deliver(id, 'report_withheld');
+    if (id && staff.length) await notifications.deliver(id, template);
   }
 
   return {

@@ -535,4 +535,26 @@ describe('schedules and the ledger\'s check', () => {
     const [row] = await h.db.query<{ status: string; document_id: string | null }>(`select status, document_id from report_documents where kind = 'delinquency' and period = '2026-12-02'`, { type: QueryTypes.SELECT });
     expect(row).toEqual({ status: 'withheld', document_id: null });
   });
+
+  test('the daily rent roll run stores the roll and checks every property\'s cash covers its tenants\' deposits', async () => {
+    const fine = await runMonthEnd('2026-11-30', 'rent-roll');
+    expect(fine).toMatchObject({ status: 'completed', built: 1, differences: [] });
+    // December: the third building pays a 7,000.00 roof out of its 6,202.00 of cash, 1,850.00 of which is the tenants' deposits.
+    const roof = await json<{ id: string }>(
+      await h.request('/v1/bills', {
+        method: 'POST',
+        token: manager.token,
+        json: { propertyId: P.p3, vendorName: 'Roof Co', account: 'repairs_expense', amount: { amountMinor: 700_000, currency: 'USD' }, description: 'New roof', billDate: '2026-12-02', dueOn: '2026-12-10' },
+      }),
+      201,
+    );
+    await json(await h.request(`/v1/bills/${roof.id}/approval`, { method: 'POST', token: ben.token }));
+    await json(await h.request(`/v1/bills/${roof.id}/payment`, { method: 'POST', token: manager.token, json: { paidOn: '2026-12-03', method: 'check', reference: '1042' } }));
+    const short = await runMonthEnd('2026-12-03', 'rent-roll');
+    expect(short.status).toBe('completed_with_problems');
+    // 6,202.00 − 7,000.00 = −798.00 of cash against 1,850.00 of deposits.
+    expect(short.differences).toEqual([expect.stringContaining("cash -USD 798.00 is less than the tenants' deposits it holds, USD 1,850.00 (short USD 2,648.00)")]);
+    const [alert] = await h.db.query<{ data: { reason: string } }>(`select data from notification_outbox where template = 'deposits_trust_shortfall'`, { type: QueryTypes.SELECT });
+    expect(alert!.data.reason).toContain('short');
+  });
 });

@@ -43,7 +43,7 @@ function describe(task: ReportTask): string {
 }
 
 export async function reportRunWorkflow(input: ReportRunInput): Promise<ReportRunProgress> {
-  const progress: ReportRunProgress = { kind: input.kind, period: input.period ?? null, status: 'planning', tasks: 0, tasksDone: 0, built: 0, existing: 0, withheld: [], failed: [] };
+  const progress: ReportRunProgress = { kind: input.kind, period: input.period ?? null, status: 'planning', tasks: 0, tasksDone: 0, built: 0, existing: 0, withheld: [], failed: [], differences: [] };
   setHandler(reportRunProgressQuery, () => progress);
   const period = input.period ?? (await reportRunPeriod({ kind: input.kind, scheduledAt: scheduledStart().toISOString(), timeZone: input.timeZone ?? 'UTC' }));
   progress.period = period;
@@ -68,6 +68,7 @@ export async function reportRunWorkflow(input: ReportRunInput): Promise<ReportRu
     progress.existing += result.existing;
     progress.withheld.push(...result.withheld);
     progress.failed.push(...result.failed);
+    progress.differences!.push(...(result.differences ?? []));
   };
   const inParallel = async (tasks: readonly ReportTask[]) => {
     const queue = [...tasks];
@@ -82,7 +83,7 @@ export async function reportRunWorkflow(input: ReportRunInput): Promise<ReportRu
   await inParallel(plan.postings);
   progress.status = 'building';
   await inParallel(plan.reports);
-  progress.status = progress.failed.length || progress.withheld.length ? 'completed_with_problems' : 'completed';
+  progress.status = progress.failed.length || progress.withheld.length || progress.differences!.length ? 'completed_with_problems' : 'completed';
   upsertSearchAttributes([{ key: ProcessStatusKey, value: progress.status }]);
   return progress;
 }

@@ -40,6 +40,7 @@ const ProgressSchema = z
     existing: z.number().int(),
     withheld: z.array(z.string()),
     failed: z.array(z.string()),
+    differences: z.array(z.string()).optional().describe('What the run\'s checks found wrong in the books (the daily deposits trust check)'),
   })
   .openapi('ReportRunProgress');
 const StoredRunSchema = z.object({ runId: z.string(), kinds: z.array(z.string()), periods: z.array(z.string()), built: z.number().int(), withheld: z.number().int(), lastAt: z.string() });
