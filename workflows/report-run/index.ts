@@ -45,6 +45,16 @@ function describe(task: ReportTask): string {
 export async function reportRunWorkflow(input: ReportRunInput): Promise<ReportRunProgress> {
   const progress: ReportRunProgress = { kind: input.kind, period: input.period ?? null, status: 'planning', tasks: 0, tasksDone: 0, built: 0, existing: 0, withheld: [], failed: [], differences: [] };
   setHandler(reportRunProgressQuery, () => progress);
+  try {
+    return await runReports(input, progress);
+  } catch (err) {
+    // A run that could not be planned (or failed in the workflow itself) must not show as running in the Web UI.
+    upsertSearchAttributes([{ key: ProcessStatusKey, value: 'failed' }]);
+    throw err;
+  }
+}
+
+async function runReports(input: ReportRunInput, progress: ReportRunProgress): Promise<ReportRunProgress> {
   const period = input.period ?? (await reportRunPeriod({ kind: input.kind, scheduledAt: scheduledStart().toISOString(), timeZone: input.timeZone ?? 'UTC' }));
   progress.period = period;
   upsertSearchAttributes([
@@ -81,8 +91,11 @@ export async function reportRunWorkflow(input: ReportRunInput): Promise<ReportRu
   // Statements read the month's fees and distributions: every posting first.
   progress.status = 'posting';
   await inParallel(plan.postings);
+  const postingsFailed = progress.failed.length > 0;
   progress.status = 'building';
-  await inParallel(plan.reports);
+  // A statement without its month's fee and distributions would be kept (and e-mailed) wrong: none until a rerun posts them.
+  if (postingsFailed && plan.reports.length) progress.failed.push(`${plan.reports.length} statement task(s) held back: the month's postings did not all complete; run the period again`);
+  else await inParallel(plan.reports);
   progress.status = progress.failed.length || progress.withheld.length || progress.differences!.length ? 'completed_with_problems' : 'completed';
   upsertSearchAttributes([{ key: ProcessStatusKey, value: progress.status }]);
   return progress;
