@@ -7,7 +7,7 @@
  * keys, the listing lifecycle and the CSV import.
  */
 import Stripe from 'stripe';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { QueryTypes } from 'sequelize';
 import { createApp, type App } from '../../api/app';
 import { todayUtc } from '../../domain/calendar';
@@ -18,10 +18,15 @@ import { createElasticsearch } from '../../lib/elasticsearch';
 import { amesLot, createParcel, parcelBody, seededRlDistrictBody, zoningCheckBody } from '../support/api-scenarios';
 import { financedTerms, makeOffer, offerTerms, purchaseUnderContract, purchaseWhen, startPurchaseWorker, terminatePurchases, type PurchaseStateBody } from '../support/api-scenarios';
 import { requestVia } from '../support/harness';
-import { escrowRig, startOperationsWorkers, type RunningWorkers } from '../support/workers';
+import { escrowRig, startOperationsWorkers, startReportsWorkers, type RunningWorkers } from '../support/workers';
 import type { WorkOrderState } from '../../contracts/work-order';
 import type { ProjectState } from '../../contracts/project';
 import type { InspectionKind } from '../../contracts/inspection';
+import type { RentRoll } from '../../contracts/reports.schema';
+import { leaseBook } from '../../domain/ledger';
+import type { Bill } from '../../lib/books/bills';
+import { postToLedger } from '../../lib/ledger';
+import { readPdf } from '../support/pdf-text';
 import { checklist, inMinutes, inspectionRecorded, inspectionStep, inspectionWhen, leaseAtMoveOut, reportBody, scheduleInspection, terminateInspections, withoutEntryNotice, type InspectionBody, type ScheduleBody } from '../support/inspections';
 
 type User = Awaited<ReturnType<Harness['user']>>;
@@ -191,6 +196,8 @@ afterAll(async () => {
   if (h) await terminateProjects().catch(() => undefined);
   if (h) await terminateInspections(h, inspections).catch(() => undefined);
   await operationsWorkers?.stop();
+  if (h) await terminateReportRuns().catch(() => undefined);
+  await reportsWorkers?.stop();
   await closeScenario(h, { token: () => admin.token, importLocations, reindex, leaseWorker });
 });
 
@@ -264,6 +271,8 @@ interface Scenario {
   check?: (body: never, res: Response) => void | Promise<void>;
   /** A 2xx that is not JSON: its media type (the body is then checked as text). */
   contentType?: string;
+  /** A 201 of something with no URL of its own, hence no Location to follow: why (its check reads it back instead). */
+  noLocation?: string;
 }
 
 const SHA_ZERO = '0'.repeat(64);
@@ -1558,6 +1567,302 @@ const SCENARIOS: Record<string, Record<number, Scenario>> = {
       fields: ['releases'],
     },
   },
+  // ---------------------------------------------------------------- books and reports (fixtures below the project fixtures)
+  'POST /v1/bills': {
+    201: {
+      // Under the managed property's approval threshold: approved as entered.
+      run: async () => send('POST', '/v1/bills', (await keeper()).token, billBody((await books()).managedId)),
+      check: async (b: Bill) => expect(b).toMatchObject({ propertyId: (await books()).managedId, status: 'approved', approvalRequired: false, source: 'manual', createdBy: (await keeper()).id }),
+    },
+    400: { run: async () => malformedJson('POST', '/v1/bills', (await keeper()).token), kind: 'malformed-request' },
+    401: { run: async () => send('POST', '/v1/bills', undefined, billBody((await books()).managedId)), kind: 'unauthorized' },
+    // The manager keeps the books, not the owners.
+    403: { run: async () => send('POST', '/v1/bills', (await holder()).token, billBody((await books()).managedId)), kind: 'forbidden' },
+    // A manager of other properties: it does not exist for them.
+    404: { run: async () => send('POST', '/v1/bills', manager.token, billBody((await books()).managedId)), kind: 'not-found' },
+    409: { run: async () => keyInUse('POST', '/v1/bills', (await keeper()).token, billBody((await books()).managedId)), kind: 'idempotency-key-in-use' },
+    415: { run: async () => wrongType('POST', '/v1/bills', (await keeper()).token), kind: 'unsupported-media-type' },
+    422: {
+      run: async () => send('POST', '/v1/bills', (await keeper()).token, billBody((await books()).managedId, { account: 'bribes', amount: { amountMinor: 0, currency: 'USD' }, billDate: '2026-02-30' })),
+      fields: ['account', 'amount.amountMinor', 'billDate'],
+    },
+  },
+  'GET /v1/bills': {
+    200: {
+      // An owner sees the bills of what they own: here, those waiting for their approval.
+      run: async () => {
+        await pendingBill();
+        return get(`/v1/bills?propertyId=${(await books()).unmanagedId}&status=pending_approval&limit=100`, (await holder()).token);
+      },
+      check: async (b: { items: Bill[]; nextAfter: string | null }) => {
+        expect(b.items.map((x) => x.id)).toContain(await pendingBill());
+        expect(b.items.every((x) => x.status === 'pending_approval' && x.propertyId === b.items[0]!.propertyId)).toBe(true);
+      },
+    },
+    401: { run: () => get('/v1/bills', expired), kind: 'unauthorized' },
+    403: { run: () => get('/v1/bills', tenant.token), kind: 'forbidden' },
+    422: { run: () => get('/v1/bills?status=unpaid', admin.token), fields: ['status'] },
+  },
+  'GET /v1/bills/{id}': {
+    200: {
+      run: async () => get(`/v1/bills/${await pendingBill()}`, (await holder()).token),
+      check: async (b: Bill) => expect(b).toMatchObject({ id: await pendingBill(), status: 'pending_approval', approvalRequired: true, approvedBy: null }),
+    },
+    401: { run: async () => get(`/v1/bills/${await pendingBill()}`), kind: 'unauthorized' },
+    403: { run: async () => get(`/v1/bills/${await pendingBill()}`, contractor.token), kind: 'forbidden' },
+    // An owner of other properties.
+    404: { run: async () => get(`/v1/bills/${await pendingBill()}`, otherOwner.token), kind: 'not-found' },
+    422: { run: () => get('/v1/bills/latest', admin.token), fields: ['id'] },
+  },
+  'POST /v1/bills/{id}/approval': {
+    200: {
+      // Without a management agreement every bill waits for an owner.
+      run: async () => billPost(await billAt('pending'), 'approval', (await holder()).token),
+      check: async (b: Bill) => expect(b).toMatchObject({ status: 'approved', approvalRequired: true, approvedBy: (await holder()).id, approvedAt: expect.any(String) }),
+    },
+    401: { run: async () => billPost(await pendingBill(), 'approval', undefined), kind: 'unauthorized' },
+    // The manager who entered it does not approve it: an owner (or an admin) does.
+    403: { run: async () => billPost(await pendingBill(), 'approval', (await keeper()).token), kind: 'forbidden' },
+    404: { run: async () => billPost(await pendingBill(), 'approval', otherOwner.token), kind: 'not-found' },
+    409: {
+      run: async () => billPost(await voidedBill(), 'approval', (await holder()).token),
+      kind: 'invalid-state',
+      check: (p: ProblemBody) => expect(p.detail).toMatch(/a void bill cannot be approved/),
+    },
+    422: { run: () => billPost('first', 'approval', admin.token), fields: ['id'] },
+  },
+  'POST /v1/bills/{id}/payment': {
+    ...billBasics('payment', () => ({ paidOn: todayUtc(), method: 'transfer' })),
+    200: {
+      run: async () => billPost(await billAt('approved'), 'payment', (await keeper()).token, { paidOn: todayUtc(), method: 'check', reference: 'CHK-1042' }),
+      check: (b: Bill) => expect(b).toMatchObject({ status: 'paid', paidOn: todayUtc(), paymentMethod: 'check', paymentReference: 'CHK-1042', ledgerTransactionId: expect.any(String) }),
+    },
+    403: { run: async () => billPost(await pendingBill(), 'payment', (await holder()).token, { paidOn: todayUtc(), method: 'transfer' }), kind: 'forbidden' },
+    404: { run: async () => billPost(await pendingBill(), 'payment', manager.token, { paidOn: todayUtc(), method: 'transfer' }), kind: 'not-found' },
+    // Still waiting for the owners' approval.
+    409: {
+      run: async () => billPost(await pendingBill(), 'payment', (await keeper()).token, { paidOn: todayUtc(), method: 'transfer' }),
+      kind: 'invalid-state',
+      check: (p: ProblemBody) => expect(p.detail).toMatch(/needs approval/),
+    },
+    422: { run: async () => billPost(await pendingBill(), 'payment', (await keeper()).token, { paidOn: todayUtc(), method: 'cash' }), fields: ['method'] },
+  },
+  'POST /v1/bills/{id}/void': {
+    ...billBasics('void', () => ({ reason: 'entered twice' })),
+    200: {
+      run: async () => billPost(await billAt('pending'), 'void', (await keeper()).token, { reason: 'entered twice' }),
+      check: (b: Bill) => expect(b).toMatchObject({ status: 'void', voidReason: 'entered twice', ledgerTransactionId: null }),
+    },
+    403: { run: async () => billPost(await pendingBill(), 'void', (await holder()).token, { reason: 'x' }), kind: 'forbidden' },
+    404: { run: async () => billPost(await pendingBill(), 'void', manager.token, { reason: 'x' }), kind: 'not-found' },
+    // Paid: the money went.
+    409: {
+      run: async () => billPost(await paidBill(), 'void', (await keeper()).token, { reason: 'x' }),
+      kind: 'invalid-state',
+      check: (p: ProblemBody) => expect(p.detail).toMatch(/a paid bill cannot be voided/),
+    },
+    422: { run: async () => billPost(await pendingBill(), 'void', (await keeper()).token, { reason: '   ' }), fields: ['reason'] },
+  },
+  'POST /v1/management-agreements': {
+    201: {
+      // Next month's terms, a higher fee from its first day: this month keeps the agreement it started under.
+      run: async () => send('POST', '/v1/management-agreements', (await keeper()).token, agreementBody((await books()).managedId, { feeBps: 900, startsOn: `${monthFrom(1)}-01` })),
+      noLocation: 'an agreement is read in its property\'s list (GET /v1/management-agreements)',
+      check: async (a: { id: string; propertyId: string }) => {
+        expect(a).toMatchObject({ propertyId: (await books()).managedId, currency: 'USD', feeBps: 900, leasingFeeMinor: 25_000, reserveMinor: 100_000, approvalThresholdMinor: 50_000, startsOn: `${monthFrom(1)}-01` });
+        const listed = (await (await get(`/v1/management-agreements?propertyId=${a.propertyId}`, admin.token)).json()) as { items: { id: string }[] };
+        expect(listed.items[0]!.id).toBe(a.id);
+      },
+    },
+    400: { run: async () => malformedJson('POST', '/v1/management-agreements', (await keeper()).token), kind: 'malformed-request' },
+    401: { run: async () => send('POST', '/v1/management-agreements', undefined, agreementBody((await books()).managedId)), kind: 'unauthorized' },
+    // The owners agree to it; the manager (or an admin) records it.
+    403: { run: async () => send('POST', '/v1/management-agreements', (await holder()).token, agreementBody((await books()).managedId)), kind: 'forbidden' },
+    404: { run: async () => send('POST', '/v1/management-agreements', manager.token, agreementBody((await books()).managedId)), kind: 'not-found' },
+    // The property's agreement already starts that day.
+    409: { run: async () => send('POST', '/v1/management-agreements', (await keeper()).token, agreementBody((await books()).managedId)), kind: 'conflict' },
+    415: { run: async () => wrongType('POST', '/v1/management-agreements', (await keeper()).token), kind: 'unsupported-media-type' },
+    422: {
+      run: async () => send('POST', '/v1/management-agreements', (await keeper()).token, agreementBody((await books()).managedId, { feeBps: 12_000, startsOn: 'next month' })),
+      fields: ['feeBps', 'startsOn'],
+    },
+  },
+  'GET /v1/management-agreements': {
+    200: {
+      run: async () => get(`/v1/management-agreements?propertyId=${(await books()).managedId}`, (await holder()).token),
+      check: async (b: { items: { propertyId: string; startsOn: string; approvalThresholdMinor: number }[] }) => {
+        const { managedId } = await books();
+        expect(b.items).toContainEqual(expect.objectContaining({ propertyId: managedId, startsOn: AGREEMENT_STARTS(), approvalThresholdMinor: 50_000 }));
+        expect(b.items.every((a) => a.propertyId === managedId)).toBe(true);
+      },
+    },
+    401: { run: async () => get(`/v1/management-agreements?propertyId=${(await books()).managedId}`, expired), kind: 'unauthorized' },
+    403: { run: async () => get(`/v1/management-agreements?propertyId=${(await books()).managedId}`, tenant.token), kind: 'forbidden' },
+    404: { run: async () => get(`/v1/management-agreements?propertyId=${(await books()).managedId}`, manager.token), kind: 'not-found' },
+    422: { run: () => get('/v1/management-agreements?propertyId=42', admin.token), fields: ['propertyId'] },
+  },
+  'PUT /v1/properties/{id}/owners': {
+    200: {
+      // holder sells a quarter of the managed property to coOwner: distributions are split so from now on.
+      run: async () => {
+        const { keeper: k, holder: o, coOwner, managedId } = await books();
+        return send('PUT', `/v1/properties/${managedId}/owners`, k.token, { owners: [{ ownerId: o.id, shareBps: 7_500 }, { ownerId: coOwner.id, shareBps: 2_500 }] });
+      },
+      check: async (b: { propertyId: string; owners: { ownerId: string; shareBps: number }[] }) => {
+        const { holder: o, coOwner, managedId } = await books();
+        expect(b).toEqual({ propertyId: managedId, owners: [{ ownerId: o.id, shareBps: 7_500 }, { ownerId: coOwner.id, shareBps: 2_500 }] });
+      },
+    },
+    400: { run: async () => malformedJson('PUT', `/v1/properties/${(await books()).managedId}/owners`, (await keeper()).token), kind: 'malformed-request' },
+    401: { run: async () => send('PUT', `/v1/properties/${(await books()).managedId}/owners`, undefined, await soleOwner()), kind: 'unauthorized' },
+    403: { run: async () => send('PUT', `/v1/properties/${(await books()).managedId}/owners`, (await holder()).token, await soleOwner()), kind: 'forbidden' },
+    404: { run: async () => send('PUT', `/v1/properties/${(await books()).managedId}/owners`, manager.token, await soleOwner()), kind: 'not-found' },
+    415: { run: async () => wrongType('PUT', `/v1/properties/${(await books()).managedId}/owners`, (await keeper()).token), kind: 'unsupported-media-type' },
+    // The shares must add up to the whole property.
+    422: {
+      run: async () => {
+        const { keeper: k, holder: o, coOwner, managedId } = await books();
+        return send('PUT', `/v1/properties/${managedId}/owners`, k.token, { owners: [{ ownerId: o.id, shareBps: 7_500 }, { ownerId: coOwner.id, shareBps: 2_000 }] });
+      },
+      fields: ['owners'],
+      check: (p: ProblemBody) => expect(p.detail).toMatch(/9500 basis points/),
+    },
+  },
+  'POST /v1/owners/{id}/contributions': {
+    201: {
+      run: async () => send('POST', `/v1/owners/${(await holder()).id}/contributions`, (await keeper()).token, await contributionBody()),
+      noLocation: 'a contribution is a posting to the property\'s book, read in its reports',
+      check: async (b: { transactionId: string; ownerId: string; propertyId: string }) => {
+        const { holder: o, managedId } = await books();
+        expect(b).toMatchObject({ ownerId: o.id, propertyId: managedId, amountMinor: 200_000, currency: 'USD', receivedOn: todayUtc() });
+        const [posted] = await h.db.query<{ kind: string; book_type: string; book_id: string; party_id: string }>('select kind, book_type, book_id, party_id from ledger_transactions where id = $1', {
+          bind: [b.transactionId],
+          type: QueryTypes.SELECT,
+        });
+        expect(posted).toEqual({ kind: 'owner_contribution', book_type: 'property', book_id: managedId, party_id: o.id });
+      },
+    },
+    400: { run: async () => malformedJson('POST', `/v1/owners/${(await holder()).id}/contributions`, (await keeper()).token), kind: 'malformed-request' },
+    401: { run: async () => send('POST', `/v1/owners/${(await holder()).id}/contributions`, undefined, await contributionBody()), kind: 'unauthorized' },
+    // The manager records the money once it is received, not the owner who sent it.
+    403: { run: async () => send('POST', `/v1/owners/${(await holder()).id}/contributions`, (await holder()).token, await contributionBody()), kind: 'forbidden' },
+    // otherOwner owns no share of the property.
+    404: {
+      run: async () => send('POST', `/v1/owners/${otherOwner.id}/contributions`, (await keeper()).token, await contributionBody()),
+      fields: ['propertyId'],
+      check: (p: ProblemBody) => expect(p.detail).toMatch(/owns no share/),
+    },
+    409: { run: async () => keyInUse('POST', `/v1/owners/${(await holder()).id}/contributions`, (await keeper()).token, await contributionBody()), kind: 'idempotency-key-in-use' },
+    415: { run: async () => wrongType('POST', `/v1/owners/${(await holder()).id}/contributions`, (await keeper()).token), kind: 'unsupported-media-type' },
+    422: {
+      run: async () => send('POST', `/v1/owners/${(await holder()).id}/contributions`, (await keeper()).token, await contributionBody({ amount: { amountMinor: 0, currency: 'USD' }, receivedOn: 'yesterday' })),
+      fields: ['amount.amountMinor', 'receivedOn'],
+    },
+  },
+  'GET /v1/reports/{kind}': {
+    // JSON here; CSV and PDF in "a report comes in the format asked for" below.
+    200: {
+      run: async () => get(`/v1/reports/rent-roll?propertyId=${(await books()).managedId}&asOf=${todayUtc()}`, (await keeper()).token),
+      check: async (r: RentRoll) => {
+        // The managed property has neither units nor leases: one vacant row, the house itself.
+        expect(r).toMatchObject({ kind: 'rent-roll', currency: 'USD', asOf: todayUtc(), totals: { units: 1, occupied: 0, vacant: 1, rentMinor: 0 } });
+        expect(r.rows).toEqual([expect.objectContaining({ propertyId: (await books()).managedId, unitLabel: null, status: 'vacant', leaseId: null })]);
+      },
+    },
+    401: { run: () => get('/v1/reports/rent-roll'), kind: 'unauthorized' },
+    // A tenant reads the ledger of their own lease, and nothing else.
+    403: { run: () => get('/v1/reports/rent-roll', tenant.token), kind: 'forbidden', check: (p: ProblemBody) => expect(p.detail).toMatch(/tenant-ledger/) },
+    // The keeper does not manage `property`.
+    404: { run: async () => get(`/v1/reports/rent-roll?propertyId=${property.id}`, (await keeper()).token), fields: ['propertyId'] },
+    // Its lease's rent is in the ledger with no charge of its own: the aging would not add up to the receivable.
+    409: {
+      run: async () => get(`/v1/reports/delinquency?propertyId=${await unbalancedProperty()}`, admin.token),
+      kind: 'invalid-state',
+      check: (p: ProblemBody) => expect(p.detail).toMatch(/withheld: the aging totals 0 but the ledger's tenant receivable is 120000/),
+    },
+    422: { run: () => get('/v1/reports/balance-sheet', admin.token), fields: ['kind'] },
+  },
+  'GET /v1/owners/{id}/statements': {
+    200: {
+      run: async () => {
+        await monthEndRun();
+        return get(`/v1/owners/${(await holder()).id}/statements`, (await holder()).token);
+      },
+      check: async (b: { items: { month: string; currency: string; status: string; sha256: string | null; runId: string | null; pdf: string | null }[] }) => {
+        const id = (await holder()).id;
+        expect(b.items).toEqual([
+          expect.objectContaining({ month: monthFrom(-1), currency: 'USD', status: 'built', sha256: expect.stringMatching(/^[0-9a-f]{64}$/), runId: await monthEndRun(), pdf: `/v1/owners/${id}/statements/${monthFrom(-1)}?format=pdf&currency=USD` }),
+        ]);
+      },
+    },
+    401: { run: async () => get(`/v1/owners/${(await holder()).id}/statements`), kind: 'unauthorized' },
+    403: { run: async () => get(`/v1/owners/${(await holder()).id}/statements`, tenant.token), kind: 'forbidden' },
+    // Another owner's statements: not theirs to know of.
+    404: { run: async () => get(`/v1/owners/${(await holder()).id}/statements`, otherOwner.token), kind: 'not-found' },
+    422: { run: () => get('/v1/owners/me/statements', owner.token), fields: ['id'] },
+  },
+  'GET /v1/owners/{id}/statements/{month}': {
+    // The one the month-end run stored; its PDF in "a report comes in the format asked for" below.
+    200: {
+      run: async () => {
+        await monthEndRun();
+        return get(`/v1/owners/${(await holder()).id}/statements/${monthFrom(-1)}`, (await holder()).token);
+      },
+      check: async (s: { kind: string; ownerId: string; month: string; properties: { propertyId: string }[] }) => {
+        expect(s).toMatchObject({ kind: 'owner-statement', ownerId: (await holder()).id, month: monthFrom(-1), currency: 'USD' });
+        // Only the managed property was managed last month.
+        expect(s.properties.map((p) => p.propertyId)).toEqual([(await books()).managedId]);
+      },
+    },
+    401: { run: async () => get(`/v1/owners/${(await holder()).id}/statements/${monthFrom(-1)}`), kind: 'unauthorized' },
+    403: { run: async () => get(`/v1/owners/${(await holder()).id}/statements/${monthFrom(-1)}`, tenant.token), kind: 'forbidden' },
+    404: { run: async () => get(`/v1/owners/${(await holder()).id}/statements/${monthFrom(-1)}`, otherOwner.token), kind: 'not-found' },
+    422: { run: async () => get(`/v1/owners/${(await holder()).id}/statements/2026-13`, (await holder()).token), fields: ['month'] },
+  },
+  'POST /v1/report-runs': {
+    202: {
+      // Run by this file's reports worker (its progress, the Location, answers only while a worker polls).
+      run: async () => {
+        await reportsWorker();
+        return send('POST', '/v1/report-runs', admin.token, { kind: 'rent-roll', period: inDays(-1) });
+      },
+      check: (b: { workflowId: string; location: string }, res) => {
+        expect(b).toEqual({ workflowId: `${h.reportsTaskQueue}-rent-roll-${inDays(-1)}`, location: `/v1/report-runs/${b.workflowId}` });
+        expect(res.headers.get('location')).toBe(b.location);
+      },
+    },
+    400: { run: () => malformedJson('POST', '/v1/report-runs', admin.token), kind: 'malformed-request' },
+    401: { run: () => send('POST', '/v1/report-runs', undefined, { kind: 'rent-roll', period: todayUtc() }), kind: 'unauthorized' },
+    403: { run: () => send('POST', '/v1/report-runs', manager.token, { kind: 'rent-roll', period: todayUtc() }), kind: 'forbidden' },
+    415: { run: () => wrongType('POST', '/v1/report-runs', admin.token), kind: 'unsupported-media-type' },
+    // A month-end run is of a month.
+    422: { run: () => send('POST', '/v1/report-runs', admin.token, { kind: 'month-end', period: todayUtc() }), fields: ['period'] },
+  },
+  'GET /v1/report-runs/{workflowId}': {
+    200: {
+      run: async () => get(`/v1/report-runs/${await rentRollRun()}`, ops.token),
+      check: async (p: { workflowId: string }) =>
+        expect(p).toMatchObject({ workflowId: await rentRollRun(), running: false, kind: 'rent-roll', period: inDays(-7), status: 'completed', tasks: 1, tasksDone: 1, built: 1, existing: 0, withheld: [], failed: [] }),
+    },
+    401: { run: async () => get(`/v1/report-runs/${await rentRollRun()}`), kind: 'unauthorized' },
+    403: { run: async () => get(`/v1/report-runs/${await rentRollRun()}`, manager.token), kind: 'forbidden' },
+    // A workflow, but not a report run.
+    404: { run: () => get(`/v1/report-runs/lease-${activeLease}`, admin.token), kind: 'not-found' },
+    422: { run: () => get(`/v1/report-runs/${'x'.repeat(301)}`, admin.token), fields: ['workflowId'] },
+  },
+  'GET /v1/report-runs': {
+    200: {
+      run: async () => {
+        await rentRollRun();
+        return get('/v1/report-runs?limit=100', ops.token);
+      },
+      check: async (b: { items: { runId: string }[] }) =>
+        expect(b.items).toContainEqual(expect.objectContaining({ runId: await rentRollRun(), kinds: ['rent-roll'], periods: [inDays(-7)], built: 1, withheld: 0 })),
+    },
+    401: { run: () => get('/v1/report-runs', wrongSecret), kind: 'unauthorized' },
+    403: { run: () => get('/v1/report-runs', owner.token), kind: 'forbidden' },
+    422: { run: () => get('/v1/report-runs?limit=0', ops.token), fields: ['limit'] },
+  },
   // ---------------------------------------------------------------- maintenance (fixtures below SCENARIOS)
   'POST /v1/maintenance-requests': {
     202: {
@@ -2751,6 +3056,155 @@ async function terminateProjects() {
   await Promise.allSettled(rows.map((r) => h.client.workflow.getHandle(r.workflow_id).terminate('test finished')));
 }
 
+// ---------------------------------------------------------------- books and reports fixtures
+
+/** The month `n` months from this one, YYYY-MM. */
+const monthFrom = (n: number) => {
+  const d = new Date();
+  d.setUTCDate(1);
+  d.setUTCMonth(d.getUTCMonth() + n);
+  return d.toISOString().slice(0, 7);
+};
+/** The managed property's agreement starts on last month's first day, so last month is one the month-end run closes. */
+const AGREEMENT_STARTS = () => `${monthFrom(-1)}-01`;
+/** 8% of rent, 250.00 per new lease, 1,000.00 kept in reserve; bills above 500.00 wait for an owner. */
+const agreementBody = (propertyId: string, extra: Record<string, unknown> = {}) => ({
+  propertyId,
+  feeBps: 800,
+  leasingFee: { amountMinor: 25_000, currency: 'USD' },
+  reserve: { amountMinor: 100_000, currency: 'USD' },
+  approvalThreshold: { amountMinor: 50_000, currency: 'USD' },
+  startsOn: AGREEMENT_STARTS(),
+  ...extra,
+});
+/** A water bill of 180.00, dated today: under the agreement's threshold. */
+const billBody = (propertyId: string, extra: Record<string, unknown> = {}) => ({
+  propertyId,
+  vendorName: 'Ames Water',
+  account: 'utilities_expense',
+  amount: { amountMinor: 18_000, currency: 'USD' },
+  description: 'Water and sewer',
+  invoiceNumber: `AW-${randomUUID().slice(0, 6)}`,
+  billDate: todayUtc(),
+  dueOn: inDays(14),
+  ...extra,
+});
+
+/**
+ * The books: keeper manages two properties of holder's, one without a management agreement (every bill there waits
+ * for an owner's approval) and one managed under an agreement since last month; coOwner is the owner the ownership
+ * scenario gives a share of the managed one.
+ */
+const books = once(async () => {
+  const [keeper, holder, coOwner] = await Promise.all([h.user(['manager'], 'contract-books-manager'), h.user(['owner'], 'contract-books-owner'), h.user(['owner'], 'contract-books-co-owner')]);
+  const unmanagedId = (await createProperty(h, holder.token, { managerId: keeper.id })).id;
+  const managedId = (await createProperty(h, holder.token, { managerId: keeper.id })).id;
+  await created(await h.request('/v1/management-agreements', { method: 'POST', token: keeper.token, json: agreementBody(managedId) }), 'management agreement');
+  return { keeper, holder, coOwner, unmanagedId, managedId };
+});
+const keeper = async () => (await books()).keeper;
+const holder = async () => (await books()).holder;
+const soleOwner = async () => ({ owners: [{ ownerId: (await holder()).id, shareBps: 10_000 }] });
+const contributionBody = async (extra: Record<string, unknown> = {}) => ({
+  propertyId: (await books()).managedId,
+  amount: { amountMinor: 200_000, currency: 'USD' },
+  receivedOn: todayUtc(),
+  reference: 'Wire 8812',
+  ...extra,
+});
+
+/** A bill action as a scenario's request (recorded), and as a step towards one (which must succeed). */
+const billPost = (id: string, action: string, token: string | undefined, json?: unknown) => call(`/v1/bills/${id}/${action}`, { method: 'POST', token, json });
+async function billStep(id: string, action: string, token: string, json: unknown): Promise<Bill> {
+  const res = await h.request(`/v1/bills/${id}/${action}`, { method: 'POST', token, json });
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`${action} of bill ${id}: ${res.status} ${text.slice(0, 400)}`);
+  return JSON.parse(text) as Bill;
+}
+/** The statuses every bill action with a body answers before it looks at the bill: on the pending one. */
+function billBasics(action: string, body: () => unknown): Record<number, Scenario> {
+  return {
+    400: { run: async () => malformedJson('POST', `/v1/bills/${await pendingBill()}/${action}`, admin.token), kind: 'malformed-request' },
+    401: { run: async () => billPost(await pendingBill(), action, undefined, body()), kind: 'unauthorized' },
+    415: { run: async () => wrongType('POST', `/v1/bills/${await pendingBill()}/${action}`, admin.token), kind: 'unsupported-media-type' },
+  };
+}
+
+/** A bill of its own, by the keeper: waiting for approval (the unmanaged property), approved as entered (the managed one), then paid, or void. */
+async function billAt(stage: 'pending' | 'approved' | 'paid' | 'void'): Promise<string> {
+  const { keeper: k, unmanagedId, managedId } = await books();
+  const res = await h.request('/v1/bills', { method: 'POST', token: k.token, json: billBody(stage === 'approved' || stage === 'paid' ? managedId : unmanagedId) });
+  const bill = await created<Bill>(res, 'bill');
+  if (stage === 'paid') await billStep(bill.id, 'payment', k.token, { paidOn: todayUtc(), method: 'transfer' });
+  if (stage === 'void') await billStep(bill.id, 'void', k.token, { reason: 'entered twice' });
+  return bill.id;
+}
+/** Bills the refusals are asked of, each left where it is: waiting for approval, void, paid. */
+const pendingBill = once(() => billAt('pending'));
+const voidedBill = once(() => billAt('void'));
+const paidBill = once(() => billAt('paid'));
+
+/**
+ * A property of its own (so no other report here sees it) with one active lease, recorded directly, whose first rent
+ * is in the ledger with no charge of the lease's own behind it, as if a posting had gone astray.
+ */
+const unbalancedProperty = once(async () => {
+  const landlord = await h.user(['owner'], 'contract-books-unbalanced');
+  const propertyId = (await createProperty(h, landlord.token)).id;
+  const leaseId = randomUUID();
+  const tenantId = randomUUID();
+  const startDate = `${monthFrom(0)}-01`;
+  const terms = {
+    startDate,
+    termMonths: 12,
+    unitLabel: 'U1',
+    monthlyRent: { amountMinor: 120_000, currency: 'USD' },
+    parties: [{ userId: tenantId, name: 'Stray Posting', email: 'stray@example.test', role: 'tenant' }],
+  };
+  await h.db.query(`insert into leases (id, property_id, status, terms, tenant_ids, created_at, updated_at) values ($1, $2, 'active', $3::jsonb, $4::uuid[], now(), now())`, {
+    bind: [leaseId, propertyId, JSON.stringify(terms), [tenantId]],
+  });
+  await postToLedger(h.db, { book: leaseBook(leaseId), kind: 'rent_charged', amountMinor: 120_000, currency: 'USD', occurredOn: startDate, reference: 'rent', idempotencyKey: `contract:${leaseId}:stray-rent` });
+  return propertyId;
+});
+
+/** The reports worker, from the first scenario that needs a run to run (its e-mails on a queue of their own, beside the lease workers'). */
+let reportsWorkers: RunningWorkers | undefined;
+const reportsWorker = once(async () => {
+  reportsWorkers = await startReportsWorkers({ ...h, notificationTaskQueue: `${h.notificationTaskQueue}-reports` });
+});
+/** Starts a report run through the API and waits until it has finished; answers its workflow id. */
+async function finishedRun(kind: 'month-end' | 'rent-roll', period: string): Promise<string> {
+  await reportsWorker();
+  const res = await h.request('/v1/report-runs', { method: 'POST', token: ops.token, json: { kind, period } });
+  const text = await res.text();
+  if (res.status !== 202) throw new Error(`starting the ${kind} run for ${period}: ${res.status} ${text.slice(0, 400)}`);
+  const { workflowId } = JSON.parse(text) as { workflowId: string };
+  await eventually(
+    async () => {
+      const r = await h.request(`/v1/report-runs/${workflowId}`, { token: ops.token });
+      return r.status === 200 && !((await r.json()) as { running: boolean }).running;
+    },
+    90_000,
+    `the ${kind} run for ${period}`,
+  );
+  return workflowId;
+}
+/** A week-old rent roll of the whole portfolio, built and stored. */
+const rentRollRun = once(() => finishedRun('rent-roll', inDays(-7)));
+/** Last month closed: the managed property's fee and distributions posted, its owners' statements built, stored and e-mailed. */
+const monthEndRun = once(async () => {
+  await books();
+  return finishedRun('month-end', monthFrom(-1));
+});
+
+/** Report runs still going after the file (none should be: each ends by itself once the worker has it). */
+async function terminateReportRuns() {
+  for await (const wf of h.client.workflow.list({ query: `TaskQueue = '${h.reportsTaskQueue}' AND ExecutionStatus = 'Running'` })) {
+    await h.client.workflow.getHandle(wf.workflowId).terminate('test finished').catch(() => undefined);
+  }
+}
+
 /** A cash purchase taken through escrow, its contingency, wire instructions, title and checklist to its closing (documents out for signature). */
 let closingMade: Promise<string> | undefined;
 const atClosing = () =>
@@ -2852,6 +3306,8 @@ const SKIPPED: [string, string][] = [
   ['POST /v1/inspections 503', 'needs Temporal to be down'],
   ...INSPECTION_UPDATES.map((a): [string, string] => [`POST /v1/inspections/{id}/${a} 503`, 'needs no operations worker polling']),
   ['POST /v1/inspections/{id}/move-out-deductions 503', 'needs no lease worker polling'],
+  ['POST /v1/report-runs 503', 'needs Temporal to be down'],
+  ['GET /v1/report-runs/{workflowId} 503', 'needs a run going with no reports worker polling its task queue'],
 ];
 
 /**
@@ -2900,8 +3356,8 @@ describe('every declared route answers its documented 2xx and 4xx', () => {
     } else if (status < 300) {
       expect(contentType).toBe('application/json');
       expect(validate(key, status, contentType, body)).toEqual([]);
-      if (status === 201) expect(res.headers.get('location')).toMatch(new RegExp(`/${(body as { id: string }).id}$`));
-      if (status === 201 || status === 202) {
+      if (status === 201 && !scenario.noLocation) expect(res.headers.get('location')).toMatch(new RegExp(`/${(body as { id: string }).id}$`));
+      if ((status === 201 || status === 202) && !scenario.noLocation) {
         const location = res.headers.get('location');
         if (!location) throw new Error(`${key} answered ${status} without a Location`);
         await followLocation(key, location, status === 201 ? (body as { id: string }) : {});
@@ -3244,6 +3700,48 @@ describe('who acts on a work order', () => {
       60_000,
       'the request offered to the crew',
     );
+  });
+});
+
+describe('a report comes in the format asked for, with the same figures', () => {
+  const rentRoll = async () => `/v1/reports/rent-roll?propertyId=${(await books()).managedId}&asOf=${todayUtc()}`;
+
+  test('?format=csv: a header, a row per unit and the totals, as an attachment', async () => {
+    const token = (await keeper()).token;
+    const report = (await (await get(await rentRoll(), token)).json()) as RentRoll;
+    const res = await get(`${await rentRoll()}&format=csv`, token);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(res.headers.get('content-disposition')).toBe(`attachment; filename="rent-roll-${todayUtc()}.csv"`);
+    const lines = (await res.text()).split('\r\n');
+    expect(lines[0]).toBe('property,unit,status,lease_id,tenants,start_date,end_date,rent,deposit_held,balance,currency');
+    // Each line ends with CRLF: after the header, the rows and the totals, an empty remainder.
+    expect(lines).toHaveLength(report.rows.length + 3);
+    expect(lines[1]).toBe(`"${report.rows[0]!.propertyAddress}",,vacant,,,,,,0.00,0.00,USD`);
+    expect(lines.at(-2)).toBe('Total,1 units,occupied 0; notice given 0; vacant 1,,,,,0.00,0.00,0.00,USD');
+  });
+
+  test('Accept: application/pdf (preferred to JSON): the same report as a PDF', async () => {
+    const res = await call(await rentRoll(), { token: (await keeper()).token, headers: { accept: 'application/json;q=0.5, application/pdf' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/pdf');
+    expect(res.headers.get('vary')).toMatch(/Accept/);
+    const pdf = await readPdf(new Uint8Array(await res.arrayBuffer()));
+    expect(pdf.text.join(' ')).toMatch(/Rent roll/);
+  });
+
+  test('an owner\'s statement as a PDF is the one the month-end run stored, byte for byte', async () => {
+    const runId = await monthEndRun();
+    const token = (await holder()).token;
+    const listed = (await (await get(`/v1/owners/${(await holder()).id}/statements`, token)).json()) as { items: { month: string; sha256: string; runId: string; pdf: string }[] };
+    const stored = listed.items.find((s) => s.month === monthFrom(-1))!;
+    expect(stored.runId).toBe(runId);
+    const res = await get(stored.pdf, token);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/pdf');
+    const bytes = Buffer.from(await res.arrayBuffer());
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(stored.sha256);
+    expect((await readPdf(new Uint8Array(bytes))).text.join(' ')).toMatch(new RegExp(`Owner statement, ${monthFrom(-1)}`));
   });
 });
 

@@ -11,7 +11,7 @@ import { OwnerStatementSchema } from '../../../contracts/reports.schema';
 import { hasRole, isStaff } from '../../access';
 import type { AppEnv, Principal } from '../../deps';
 import { notFound } from '../../problem';
-import { IdParams, json, route } from '../../route';
+import { IdParams, json, problems, route } from '../../route';
 import { visibleProperties } from '../books/access';
 import { FormatQuerySchema, negotiate, reportResponse, sendReport } from './format';
 import { buildReport } from './reports';
@@ -45,7 +45,7 @@ export const statementsRouter = new OpenAPIHono<AppEnv>()
       summary: 'The statements the month-end runs built for an owner, latest first',
       roles: ['owner', 'manager', 'admin', 'ops'],
       request: { params: IdParams },
-      responses: { 200: json(z.object({ items: z.array(StoredStatementSchema) }), 'Their statements') },
+      responses: { 200: json(z.object({ items: z.array(StoredStatementSchema) }), 'Their statements'), ...problems(404) },
     }),
     async (c) => {
       const { db } = c.get('deps');
@@ -77,7 +77,7 @@ export const statementsRouter = new OpenAPIHono<AppEnv>()
       description: 'The PDF of a month a run built is the one it stored and e-mailed (with the bills\' attachments); otherwise the statement is built from the books now.',
       roles: ['owner', 'manager', 'admin', 'ops'],
       request: { params: IdParams.extend({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month YYYY-MM') }), query: FormatQuerySchema.extend({ currency: CurrencySchema.default('USD') }) },
-      responses: { 200: reportResponse(OwnerStatementSchema) },
+      responses: { 200: reportResponse(OwnerStatementSchema), ...problems(404) },
     }),
     async (c) => {
       const { db } = c.get('deps');
